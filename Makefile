@@ -1,0 +1,33 @@
+# The only entry points a fresh machine needs: Python 3.11+ and make.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: build test golden serve check clean
+
+# Re-install only when the pins or the package metadata change.
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+build: $(STAMP)
+	$(BIN)/frankly build
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+# Rewrite the golden files after an intended output change; review them with `git diff tests/golden`.
+golden: $(STAMP)
+	FRANKLY_UPDATE_GOLDEN=1 $(BIN)/python -m pytest tests/test_golden.py
+
+serve: $(STAMP)
+	$(BIN)/frankly serve
+
+check: $(STAMP)
+	$(BIN)/frankly check
+
+clean:
+	rm -rf $(VENV) site .site-build-*
