@@ -1,0 +1,150 @@
+"""The `frankly` command: check, build and serve a status site.
+
+The command line and the plugin are the only modules that touch mkdocs.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import click
+
+from .load import Catalog, ProjectPaths, load_all
+from .problems import InvalidInput
+
+CONFIG_OPTION = click.option(
+    "-f", "--config-file", "config_file", default="mkdocs.yml", show_default=True,
+    type=click.Path(dir_okay=False), help="The site's mkdocs.yml; inputs are found relative to it.",
+)
+
+
+def _mkdocs_config(config_file: str, **overrides):
+    """mkdocs' validated config (including our plugin's options), or exit 1 with the reason."""
+    from mkdocs import exceptions
+    from mkdocs.config import load_config
+
+    if not Path(config_file).is_file():
+        _fail(f"{config_file}: not found; run frankly in the folder that holds mkdocs.yml, or pass -f PATH")
+    try:
+        return load_config(config_file=config_file, **overrides)
+    except exceptions.ConfigurationError as exc:
+        _fail(f"{config_file}: {exc}")
+
+
+def _paths(config) -> ProjectPaths:
+    plugin = config.plugins.get("frankly")
+    if plugin is None:
+        _fail(f"{config.config_file_path}: add 'frankly' under 'plugins:' so mkdocs builds the status pages")
+    return plugin.paths(config)
+
+
+def _fail(message: str) -> None:
+    click.echo(message, err=True)
+    sys.exit(1)
+
+
+def _check(paths: ProjectPaths) -> Catalog:
+    try:
+        return load_all(paths)
+    except InvalidInput as exc:
+        _fail(exc.problems.report())
+        raise  # unreachable; keeps type checkers happy
+
+
+def _setup_logging(verbose: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    logger = logging.getLogger("mkdocs")
+    logger.handlers[:] = [handler]
+    logger.setLevel(logging.DEBUG if verbose else logging.INFO)
+    logger.propagate = False
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="frankly")
+def main() -> None:
+    """Frankly: an honest status site from incident files in git.
+
+    Write one YAML file per incident, maintenance or notice in incidents/,
+    describe the services in site_config/site.yaml, then run `frankly check`
+    and `frankly build`.
+    """
+
+
+@main.command()
+@CONFIG_OPTION
+def check(config_file: str) -> None:
+    """Validate site.yaml and every incident file, and report every problem.
+
+    Each problem is printed as FILE:LINE:COL: what is wrong and how to fix it.
+    Exits 1 if there is any problem, 0 otherwise. Builds nothing.
+    """
+    catalog = _check(_paths(_mkdocs_config(config_file)))
+    count = len(catalog.incidents)
+    click.echo(f"OK: {count} {'entry' if count == 1 else 'entries'} and {len(catalog.site.components)} components are valid.")
+
+
+@main.command()
+@CONFIG_OPTION
+@click.option("-d", "--site-dir", default=None, help="Output folder (default: site_dir of mkdocs.yml, normally site/).")
+@click.option("-v", "--verbose", is_flag=True, help="Show mkdocs' debug output.")
+def build(config_file: str, site_dir: str | None, verbose: bool) -> None:
+    """Check the inputs, then build the static site.
+
+    The site is built into a temporary folder and swapped into place only
+    when the whole build succeeded: after any error the previous site is
+    left exactly as it was.
+    """
+    from mkdocs import exceptions
+    from mkdocs.commands import build as mkdocs_build
+
+    _setup_logging(verbose)
+    config = _mkdocs_config(config_file, **({"site_dir": site_dir} if site_dir else {}))
+    catalog = _check(_paths(config))
+    final = Path(config.site_dir)
+    staging = final.parent / f".site-build-{os.getpid()}"
+    config.site_dir = str(staging)
+    try:
+        mkdocs_build.build(config)
+    except (exceptions.MkDocsException, SystemExit) as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        _fail(f"Build failed; the previous {final.name}/ was left untouched. {exc}")
+    _swap_into_place(staging, final)
+    click.echo(f"Built {len(catalog.incidents)} entries into {final}/")
+
+
+def _swap_into_place(staging: Path, final: Path) -> None:
+    """Replace ``final`` with ``staging`` with the shortest possible gap."""
+    previous = final.parent / f".site-previous-{os.getpid()}"
+    if final.exists():
+        final.rename(previous)
+    staging.rename(final)
+    shutil.rmtree(previous, ignore_errors=True)
+
+
+@main.command()
+@CONFIG_OPTION
+@click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
+def serve(config_file: str, dev_addr: str) -> None:
+    """Preview the site, rebuilding on every save of an incident, site.yaml or docs file.
+
+    A save that breaks a file prints its problems and keeps showing the last
+    good build until the file is fixed.
+    """
+    from mkdocs.commands import serve as mkdocs_serve
+    from mkdocs import exceptions
+
+    _setup_logging(False)
+    _check(_paths(_mkdocs_config(config_file)))
+    try:
+        mkdocs_serve.serve(config_file=config_file, dev_addr=dev_addr, livereload=True)
+    except (exceptions.MkDocsException, SystemExit) as exc:
+        _fail(str(exc))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

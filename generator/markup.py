@@ -1,0 +1,45 @@
+"""Editors' Markdown -> safe HTML, once per distinct text.
+
+Incident text is written for people, often pasted from a chat during an
+outage. It may contain anything, so after Markdown we run nh3 (the Rust
+ammonia sanitizer) with a small allowlist: no script, no style, no event
+handlers, no iframes, only http(s)/mailto links. The same HTML is reused by
+pages, feeds and JSON through the cache.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import markdown
+import nh3
+from markupsafe import Markup, escape
+
+_ALLOWED_TAGS = {
+    "p", "br", "hr", "a", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li",
+    "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "del", "sup", "sub", "abbr",
+}
+_ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"align"}, "td": {"align"}}
+
+# One converter, reset between texts: building a Markdown instance costs far
+# more than converting a short message.
+_MD = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
+
+
+@lru_cache(maxsize=None)
+def render_markdown(text: str) -> Markup:
+    """Markdown -> sanitized HTML, safe to embed in a page, feed or JSON."""
+    html = _MD.reset().convert(text)
+    clean = nh3.clean(
+        html,
+        tags=_ALLOWED_TAGS,
+        attributes=_ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="nofollow noopener noreferrer",
+    )
+    return Markup(clean)
+
+
+def plain(text: str) -> Markup:
+    """Text that must show as typed (titles, names): every character escaped."""
+    return escape(text)

@@ -1,0 +1,382 @@
+"""The typed model of a status site: what editors write, validated.
+
+These pydantic models describe the YAML format field by field; each field's
+description is the documentation an editor sees in ``docs/format.md``. They
+hold only what was written. Everything that can be computed (current status,
+start, end, duration) lives in :mod:`generator.derive`, so nothing is typed
+twice and nothing can disagree.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta, timezone
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, ValidationInfo
+from pydantic_core import PydanticCustomError
+
+UTC = timezone.utc
+
+
+class Kind(StrEnum):
+    incident = "incident"
+    maintenance = "maintenance"
+    notice = "notice"
+
+
+class Impact(StrEnum):
+    none = "none"
+    minor = "minor"
+    major = "major"
+    critical = "critical"
+
+
+class ComponentStatus(StrEnum):
+    """The Statuspage vocabulary, so JSON clients understand it unchanged."""
+
+    operational = "operational"
+    degraded_performance = "degraded_performance"
+    partial_outage = "partial_outage"
+    major_outage = "major_outage"
+    under_maintenance = "under_maintenance"
+
+
+#: Lifecycle statuses allowed in updates, per kind, in their natural order.
+#: The last one of each list closes the entry.
+LIFECYCLE: dict[Kind, tuple[str, ...]] = {
+    Kind.incident: ("investigating", "identified", "monitoring", "resolved"),
+    Kind.maintenance: ("scheduled", "in_progress", "verifying", "completed"),
+    Kind.notice: ("posted", "closed"),
+}
+CLOSING_STATUS: dict[Kind, str] = {kind: statuses[-1] for kind, statuses in LIFECYCLE.items()}
+
+#: Channels a post can be linked under; guessed from the URL's host when not given.
+Channel = Literal["x", "mastodon", "bluesky", "linkedin", "facebook", "instagram", "threads", "sms", "email", "web"]
+
+# ---------------------------------------------------------------- value parsers
+# Each parser raises PydanticCustomError("frankly", ...) so the editor reads our
+# sentence, not pydantic's, at the exact LINE:COL of the value.
+
+
+def _fail(message: str, **context: Any) -> PydanticCustomError:
+    return PydanticCustomError("frankly", message, context or None)
+
+
+def _zone_from(info: ValidationInfo) -> ZoneInfo | None:
+    """The site's zone, when site.yaml says naive timestamps take it."""
+    context = info.context or {}
+    return context.get("naive_timestamp_zone")
+
+
+def parse_timestamp(value: Any, info: ValidationInfo) -> datetime:
+    if isinstance(value, datetime):
+        stamp = value
+    elif isinstance(value, str):
+        text = value.strip()
+        try:
+            stamp = datetime.fromisoformat(text.replace(" ", "T", 1) if re.match(r"^\d{4}-\d\d-\d\d \d", text) else text)
+        except ValueError:
+            raise _fail(
+                "'{value}' is not a timestamp; write it as 2026-11-20T09:14:00+01:00 (date, 'T', time, UTC offset or Z)",
+                value=text,
+            ) from None
+    else:
+        raise _fail("expected a timestamp such as 2026-11-20T09:14:00+01:00, got {kind}", kind=_kind_of(value))
+    if stamp.tzinfo is None or stamp.utcoffset() is None:
+        zone = _zone_from(info)
+        if zone is None:
+            raise _fail(
+                "timestamp '{value}' has no time zone; add the UTC offset, e.g. '{value}+01:00' or '{value}Z' "
+                "(or set timestamps_without_offset: site_time_zone in site.yaml)",
+                value=str(value).strip(),
+            )
+        stamp = stamp.replace(tzinfo=zone)
+    return stamp
+
+
+def parse_date(value: Any) -> date:
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise _fail("expected a date such as 2026-12-31, got {got}", got=_kind_of(value) if not isinstance(value, str) else f"'{value}'")
+
+
+_DURATION = re.compile(r"^\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*$")
+
+
+def parse_duration(text: str) -> timedelta | None:
+    """'30m', '1h', '2h30m', '1d' -> timedelta; None when the text is not a duration."""
+    match = _DURATION.match(text)
+    if not match or not any(match.groups()):
+        return None
+    days, hours, minutes = (int(g) if g else 0 for g in match.groups())
+    return timedelta(days=days, hours=hours, minutes=minutes)
+
+
+def parse_next_update(value: Any, info: ValidationInfo) -> datetime | timedelta:
+    """A promise: either a duration after the update ('30m') or a timestamp."""
+    if isinstance(value, str):
+        duration = parse_duration(value)
+        if duration is not None:
+            if duration <= timedelta(0):
+                raise _fail("a promised next update must be after this update; '{value}' is zero", value=value)
+            return duration
+        if re.match(r"^\d{4}-", value.strip()):
+            return parse_timestamp(value, info)
+    raise _fail(
+        "next_update must be a duration such as 30m, 1h or 2h30m, or a timestamp such as "
+        "2026-11-20T10:00:00+01:00; got {got}",
+        got=f"'{value}'" if isinstance(value, str) else _kind_of(value),
+    )
+
+
+def parse_url(value: Any) -> str:
+    """Only http(s) links: a javascript: or data: URL on a status page would run code."""
+    if isinstance(value, str):
+        parts = urlsplit(value.strip())
+        if parts.scheme in ("http", "https") and parts.netloc and not re.search(r"\s", value.strip()):
+            return value.strip()
+    raise _fail(
+        "expected a web address starting with https:// (or http://), got {got}",
+        got=f"'{value}'" if isinstance(value, str) else _kind_of(value),
+    )
+
+
+def parse_text(value: Any) -> str:
+    """Text fields refuse numbers and booleans instead of silently converting them."""
+    if isinstance(value, str):
+        return value
+    raise _fail(
+        "expected text, got {got}; put the value in quotes if you mean it as text",
+        got=_kind_of(value),
+    )
+
+
+def parse_zone(value: Any) -> ZoneInfo:
+    if isinstance(value, str):
+        try:
+            return ZoneInfo(value.strip())
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    raise _fail(
+        "'{value}' is not a time zone; use an IANA name such as Europe/Berlin, America/New_York or UTC",
+        value=value,
+    )
+
+
+def _kind_of(value: Any) -> str:
+    if value is None:
+        return "nothing (an empty value)"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"'{value}'"
+
+
+Timestamp = Annotated[datetime, BeforeValidator(parse_timestamp)]
+Day = Annotated[date, BeforeValidator(parse_date)]
+Url = Annotated[str, BeforeValidator(parse_url)]
+Text = Annotated[str, BeforeValidator(parse_text)]
+NonEmptyText = Annotated[str, BeforeValidator(parse_text), Field(min_length=1)]
+Markdown = Annotated[str, BeforeValidator(parse_text), Field(min_length=1)]
+NextUpdate = Annotated[datetime | timedelta, BeforeValidator(parse_next_update)]
+# Enums accept their value as text even though the models are strict.
+KindValue = Annotated[Kind, Strict(False)]
+ImpactValue = Annotated[Impact, Strict(False)]
+StatusValue = Annotated[ComponentStatus, Strict(False)]
+ComponentId = Annotated[str, BeforeValidator(parse_text), Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+
+
+class _Strict(BaseModel):
+    # extra='forbid' turns a typo ('titel:') into an error instead of lost text.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, arbitrary_types_allowed=True)
+
+
+# ---------------------------------------------------------------- site.yaml
+
+
+class Component(_Strict):
+    id: ComponentId = Field(description="Short permanent id used in incident files and URLs (`/components/<id>/`): lower case, digits, hyphens.")
+    name: NonEmptyText = Field(description="Name shown to customers.")
+    description: Text = Field("", description="One sentence on what this component is.")
+    group: Text | None = Field(None, description="Optional group name; components of one group are shown together.")
+
+
+class Person(_Strict):
+    name: NonEmptyText = Field(description="Full name, as customers should read it.")
+    role: NonEmptyText = Field(description="Role, e.g. Chief Executive Officer.")
+
+
+class Contact(_Strict):
+    url: Url = Field(description="Where customers get help (support page, contact form).")
+    label: NonEmptyText = Field("Contact support", description="Link text.")
+
+
+class Site(_Strict):
+    name: NonEmptyText = Field(description="Name of the status site, e.g. 'Northwind Status'.")
+    company: NonEmptyText = Field(description="The company's name, used in sentences ('Northwind apologises').")
+    base_url: Url = Field(description="Public address of the site, used for every absolute link (feeds, social cards).")
+    time_zone: Annotated[ZoneInfo, BeforeValidator(parse_zone)] = Field(
+        description="IANA zone in which times are shown, e.g. Europe/Berlin. Every time also shows its UTC offset."
+    )
+    language: Annotated[str, BeforeValidator(parse_text), Field(pattern=r"^[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?$")] = Field(
+        "en", description="Language of the site, e.g. en, en-GB, de."
+    )
+    contact: Contact | None = Field(None, description="Support link shown on every incident page.")
+    social: dict[Channel, Url] = Field(default_factory=dict, description="The company's accounts, e.g. x: https://x.com/northwind.")
+    components: list[Component] = Field(min_length=1, description="Components in display order.")
+    timestamps_without_offset: Literal["error", "site_time_zone"] = Field(
+        "error",
+        description="'error' (default): every timestamp must carry its UTC offset. "
+        "'site_time_zone': a timestamp without offset is read in time_zone.",
+    )
+    recent_count: Annotated[int, Field(ge=0, le=100)] = Field(10, description="How many closed entries the home page lists under 'Recent history'.")
+
+    @property
+    def base(self) -> str:
+        """base_url with exactly one trailing slash."""
+        return self.base_url.rstrip("/") + "/"
+
+    def component(self, component_id: str) -> Component:
+        return next(c for c in self.components if c.id == component_id)
+
+
+# ---------------------------------------------------------------- incidents/*.yaml
+
+
+class PostedLink(_Strict):
+    url: Url | None = Field(None, description="Address of the post (tweet, Mastodon toot, LinkedIn post).")
+    channel: Channel | None = Field(None, description="Where it went; guessed from the URL when omitted. Required for sms and email.")
+    note: Text = Field("", description="Optional note, e.g. 'SMS to 1.2 million affected customers'.")
+
+    @property
+    def channel_name(self) -> str:
+        """The channel as given, else recognised from the URL's host."""
+        if self.channel:
+            return self.channel
+        parts = urlsplit(self.url or "")
+        host = parts.netloc.lower().removeprefix("www.")
+        for channel, hosts in _CHANNEL_HOSTS.items():
+            if host in hosts:
+                return channel
+        if "mastodon" in host or parts.path.startswith("/@"):
+            return "mastodon"
+        return "web"
+
+
+_CHANNEL_HOSTS: dict[str, tuple[str, ...]] = {
+    "x": ("x.com", "twitter.com", "mobile.twitter.com"),
+    "bluesky": ("bsky.app",),
+    "linkedin": ("linkedin.com",),
+    "facebook": ("facebook.com", "fb.com", "m.facebook.com"),
+    "instagram": ("instagram.com",),
+    "threads": ("threads.net", "threads.com"),
+}
+
+
+def _posted_link(value: Any) -> Any:
+    return {"url": value} if isinstance(value, str) else value
+
+
+class Update(_Strict):
+    at: Timestamp = Field(description="When this update was published, with UTC offset.")
+    status: NonEmptyText = Field(description="Lifecycle status after this update (depends on kind).")
+    message: Markdown = Field(description="What customers are told (Markdown).")
+    id: Annotated[str, BeforeValidator(parse_text), Field(pattern=r"^[a-z0-9][a-z0-9-]*$")] | None = Field(
+        None, description="Optional permanent id; by default derived from the timestamp."
+    )
+    next_update: NextUpdate | None = Field(None, description="Promise of the next update: a duration (30m, 1h) or a timestamp.")
+    posted_to: list[Annotated[PostedLink, BeforeValidator(_posted_link)]] = Field(
+        default_factory=list, description="Where this update was also posted: URLs, or {channel, url, note}."
+    )
+    components: dict[ComponentId, StatusValue] | None = Field(
+        None, description="Component statuses from this update on (when they changed)."
+    )
+    reopens: bool = Field(False, description="Set to true on an update that reopens a closed entry.")
+
+    @property
+    def anchor(self) -> str:
+        """Permanent id of this update (page anchor, feed guid suffix, JSON id).
+
+        The explicit ``id`` when given, else the UTC time ('u-20261120t081400z'):
+        stable across rebuilds and unaffected by updates added before or after.
+        """
+        return self.id or "u-" + self.at.astimezone(UTC).strftime("%Y%m%dt%H%M%S") + "z"
+
+    @property
+    def promised_by(self) -> datetime | None:
+        """When the next update was promised for, however the promise was written."""
+        if isinstance(self.next_update, timedelta):
+            return self.at + self.next_update
+        return self.next_update
+
+
+class Window(_Strict):
+    start: Timestamp = Field(description="Planned start of the maintenance.")
+    end: Timestamp = Field(description="Planned end of the maintenance.")
+
+
+class Apology(_Strict):
+    at: Timestamp = Field(description="When the apology was published.")
+    by: Person = Field(description="Who apologises: a named person, not 'the team'.")
+    statement: Markdown = Field(description="The apology, in the first person (Markdown).")
+    video: Url | None = Field(None, description="Optional link to a video of the apology.")
+    link: Url | None = Field(None, description="Optional link to the statement elsewhere (blog, press release).")
+
+
+class Compensation(_Strict):
+    at: Timestamp = Field(description="When the offer was published.")
+    offer: Markdown = Field(description="What is offered (Markdown).")
+    eligible: Markdown = Field(description="Who is eligible (Markdown).")
+    how_to_claim: Markdown = Field(description="How to claim it; 'automatic' is a fine answer (Markdown).")
+    until: Day | None = Field(None, description="Last day to claim, if any.")
+
+
+class ActionItem(_Strict):
+    title: NonEmptyText = Field(description="What will change.")
+    owner: NonEmptyText = Field(description="Team or person responsible.")
+    due: Day | None = Field(None, description="Due date.")
+    done: bool = Field(False, description="true once done.")
+
+
+class Postmortem(_Strict):
+    published_at: Timestamp = Field(description="When the postmortem was published.")
+    root_cause: Markdown = Field(description="Why it happened (Markdown).")
+    changes: Markdown = Field(description="What changes so it does not happen again (Markdown).")
+    action_items: list[ActionItem] = Field(default_factory=list, description="Concrete follow-ups.")
+
+
+class Incident(_Strict):
+    """One file in incidents/: an incident, a maintenance or a notice."""
+
+    slug: str = Field(description="(not written) the file name without .yaml; the permanent address.")
+    kind: KindValue = Field(description="incident, maintenance or notice.")
+    title: NonEmptyText = Field(description="Short title, as a headline.")
+    summary: Markdown = Field(description="One paragraph: what happened, who was affected (Markdown).")
+    impact: ImpactValue = Field(description="none, minor, major or critical.")
+    components: dict[ComponentId, StatusValue] = Field(
+        default_factory=dict, description="Affected component ids, each with its status while the entry is open."
+    )
+    impact_started_at: Timestamp | None = Field(
+        None, description="When impact began, if before the first update (default: the first update)."
+    )
+    window: Window | None = Field(None, description="Maintenance only: the scheduled window.")
+    updates: list[Update] = Field(min_length=1, description="The timeline, oldest first; add new updates at the end.")
+    apology: Apology | None = None
+    compensation: Compensation | None = None
+    postmortem: Postmortem | None = None
+    aliases: list[Annotated[str, BeforeValidator(parse_text)]] = Field(
+        default_factory=list, description="Former slugs of this entry; their addresses keep working."
+    )
+

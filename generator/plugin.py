@@ -1,0 +1,108 @@
+"""The mkdocs plugin: publishes what the core produced. Nothing else.
+
+Registered as the ``frankly`` entry point, so a plain ``mkdocs build`` or
+``mkdocs serve`` with ``plugins: [frankly]`` builds the status site too.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from .derive import StatusReport, derive
+from .load import ProjectPaths, load_all
+from .problems import InvalidInput
+from .render import GeneratedPage, Output, render_site
+
+log = logging.getLogger("mkdocs.plugins.frankly")
+
+ASSETS = Path(__file__).parent / "assets"
+STYLESHEET = "assets/frankly.css"
+
+
+class FranklyConfig(base.Config):
+    site_config = c.Type(str, default="site_config/site.yaml")
+    """Path of site.yaml, relative to mkdocs.yml."""
+    incidents_dir = c.Type(str, default="incidents")
+    """Folder of incident files, relative to mkdocs.yml."""
+
+
+class FranklyPlugin(BasePlugin[FranklyConfig]):
+    def __init__(self) -> None:
+        self.report: StatusReport | None = None
+        self.outputs: list[Output] = []
+        self._epoch_is_ours = False
+
+    def paths(self, config: MkDocsConfig) -> ProjectPaths:
+        root = Path(config.config_file_path or ".").parent
+        return ProjectPaths.at(root, self.config.site_config, self.config.incidents_dir)
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        """Load, validate, derive and render; stop before mkdocs touches the output if the input is bad.
+
+        mkdocs cleans site_dir only after on_config and on_pre_build, and turns
+        a PluginError into a logged error plus Abort (no traceback), so a bad
+        file leaves the last good site, and `serve` keeps serving it.
+        """
+        try:
+            catalog = load_all(self.paths(config))
+        except InvalidInput as exc:
+            raise PluginError("The status site was not rebuilt:\n" + exc.problems.report()) from None
+        self.report = derive(catalog)
+        self.outputs = render_site(self.report)
+        site = self.report.site
+        # site.yaml is the single source of the site's name and address.
+        config.site_name = site.name
+        config.site_url = site.base
+        if STYLESHEET not in config.extra_css:
+            config.extra_css.append(STYLESHEET)
+        self._pin_build_date()
+        return config
+
+    def _pin_build_date(self) -> None:
+        """Make mkdocs' own dates (sitemap) follow the data, so same input gives same bytes.
+
+        An explicit SOURCE_DATE_EPOCH from the caller always wins.
+        """
+        if "SOURCE_DATE_EPOCH" in os.environ and not self._epoch_is_ours:
+            return
+        assert self.report is not None
+        stamp = self.report.last_change
+        os.environ["SOURCE_DATE_EPOCH"] = str(int(stamp.timestamp()) if stamp else 0)
+        self._epoch_is_ours = True
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        """Hand every generated page and file to mkdocs."""
+        for output in self.outputs:
+            if isinstance(output, GeneratedPage):
+                path = output.src_uri
+                # Incident pages stay out of the navigation: a nav entry is
+                # rendered into every page, which makes big sites quadratic.
+                inclusion = InclusionLevel.INCLUDED if output.in_nav else InclusionLevel.NOT_IN_NAV
+                file = File.generated(config, path, content=output.markdown, inclusion=inclusion)
+            else:
+                path = output.path
+                file = File.generated(config, path, content=output.content)
+            existing = files.get_file_from_path(path)
+            if existing is not None:
+                log.warning("docs/%s is replaced by the page Frankly generates at that address", path)
+                files.remove(existing)
+            files.append(file)
+        files.append(File.generated(config, STYLESHEET, abs_src_path=str(ASSETS / "frankly.css")))
+        return files
+
+    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder) -> LiveReloadServer:
+        """Rebuild when an incident file or site.yaml is saved."""
+        paths = self.paths(config)
+        server.watch(str(paths.incidents_dir))
+        server.watch(str(paths.site_config.parent))
+        return server

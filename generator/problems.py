@@ -1,0 +1,69 @@
+"""Problems an editor must fix, each pinned to FILE:LINE:COL.
+
+Every check in the load step reports into a :class:`Problems` list instead of
+raising, so one run shows every mistake in every file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One mistake in one file. ``line`` and ``column`` are 1-based."""
+
+    path: str
+    line: int
+    column: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}: {self.message}"
+
+
+@dataclass
+class Problems:
+    """An ordered collection of problems found during one load."""
+
+    items: list[Problem] = field(default_factory=list)
+
+    def add(self, path: str, line: int, column: int, message: str) -> None:
+        self.items.append(Problem(path, line, column, message))
+
+    def extend(self, other: "Problems") -> None:
+        self.items.extend(other.items)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def sorted(self) -> list[Problem]:
+        return sorted(set(self.items))
+
+    def report(self) -> str:
+        """The text shown to an editor: one line per problem, then a count."""
+        lines = [str(p) for p in self.sorted()]
+        files = len({p.path for p in self.items})
+        noun = "problem" if len(lines) == 1 else "problems"
+        lines.append(f"{len(lines)} {noun} in {files} file{'s' if files != 1 else ''}; nothing was built.")
+        return "\n".join(lines)
+
+
+class InvalidInput(Exception):
+    """Raised by ``load_all`` when the input has problems; carries all of them."""
+
+    def __init__(self, problems: Problems):
+        super().__init__(problems.report())
+        self.problems = problems
+
+
+def display_path(path: Path, root: Path) -> str:
+    """The path as an editor typed it: relative to the project root when possible."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()

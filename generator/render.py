@@ -1,0 +1,179 @@
+"""Render step: derived facts -> the files of the site.
+
+Pages are Markdown documents for mkdocs whose body is HTML we produced from
+escaped or sanitized text; mkdocs and Material add the chrome (header,
+search, dark mode). Non-page outputs (redirects now; feeds, JSON, badges
+later) are plain files. Nothing here imports mkdocs.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable
+
+import jinja2
+from markupsafe import Markup, escape
+
+from . import urls
+from .derive import IncidentFacts, StatusReport
+from .markup import render_markdown
+from .model import Kind
+from .timefmt import format_day, format_duration, format_moment, local_iso, time_tag
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    """A Markdown page mkdocs renders with the theme."""
+
+    url: str
+    markdown: str
+    in_nav: bool = False
+
+    @property
+    def src_uri(self) -> str:
+        return urls.source_of(self.url)
+
+
+@dataclass(frozen=True)
+class GeneratedFile:
+    """A file written to the output as is."""
+
+    path: str
+    content: bytes
+
+
+Output = GeneratedPage | GeneratedFile
+
+STATUS_WORDS = {
+    "x": "X",
+    "linkedin": "LinkedIn",
+    "sms": "SMS",
+    "email": "E-mail",
+    "operational": "Operational",
+    "degraded_performance": "Degraded performance",
+    "partial_outage": "Partial outage",
+    "major_outage": "Major outage",
+    "under_maintenance": "Under maintenance",
+    "in_progress": "In progress",
+}
+
+
+def label(value: str) -> str:
+    """'partial_outage' -> 'Partial outage'."""
+    value = str(value)
+    return STATUS_WORDS.get(value, value.replace("_", " ").capitalize())
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+        autoescape=True,  # every {{ }} is escaped unless it is Markup we made
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["label"] = label
+    env.filters["md"] = render_markdown
+    env.filters["duration"] = format_duration
+    env.filters["meta"] = _front_matter_value
+    return env
+
+
+def _front_matter_value(text: str) -> Markup:
+    """A value for page front matter. Material prints meta values raw (the
+    theme does not autoescape), so they are HTML-escaped here, then quoted as
+    a JSON string, which is valid YAML. Markup: already safe for this template."""
+    return Markup(json.dumps(str(escape(text)), ensure_ascii=False))
+
+
+_ENV = _environment()
+
+
+class _Renderer:
+    """Shared helpers bound to one site; templates call them."""
+
+    def __init__(self, report: StatusReport):
+        self.report = report
+        self.site = report.site
+        self.zone = report.site.time_zone
+        self.language = report.site.language
+
+    def context(self, here: str, **values) -> dict:
+        def href(to: str) -> str:
+            return urls.relative(here, to)
+
+        return {
+            "site": self.site,
+            "report": self.report,
+            "here": here,
+            "href": href,
+            "urls": urls,
+            "when": lambda moment: time_tag(moment, self.zone, self.language),
+            "when_text": lambda moment: format_moment(moment, self.zone, self.language),
+            "day": lambda value: format_day(value, self.language),
+            "iso": lambda moment: local_iso(moment, self.zone),
+            "badge": badge,
+            "component_name": lambda cid: self.site.component(cid).name,
+            "Kind": Kind,
+            **values,
+        }
+
+    def page(self, template: str, url: str, *, in_nav: bool = False, **values) -> GeneratedPage:
+        text = _ENV.get_template(template).render(self.context(url, **values))
+        return GeneratedPage(url, text, in_nav)
+
+
+def badge(status: str) -> Markup:
+    """Status in colour *and* words, so it reads without colour too."""
+    return Markup('<span class="frankly-badge frankly-badge--{}">{}</span>').format(status, label(status))
+
+
+def render_incident_page(r: _Renderer, facts: IncidentFacts) -> GeneratedPage:
+    return r.page("incident.md.j2", urls.incident(facts.slug), f=facts, i=facts.incident)
+
+
+def render_home_page(r: _Renderer) -> GeneratedPage:
+    return r.page("home.md.j2", urls.HOME, in_nav=True)
+
+
+def render_history_pages(r: _Renderer) -> Iterable[GeneratedPage]:
+    yield r.page("history_index.md.j2", urls.HISTORY, in_nav=True)
+    for year, entries in r.report.by_year.items():
+        yield r.page("history_year.md.j2", urls.history_year(year), year=year, entries=entries)
+
+
+def render_component_pages(r: _Renderer) -> Iterable[GeneratedPage]:
+    yield r.page("components_index.md.j2", urls.COMPONENTS, in_nav=True)
+    for component in r.site.components:
+        yield r.page("component.md.j2", urls.component(component.id), component=component, c=r.report.components[component.id])
+
+
+def render_alias_redirects(r: _Renderer) -> Iterable[GeneratedFile]:
+    """Former addresses of renamed entries keep working: a page that sends readers on."""
+    template = _ENV.get_template("redirect.html.j2")
+    for facts in r.report.entries:
+        for alias in facts.incident.aliases:
+            here = urls.incident(alias)
+            html = template.render(r.context(here, f=facts, target=urls.incident(facts.slug)))
+            yield GeneratedFile(here + "index.html", html.encode("utf-8"))
+
+
+#: Everything the site consists of, in a fixed order. Later steps (feeds,
+#: JSON, badges, cards) add their producer here.
+PRODUCERS: list[Callable[[_Renderer], Iterable[Output]]] = [
+    lambda r: [render_home_page(r)],
+    lambda r: (render_incident_page(r, f) for f in r.report.entries),
+    render_history_pages,
+    render_component_pages,
+    render_alias_redirects,
+]
+
+
+def render_site(report: StatusReport) -> list[Output]:
+    """Every generated page and file of the site, deterministic in content and order."""
+    renderer = _Renderer(report)
+    return [output for produce in PRODUCERS for output in produce(renderer)]
+

@@ -1,0 +1,45 @@
+"""Times and durations as customers read them: in the site's zone, always
+with the UTC offset, in the site's language (babel)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date as _babel_date
+from babel.dates import format_datetime as _babel_datetime
+from markupsafe import Markup, escape
+
+
+def _locale(language: str) -> str:
+    return language.replace("-", "_")
+
+
+def local_iso(moment: datetime, zone: ZoneInfo) -> str:
+    """ISO 8601 in the site's zone with explicit offset: '2026-11-20T09:14:00+01:00'."""
+    return moment.astimezone(zone).isoformat()
+
+
+def format_moment(moment: datetime, zone: ZoneInfo, language: str) -> str:
+    """'20 Nov 2026, 09:14 UTC+01:00'."""
+    return _babel_datetime(moment, "d MMM y, HH:mm 'UTC'xxx", tzinfo=zone, locale=_locale(language))
+
+
+def format_day(day: date, language: str) -> str:
+    return _babel_date(day, "d MMM y", locale=_locale(language))
+
+
+def time_tag(moment: datetime, zone: ZoneInfo, language: str) -> Markup:
+    """A <time> element readers see in the site's zone and machines read exactly."""
+    return Markup('<time datetime="{}">{}</time>').format(local_iso(moment, zone), format_moment(moment, zone, language))
+
+
+def format_duration(span: timedelta) -> str:
+    """'2 d 3 h 15 min', '45 min', 'under 1 min': exact enough to be honest, short enough to scan."""
+    minutes = int(span.total_seconds() // 60)
+    if minutes < 1:
+        return "under 1 min"
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    parts = [f"{days} d" if days else "", f"{hours} h" if hours else "", f"{minutes} min" if minutes else ""]
+    return " ".join(p for p in parts if p)

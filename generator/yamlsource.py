@@ -1,0 +1,158 @@
+"""Read YAML with libyaml, remembering where every key and value stands.
+
+Why not plain ``yaml.safe_load``:
+
+* PyYAML keeps the last of two duplicate keys silently; an editor who pastes
+  a second ``status:`` would lose the first without a word. We reject them.
+* YAML 1.1 reads ``no``, ``yes``, ``on``, ``off`` as booleans, ``1:30`` as the
+  number 90 and ``2026-11-20`` as a date object. We resolve scalars by the
+  YAML 1.2 core schema instead (only ``true``/``false`` are booleans, and
+  timestamps stay text so the model can insist on a time zone).
+* Validation messages need ``LINE:COL`` for every value, so we keep a map from
+  each path (``("updates", 2, "status")``) to the position of its value and of
+  its key.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+Path_ = tuple[str | int, ...]
+
+
+class _Loader(yaml.CSafeLoader):
+    """libyaml parser with YAML 1.2 core-schema scalar resolution."""
+
+
+# Start from no implicit resolvers at all, then add the YAML 1.2 core schema.
+_Loader.yaml_implicit_resolvers = {}
+_CORE_SCHEMA = [
+    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    ("tag:yaml.org,2002:int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+    (
+        "tag:yaml.org,2002:float",
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        "-+0123456789.",
+    ),
+]
+for _tag, _pattern, _first in _CORE_SCHEMA:
+    _Loader.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
+
+
+def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+    text = node.value
+    if text.startswith("0o"):
+        return int(text[2:], 8)
+    return int(text, 0) if text.startswith("0x") else int(text)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+
+
+@dataclass(frozen=True)
+class Position:
+    line: int  # 1-based
+    column: int  # 1-based
+
+
+@dataclass
+class SourceMap:
+    """Where each value (and each mapping key) of a document stands."""
+
+    values: dict[Path_, Position] = field(default_factory=dict)
+    keys: dict[Path_, Position] = field(default_factory=dict)
+
+    def value(self, path: Path_) -> Position:
+        """Position of the value at ``path``, or of its nearest known parent."""
+        while path not in self.values and path:
+            path = path[:-1]
+        return self.values.get(path, Position(1, 1))
+
+    def key(self, path: Path_) -> Position:
+        """Position of the key that names ``path`` (falls back to the value)."""
+        return self.keys.get(path) or self.value(path)
+
+
+class YamlProblem(Exception):
+    """A syntax error, duplicate key or other reason the file cannot be read."""
+
+    def __init__(self, position: Position, message: str):
+        super().__init__(message)
+        self.position = position
+        self.message = message
+
+
+def _pos(mark: Any) -> Position:
+    return Position(mark.line + 1, mark.column + 1)
+
+
+def _walk(node: yaml.Node, path: Path_, smap: SourceMap) -> None:
+    smap.values[path] = _pos(node.start_mark)
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[Any, Position] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise YamlProblem(_pos(key_node.start_mark), "a key must be plain text, not a list or mapping")
+            key = key_node.value
+            if key == "<<":
+                raise YamlProblem(_pos(key_node.start_mark), "merge keys (<<) are not supported; write the keys out")
+            if key in seen:
+                first = seen[key]
+                raise YamlProblem(
+                    _pos(key_node.start_mark),
+                    f"duplicate key '{key}' (first at line {first.line}); "
+                    "YAML would silently keep only the last one: remove or rename one of them",
+                )
+            seen[key] = _pos(key_node.start_mark)
+            smap.keys[path + (key,)] = _pos(key_node.start_mark)
+            _walk(value_node, path + (key,), smap)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _walk(item, path + (index,), smap)
+
+
+def _hint(problem: str, line: str) -> str:
+    """The usual fix for libyaml's most common complaints."""
+    if "\t" in line[: len(line) - len(line.lstrip())] or "found character '\\t'" in problem:
+        return "this line is indented with a tab; YAML needs spaces"
+    if "mapping values are not allowed" in problem:
+        return "text containing ': ' must be quoted (\"...\") or written as a block after '|' on the next lines"
+    return "check the indentation, colons and quotes on this line and the one before"
+
+
+def read_yaml(text: str) -> tuple[Any, SourceMap]:
+    """Parse one YAML document; return its data and where everything stands.
+
+    Raises :class:`YamlProblem` for anything that makes the file unreadable.
+    """
+    loader = _Loader(text)
+    try:
+        try:
+            node = loader.get_single_node()
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            where = _pos(mark) if mark else Position(1, 1)
+            what = exc.problem or "invalid YAML"
+            if exc.context:
+                what = f"{exc.context}, {what}"
+            line = text.splitlines()[where.line - 1] if 0 < where.line <= len(text.splitlines()) else ""
+            raise YamlProblem(where, f"YAML syntax error: {what}; {_hint(exc.problem or '', line)}") from None
+        except yaml.YAMLError as exc:  # e.g. "expected a single document"
+            raise YamlProblem(Position(1, 1), f"YAML error: {exc}") from None
+        smap = SourceMap()
+        if node is None:
+            return None, smap
+        _walk(node, (), smap)
+        try:
+            data = loader.construct_document(node)
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            raise YamlProblem(_pos(mark) if mark else Position(1, 1), f"YAML error: {exc.problem}") from None
+        return data, smap
+    finally:
+        loader.dispose()

@@ -1,0 +1,76 @@
+"""Shared fixtures: a copy of the fixed test site, and ways to run Frankly on it."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import main
+
+FIXTURE_SITE = Path(__file__).parent / "fixtures" / "site"
+REPO = Path(__file__).parent.parent
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A writable copy of the fixed test site."""
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURE_SITE, root)
+    return root
+
+
+def run_frankly(root: Path, *args: str) -> subprocess.CompletedProcess:
+    """Run the real `frankly` console entry point in a subprocess, as an editor would."""
+    return subprocess.run(
+        [sys.executable, "-c", "from generator.cli import main; main()", *args],
+        cwd=root, capture_output=True, text=True, timeout=120,
+    )
+
+
+def invoke(root: Path, *args: str):
+    """Run `frankly` in-process (fast); returns click's Result."""
+    runner = CliRunner()
+    with _chdir(root):
+        return runner.invoke(main, list(args), catch_exceptions=False)
+
+
+class _chdir:
+    def __init__(self, path: Path):
+        self.path, self.old = path, None
+
+    def __enter__(self):
+        import os
+
+        self.old = os.getcwd()
+        os.chdir(self.path)
+
+    def __exit__(self, *exc):
+        import os
+
+        os.chdir(self.old)
+
+
+def write_incident(root: Path, name: str, text: str) -> Path:
+    path = root / "incidents" / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def tree_bytes(folder: Path) -> dict[str, bytes]:
+    """Every file below ``folder`` with its bytes: compares whole builds."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="session")
+def built_fixture_site(tmp_path_factory) -> Path:
+    """The fixed test site built once per session with the real `frankly build`."""
+    root = tmp_path_factory.mktemp("built") / "project"
+    shutil.copytree(FIXTURE_SITE, root)
+    result = run_frankly(root, "build")
+    assert result.returncode == 0, result.stderr
+    return root / "site"
