@@ -20,7 +20,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .derive import StatusReport, derive
 from .load import ProjectPaths, load_all
-from .problems import InvalidInput
+from .problems import InvalidInput, Problems
 from .render import GeneratedPage, Output, render_site
 
 log = logging.getLogger("mkdocs.plugins.frankly")
@@ -38,9 +38,16 @@ class FranklyConfig(base.Config):
 
 class FranklyPlugin(BasePlugin[FranklyConfig]):
     def __init__(self) -> None:
+        self.command = "build"
         self.report: StatusReport | None = None
         self.outputs: list[Output] = []
+        self.stale: Problems | None = None  # serve only: problems that kept the last good pages
         self._epoch_is_ours = False
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Remember the command. Defining this hook also makes mkdocs keep this
+        instance across `serve` rebuilds, which is how the last good pages survive."""
+        self.command = command
 
     def paths(self, config: MkDocsConfig) -> ProjectPaths:
         root = Path(config.config_file_path or ".").parent
@@ -56,9 +63,17 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         try:
             catalog = load_all(self.paths(config))
         except InvalidInput as exc:
-            raise PluginError("The status site was not rebuilt:\n" + exc.problems.report()) from None
-        self.report = derive(catalog)
-        self.outputs = render_site(self.report)
+            if self.command != "serve" or self.report is None:
+                raise PluginError("The status site was not rebuilt:\n" + exc.problems.report()) from None
+            # mkdocs' dev server blocks every request while builds fail, so
+            # while serving we rebuild from the last good input instead, and
+            # say so loudly in the terminal and on every page.
+            self.stale = exc.problems
+            log.error("Showing the last good version until these are fixed:\n%s", exc.problems.report())
+        else:
+            self.stale = None
+            self.report = derive(catalog)
+            self.outputs = render_site(self.report)
         site = self.report.site
         # site.yaml is the single source of the site's name and address.
         config.site_name = site.name
@@ -99,6 +114,19 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
             files.append(file)
         files.append(File.generated(config, STYLESHEET, abs_src_path=str(ASSETS / "frankly.css")))
         return files
+
+    def on_page_content(self, html: str, *, page, config: MkDocsConfig, files: Files) -> str:
+        """While serving with broken input, tell the editor on the page itself."""
+        if self.stale is None:
+            return html
+        from markupsafe import escape
+
+        listing = escape("\n".join(str(p) for p in self.stale.sorted()))
+        return (
+            '<div class="admonition danger frankly-preview-stale"><p class="admonition-title">'
+            "Preview not updated: fix these problems and save again</p>"
+            f"<pre>{listing}</pre></div>" + html
+        )
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder) -> LiveReloadServer:
         """Rebuild when an incident file or site.yaml is saved."""

@@ -1,0 +1,40 @@
+"""Golden files: key fragments of the built fixed test site, compared byte for byte.
+
+After an intended change, run `make golden` and review `git diff tests/golden`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+pytestmark = pytest.mark.slow
+
+GOLDEN = Path(__file__).parent / "golden"
+UPDATE = os.environ.get("FRANKLY_UPDATE_GOLDEN") == "1"
+
+# (golden file, page URL, CSS selector of the fragment users read)
+FRAGMENTS = [
+    ("home_status.html", "", ".frankly-home"),
+    ("incident_api_errors.html", "incidents/2026-03-02-api-errors", "article.md-content__inner"),
+    ("incident_dashboard_open.html", "incidents/2026-03-10-dashboard-slow", "article.md-content__inner"),
+    ("history_2026.html", "history/2026", ".frankly-history"),
+    ("redirect_api_outage.html", "incidents/2026-03-02-api-outage", "html"),
+]
+
+
+@pytest.mark.parametrize("name, url, selector", FRAGMENTS, ids=[f[0] for f in FRAGMENTS])
+def test_fragment_matches_golden(built_fixture_site, name, url, selector):
+    html = (built_fixture_site / url / "index.html").read_text(encoding="utf-8")
+    node = BeautifulSoup(html, "html.parser").select_one(selector)
+    assert node is not None, f"{selector} not found in {url or 'home'}"
+    actual = str(node).strip() + "\n"
+    golden = GOLDEN / name
+    if UPDATE:
+        golden.parent.mkdir(exist_ok=True)
+        golden.write_text(actual, encoding="utf-8")
+    assert golden.is_file(), f"{golden} is missing: run `make golden`"
+    assert actual == golden.read_text(encoding="utf-8"), f"{name} changed: if intended, run `make golden` and review the diff"
