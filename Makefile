@@ -22,6 +22,7 @@ test: $(STAMP)
 # Rewrite the golden files after an intended output change; review them with `git diff tests/golden`.
 golden: $(STAMP)
 	FRANKLY_UPDATE_GOLDEN=1 $(BIN)/python -m pytest tests/test_golden.py
+	$(BIN)/python -m generator.formatdoc docs/format.md
 
 serve: $(STAMP)
 	$(BIN)/frankly serve

@@ -373,9 +373,9 @@ class Incident(_Strict):
     )
     window: Window | None = Field(None, description="Maintenance only: the scheduled window.")
     updates: list[Update] = Field(min_length=1, description="The timeline, oldest first; add new updates at the end.")
-    apology: Apology | None = None
-    compensation: Compensation | None = None
-    postmortem: Postmortem | None = None
+    apology: Apology | None = Field(None, description="A named person's apology (see below).")
+    compensation: Compensation | None = Field(None, description="What customers get, who and how (see below).")
+    postmortem: Postmortem | None = Field(None, description="Root cause and what changes (see below).")
     aliases: list[Annotated[str, BeforeValidator(parse_text)]] = Field(
         default_factory=list, description="Former slugs of this entry; their addresses keep working."
     )

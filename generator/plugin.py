@@ -21,7 +21,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from .derive import StatusReport, derive
 from .load import ProjectPaths, load_all
 from .problems import InvalidInput, Problems
-from .render import GeneratedPage, Output, render_site
+from .render import GeneratedPage, Output, Renderer, render_head, render_site
 
 log = logging.getLogger("mkdocs.plugins.frankly")
 
@@ -114,6 +114,12 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
             files.append(file)
         files.append(File.generated(config, STYLESHEET, abs_src_path=str(ASSETS / "frankly.css")))
         return files
+
+    def on_post_page(self, output: str, *, page, config: MkDocsConfig) -> str:
+        """Add the core's <head> contributions (feeds, social tags) to every page."""
+        assert self.report is not None
+        head = render_head(Renderer(self.report), page.url)
+        return output.replace("</head>", head + "</head>", 1) if head else output
 
     def on_page_content(self, html: str, *, page, config: MkDocsConfig, files: Files) -> str:
         """While serving with broken input, tell the editor on the page itself."""

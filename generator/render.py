@@ -92,7 +92,7 @@ def _front_matter_value(text: str) -> Markup:
 _ENV = _environment()
 
 
-class _Renderer:
+class Renderer:
     """Shared helpers bound to one site; templates call them."""
 
     def __init__(self, report: StatusReport):
@@ -131,27 +131,27 @@ def badge(status: str) -> Markup:
     return Markup('<span class="frankly-badge frankly-badge--{}">{}</span>').format(status, label(status))
 
 
-def render_incident_page(r: _Renderer, facts: IncidentFacts) -> GeneratedPage:
+def render_incident_page(r: Renderer, facts: IncidentFacts) -> GeneratedPage:
     return r.page("incident.md.j2", urls.incident(facts.slug), f=facts, i=facts.incident)
 
 
-def render_home_page(r: _Renderer) -> GeneratedPage:
+def render_home_page(r: Renderer) -> GeneratedPage:
     return r.page("home.md.j2", urls.HOME, in_nav=True)
 
 
-def render_history_pages(r: _Renderer) -> Iterable[GeneratedPage]:
+def render_history_pages(r: Renderer) -> Iterable[GeneratedPage]:
     yield r.page("history_index.md.j2", urls.HISTORY, in_nav=True)
     for year, entries in r.report.by_year.items():
         yield r.page("history_year.md.j2", urls.history_year(year), year=year, entries=entries)
 
 
-def render_component_pages(r: _Renderer) -> Iterable[GeneratedPage]:
+def render_component_pages(r: Renderer) -> Iterable[GeneratedPage]:
     yield r.page("components_index.md.j2", urls.COMPONENTS, in_nav=True)
     for component in r.site.components:
         yield r.page("component.md.j2", urls.component(component.id), component=component, c=r.report.components[component.id])
 
 
-def render_alias_redirects(r: _Renderer) -> Iterable[GeneratedFile]:
+def render_alias_redirects(r: Renderer) -> Iterable[GeneratedFile]:
     """Former addresses of renamed entries keep working: a page that sends readers on."""
     template = _ENV.get_template("redirect.html.j2")
     for facts in r.report.entries:
@@ -161,9 +161,9 @@ def render_alias_redirects(r: _Renderer) -> Iterable[GeneratedFile]:
             yield GeneratedFile(here + "index.html", html.encode("utf-8"))
 
 
-#: Everything the site consists of, in a fixed order. Later steps (feeds,
-#: JSON, badges, cards) add their producer here.
-PRODUCERS: list[Callable[[_Renderer], Iterable[Output]]] = [
+#: Everything the site consists of, in a fixed order. Each later step (feeds,
+#: JSON, badges, cards) adds its producer here and keeps its code in its own module.
+PRODUCERS: list[Callable[[Renderer], Iterable[Output]]] = [
     lambda r: [render_home_page(r)],
     lambda r: (render_incident_page(r, f) for f in r.report.entries),
     render_history_pages,
@@ -172,8 +172,20 @@ PRODUCERS: list[Callable[[_Renderer], Iterable[Output]]] = [
 ]
 
 
+#: Contributions to the <head> of every page (generated or hand-written), given
+#: the page's URL and, on an incident page, its facts: feed autodiscovery
+#: links, social metadata. The plugin inserts them; each returns Markup.
+HEAD_PARTS: list[Callable[[Renderer, str, IncidentFacts | None], Markup]] = []
+
+
 def render_site(report: StatusReport) -> list[Output]:
     """Every generated page and file of the site, deterministic in content and order."""
-    renderer = _Renderer(report)
+    renderer = Renderer(report)
     return [output for produce in PRODUCERS for output in produce(renderer)]
+
+
+def render_head(renderer: Renderer, url: str) -> Markup:
+    """Extra <head> markup for the page at ``url``."""
+    facts = renderer.report.by_slug.get(url[len("incidents/"):-1]) if url.startswith("incidents/") else None
+    return Markup("").join(part(renderer, url, facts) for part in HEAD_PARTS)
 
