@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: build test golden serve check clean
+.PHONY: build test golden serve check bench clean
 
 # Re-install only when the pins or the package metadata change.
 $(STAMP): requirements.txt pyproject.toml
@@ -23,6 +23,11 @@ test: $(STAMP)
 golden: $(STAMP)
 	FRANKLY_UPDATE_GOLDEN=1 $(BIN)/python -m pytest tests/test_golden.py
 	$(BIN)/python -m generator.formatdoc docs/format.md
+
+# Time and memory of synthetic sites (100 to 10,000 incidents); SIZES=100,1000 for a quick run.
+SIZES ?= 100,1000,3000,10000
+bench: $(STAMP)
+	$(BIN)/python -m generator.bench --sizes $(SIZES)
 
 serve: $(STAMP)
 	$(BIN)/frankly serve

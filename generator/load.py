@@ -124,7 +124,31 @@ def _load_site(paths: ProjectPaths, problems: Problems) -> Site | None:
     return None if problems else site
 
 
+#: Parsed and validated files by (path, mtime, size, naive-timestamp zone):
+#: `frankly build` checks before mkdocs runs the plugin, and `serve` rebuilds on
+#: every save; neither should parse thousands of unchanged files again.
+_FILE_CACHE: dict[tuple, tuple[tuple[Incident, SourceMap] | None, list]] = {}
+
+
 def _load_incident(file: Path, paths: ProjectPaths, context: dict, problems: Problems) -> tuple[Incident, SourceMap] | None:
+    try:
+        stat = file.stat()
+        key = (str(file.resolve()), str(paths.root), stat.st_mtime_ns, stat.st_size, str(context.get("naive_timestamp_zone")))
+    except OSError:
+        key = None
+    if key in _FILE_CACHE:
+        result, found = _FILE_CACHE[key]
+        problems.items.extend(found)
+        return result
+    own = Problems()
+    result = _parse_incident(file, paths, context, own)
+    if key is not None:
+        _FILE_CACHE[key] = (result, own.items)
+    problems.extend(own)
+    return result
+
+
+def _parse_incident(file: Path, paths: ProjectPaths, context: dict, problems: Problems) -> tuple[Incident, SourceMap] | None:
     shown = display_path(file, paths.root)
     if file.name.startswith(".") or file.is_dir():
         return None

@@ -41,6 +41,7 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         self.command = "build"
         self.report: StatusReport | None = None
         self.outputs: list[Output] = []
+        self.pages_by_src: dict[str, GeneratedPage] = {}
         self.stale: Problems | None = None  # serve only: problems that kept the last good pages
         self._epoch_is_ours = False
 
@@ -74,6 +75,7 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
             self.stale = None
             self.report = derive(catalog)
             self.outputs = render_site(self.report)
+            self.pages_by_src = {o.src_uri: o for o in self.outputs if isinstance(o, GeneratedPage)}
         site = self.report.site
         # site.yaml is the single source of the site's name and address.
         config.site_name = site.name
@@ -122,7 +124,11 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         return output.replace("</head>", head + "</head>", 1) if head else output
 
     def on_page_content(self, html: str, *, page, config: MkDocsConfig, files: Files) -> str:
-        """While serving with broken input, tell the editor on the page itself."""
+        """Put our pre-rendered HTML into generated pages; while serving with
+        broken input, tell the editor on the page itself."""
+        generated = self.pages_by_src.get(page.file.src_uri)
+        if generated is not None:
+            html = generated.fill(html)
         if self.stale is None:
             return html
         from markupsafe import escape

@@ -4,6 +4,7 @@ with the UTC offset, in the site's language (babel)."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as _babel_date
@@ -20,6 +21,7 @@ def local_iso(moment: datetime, zone: ZoneInfo) -> str:
     return moment.astimezone(zone).isoformat()
 
 
+@lru_cache(maxsize=65536)
 def format_moment(moment: datetime, zone: ZoneInfo, language: str) -> str:
     """'20 Nov 2026, 09:14 UTC+01:00'."""
     return _babel_datetime(moment, "d MMM y, HH:mm 'UTC'xxx", tzinfo=zone, locale=_locale(language))
