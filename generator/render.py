@@ -12,7 +12,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Sequence
 
 import jinja2
 from markupsafe import Markup, escape
@@ -180,16 +180,42 @@ def render_home_page(r: Renderer) -> GeneratedPage:
     return r.page("home.md.j2", urls.HOME, in_nav=True)
 
 
+#: Entries per archive page: no page grows with the size of the history.
+HISTORY_PAGE_SIZE = 100
+COMPONENT_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class Paging:
+    """Where one page of a paged listing stands among its siblings."""
+
+    base: str
+    number: int
+    count: int
+
+    def url(self, number: int) -> str:
+        return urls.paged(self.base, number)
+
+
+def _paged(base: str, entries: Sequence, size: int) -> Iterable[tuple[Paging, Sequence]]:
+    count = max(1, -(-len(entries) // size))
+    for number in range(1, count + 1):
+        yield Paging(base, number, count), entries[(number - 1) * size : number * size]
+
+
 def render_history_pages(r: Renderer) -> Iterable[GeneratedPage]:
     yield r.page("history_index.md.j2", urls.HISTORY, in_nav=True)
     for year, entries in r.report.by_year.items():
-        yield r.page("history_year.md.j2", urls.history_year(year), year=year, entries=entries)
+        for paging, chunk in _paged(urls.history_year(year), entries, HISTORY_PAGE_SIZE):
+            yield r.page("history_year.md.j2", paging.url(paging.number), year=year, entries=chunk, paging=paging)
 
 
 def render_component_pages(r: Renderer) -> Iterable[GeneratedPage]:
     yield r.page("components_index.md.j2", urls.COMPONENTS, in_nav=True)
     for component in r.site.components:
-        yield r.page("component.md.j2", urls.component(component.id), component=component, c=r.report.components[component.id])
+        facts = r.report.components[component.id]
+        for paging, chunk in _paged(urls.component(component.id), facts.entries, COMPONENT_PAGE_SIZE):
+            yield r.page("component.md.j2", paging.url(paging.number), component=component, c=facts, entries=chunk, paging=paging)
 
 
 def render_alias_redirects(r: Renderer) -> Iterable[GeneratedFile]:

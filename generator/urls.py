@@ -27,6 +27,11 @@ def history_year(year: int) -> str:
     return f"history/{year}/"
 
 
+def paged(url: str, number: int) -> str:
+    """Page ``number`` of a paged listing at ``url``; page 1 is the listing itself."""
+    return url if number == 1 else f"{url}page/{number}/"
+
+
 def source_of(url: str) -> str:
     """The generated Markdown source that mkdocs turns into the page at ``url``."""
     return url + "index.md"
