@@ -23,6 +23,7 @@ test: $(STAMP)
 golden: $(STAMP)
 	FRANKLY_UPDATE_GOLDEN=1 $(BIN)/python -m pytest tests/test_golden.py
 	$(BIN)/python -m generator.formatdoc docs/format.md
+	$(BIN)/python -m generator.api docs/api.md
 
 serve: $(STAMP)
 	$(BIN)/frankly serve
