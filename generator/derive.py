@@ -124,6 +124,21 @@ class IncidentFacts:
                 peaks[component_id] = max(peaks[component_id], status, key=STATUS_RANK.__getitem__)
         return peaks
 
+    @cached_property
+    def statuses_after_each_update(self) -> tuple[dict[str, ComponentStatus], ...]:
+        """The affected components' statuses right after each update, oldest first,
+        by the rule of :attr:`component_statuses` (the last one equals it): what the
+        JSON API reports as each update's component changes."""
+        kind = self.incident.kind
+        closing = CLOSING_STATUS[kind]
+        statuses = dict(self.incident.components)
+        after: list[dict[str, ComponentStatus]] = []
+        for update in self.incident.updates:
+            statuses.update(update.components or {})
+            active = update.status in MAINTENANCE_ACTIVE if kind is Kind.maintenance else update.status != closing
+            after.append(dict(statuses) if active else {})
+        return tuple(after)
+
     @property
     def shown_statuses(self) -> dict[str, ComponentStatus]:
         """What a page shows per component: its status now while active, else its peak."""

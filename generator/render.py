@@ -18,7 +18,10 @@ import jinja2
 from markupsafe import Markup, escape
 
 from . import urls
+from .api import render_api
+from .badges import render_badges
 from .derive import IncidentFacts, StatusReport
+from .embed import render_embed
 from .markup import render_markdown
 from .model import Kind
 from .timefmt import format_day, format_duration, format_moment, local_iso, time_tag
@@ -236,6 +239,9 @@ PRODUCERS: list[Callable[[Renderer], Iterable[Output]]] = [
     render_history_pages,
     render_component_pages,
     render_alias_redirects,
+    render_api,  # /api/v2/*.json, /incidents/<slug>/index.json (api.py)
+    render_badges,  # /badges/ (badges.py)
+    render_embed,  # /embed/ (embed.py)
 ]
 
 

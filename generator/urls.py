@@ -48,3 +48,32 @@ def relative(from_url: str, to_url: str) -> str:
 def absolute(base: str, url: str) -> str:
     """Absolute address on the public site; ``base`` ends with '/'."""
     return base + url
+
+
+# ---------------------------------------------------------------- machine-readable
+# Shaped like Atlassian Statuspage's public API v2, so its clients work unchanged.
+API = "api/v2/"
+API_STATUS = API + "status.json"
+API_COMPONENTS = API + "components.json"
+API_INCIDENTS = API + "incidents.json"
+API_INCIDENTS_UNRESOLVED = API + "incidents/unresolved.json"
+API_MAINTENANCES = API + "scheduled-maintenances.json"
+API_MAINTENANCES_UPCOMING = API + "scheduled-maintenances/upcoming.json"
+API_MAINTENANCES_ACTIVE = API + "scheduled-maintenances/active.json"
+API_SUMMARY = API + "summary.json"
+BADGE_STATUS_SVG = "badges/status.svg"
+BADGE_STATUS_JSON = "badges/status.json"
+EMBED = "embed/"
+
+
+def incident_json(slug: str) -> str:
+    """Everything the incident page shows, as one JSON document beside the page."""
+    return incident(slug) + "index.json"
+
+
+def component_badge_svg(component_id: str) -> str:
+    return f"badges/components/{component_id}.svg"
+
+
+def component_badge_json(component_id: str) -> str:
+    return f"badges/components/{component_id}.json"

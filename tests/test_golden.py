@@ -38,3 +38,32 @@ def test_fragment_matches_golden(built_fixture_site, name, url, selector):
         golden.write_text(actual, encoding="utf-8")
     assert golden.is_file(), f"{golden} is missing: run `make golden`"
     assert actual == golden.read_text(encoding="utf-8"), f"{name} changed: if intended, run `make golden` and review the diff"
+
+
+# ---------------------------------------------------------------- JSON API (generator/api.py)
+# Every JSON endpoint of the fixed test site, byte for byte, under tests/golden/api/.
+API_FILES = [
+    "api/v2/status.json",
+    "api/v2/components.json",
+    "api/v2/incidents.json",
+    "api/v2/incidents/unresolved.json",
+    "api/v2/scheduled-maintenances.json",
+    "api/v2/scheduled-maintenances/upcoming.json",
+    "api/v2/scheduled-maintenances/active.json",
+    "api/v2/summary.json",
+    "incidents/2026-03-02-api-errors/index.json",
+    "incidents/2026-03-10-dashboard-slow/index.json",
+    "badges/status.json",
+    "badges/status.svg",
+]
+
+
+@pytest.mark.parametrize("path", API_FILES)
+def test_api_file_matches_golden(built_fixture_site, path):
+    actual = (built_fixture_site / path).read_bytes()
+    golden = GOLDEN / "api" / path.replace("/", "__")
+    if UPDATE:
+        golden.parent.mkdir(exist_ok=True)
+        golden.write_bytes(actual)
+    assert golden.is_file(), f"{golden} is missing: run `make golden`"
+    assert actual == golden.read_bytes(), f"{path} changed: if intended, run `make golden` and review the diff"
