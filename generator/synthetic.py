@@ -36,8 +36,9 @@ def _stamp(moment: datetime) -> str:
     return moment.isoformat()
 
 
-def write_project(root: Path, count: int, seed: int = 1) -> Path:
-    """Write a project with ``count`` entries (about 5 updates each) under ``root``."""
+def write_project(root: Path, count: int, seed: int = 1, maintenance_every: int = 10) -> Path:
+    """Write a project with ``count`` entries (about 5 updates each) under ``root``;
+    every ``maintenance_every``-th entry is a maintenance."""
     rng = random.Random(seed)
     (root / "incidents").mkdir(parents=True, exist_ok=True)
     (root / "site_config").mkdir(exist_ok=True)
@@ -54,7 +55,7 @@ def write_project(root: Path, count: int, seed: int = 1) -> Path:
     span = (datetime(2026, 11, 1, tzinfo=zone) - start).total_seconds()
     for index in range(count):
         began = start + timedelta(seconds=int(span * index / max(count, 1)) + rng.randrange(3600))
-        kind = "maintenance" if index % 10 == 7 else ("notice" if index % 25 == 3 else "incident")
+        kind = "maintenance" if index % maintenance_every == 7 % maintenance_every else ("notice" if index % 25 == 3 else "incident")
         affected = rng.sample(COMPONENTS, rng.randint(1, 3))
         lines = [
             f"kind: {kind}",
