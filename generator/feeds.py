@@ -48,6 +48,7 @@ _ENV = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
     undefined=jinja2.StrictUndefined,
+    auto_reload=False,  # templates ship with the package; no stat() per item
 )
 _ENV.filters["md"] = render_markdown
 _ENV.filters["label"] = label
@@ -115,6 +116,9 @@ class Feed:
     subtitle: str
     page: str  # the HTML page this feed follows
     entries: Sequence[FeedEntry]  # newest first, already capped
+    #: Former addresses of the same feed (a renamed incident's old slugs): they
+    #: serve the same bytes, so subscribers of the old address keep following.
+    former: Sequence[Callable[[str], str]] = ()
 
 
 class FeedBuilder:
@@ -200,6 +204,7 @@ class FeedBuilder:
                 f"Updates on this {facts.incident.kind.value} from {site.company}.",
                 urls.incident(facts.slug),
                 self.news_feed([facts]),
+                [lambda fmt, alias=alias: urls.incident_feed(alias, fmt) for alias in facts.incident.aliases],
             )
 
     def files(self, feed: Feed) -> Iterable[GeneratedFile]:
@@ -207,6 +212,8 @@ class FeedBuilder:
             generator = self.generator(feed, fmt)
             xml = generator.rss_str(pretty=True) if fmt == "rss" else generator.atom_str(pretty=True)
             yield GeneratedFile(feed.address(fmt), xml)
+            for former in feed.former:
+                yield GeneratedFile(former(fmt), xml)
 
     def generator(self, feed: Feed, fmt: str) -> FeedGenerator:
         site = self.site

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import re
 import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 from pathlib import Path
@@ -11,7 +12,7 @@ import feedparser
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import FIXTURE_SITE, invoke, write_incident
+from conftest import FIXTURE_SITE, REPO, invoke, write_incident
 from generator.derive import derive
 from generator.feeds import render_feeds
 from generator.load import ProjectPaths, load_all
@@ -81,12 +82,13 @@ def expected_news_ids(root: Path, slugs: list[str] | None = None) -> set[str]:
 def test_every_feed_exists_in_both_formats_and_parses_cleanly(fixture_feeds):
     names = ["feeds/incidents", "feeds/updates", *(f"feeds/components/{c}" for c in ("api", "dashboard", "email"))]
     names += [f"incidents/{slug}/feed" for slug in SLUGS]
+    names += ["incidents/2026-03-02-api-outage/feed"]  # the renamed incident's former address
     assert sorted(fixture_feeds) == sorted(f"{name}.{fmt}" for name in names for fmt in FORMATS)
     for path in fixture_feeds:
         parsed = parse(fixture_feeds, path)
         assert parsed.version == ("rss20" if path.endswith(".rss") else "atom10")
         self_links = [link.href for link in parsed.feed.links if link.rel == "self"]
-        assert self_links == [BASE + path]
+        assert self_links == [BASE + path.replace("api-outage", "api-errors")]
 
 
 def test_rss_and_atom_say_the_same(fixture_feeds):
@@ -207,6 +209,12 @@ def test_component_feeds_hold_only_entries_affecting_that_component(fixture_feed
         assert utc(parsed.feed.updated_parsed) == newest  # lastBuildDate: this feed's newest news
 
 
+def test_a_renamed_incident_keeps_its_old_feed_address(fixture_feeds):
+    for fmt in FORMATS:
+        old = fixture_feeds[f"incidents/2026-03-02-api-outage/feed.{fmt}"]
+        assert old == fixture_feeds[f"incidents/2026-03-02-api-errors/feed.{fmt}"]
+
+
 def test_incident_feed_follows_one_incident(fixture_feeds):
     parsed = parse(fixture_feeds, "incidents/2026-03-02-api-errors/feed.atom")
     page = BASE + "incidents/2026-03-02-api-errors/"
@@ -279,13 +287,14 @@ def test_max_entries_caps_every_feed_keeping_the_newest(project, fixture_feeds):
 def test_max_entries_is_validated_with_its_position(project):
     set_site_option(project, "feeds:\n  max_entries: 0\n")
     result = invoke(project, "check")
-    assert result.exit_code == 1
     line = len((project / "site_config" / "site.yaml").read_text().splitlines())
-    assert result.output.splitlines()[0].startswith(f"site_config/site.yaml:{line}:16: feeds.max_entries: ")
+    assert (result.exit_code, result.output.splitlines()) == (1, [
+        f"site_config/site.yaml:{line}:16: feeds.max_entries: Input should be greater than or equal to 1",
+        "1 problem in 1 file; nothing was built.",
+    ])
 
 
 def test_a_component_without_news_has_a_valid_empty_feed_dated_by_the_data(project):
-    set_site_option(project, "")
     site = project / "site_config" / "site.yaml"
     site.write_text(site.read_text().replace("components:\n", "components:\n  - id: billing\n    name: Billing\n", 1))
     feeds = render(project)
@@ -377,3 +386,13 @@ def test_home_and_incident_pages_show_subscribe_links(built_fixture_site, url, e
 def test_the_build_publishes_the_feeds_unchanged(built_fixture_site, fixture_feeds):
     for path, content in fixture_feeds.items():
         assert (built_fixture_site / path).read_bytes() == content, path
+
+
+def test_the_subscribe_page_names_feeds_the_demo_site_has():
+    """docs/subscribe.md is hand-written: every feed address it gives must exist."""
+    text = (REPO / "docs" / "subscribe.md").read_text(encoding="utf-8")
+    base = load_all(ProjectPaths.at(REPO)).site.base
+    named = set(re.findall(r"\]\((feeds/[^)]+)\)", text))
+    named |= {url.removeprefix(base) for url in re.findall(re.escape(base) + r"[^\s\"]+", text)}
+    assert len(named) >= 6
+    assert named <= set(render(REPO)), named - set(render(REPO))
