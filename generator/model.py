@@ -223,6 +223,12 @@ class Contact(_Strict):
     label: NonEmptyText = Field("Contact support", description="Link text.")
 
 
+class FeedSettings(_Strict):
+    max_entries: Annotated[int, Field(ge=1, le=1000)] = Field(
+        50, description="Most entries one feed holds, newest first; older ones stay on the site, so feeds stay small at any history size."
+    )
+
+
 class Site(_Strict):
     name: NonEmptyText = Field(description="Name of the status site, e.g. 'Northwind Status'.")
     company: NonEmptyText = Field(description="The company's name, used in sentences ('Northwind apologises').")
@@ -242,6 +248,7 @@ class Site(_Strict):
         "'site_time_zone': a timestamp without offset is read in time_zone.",
     )
     recent_count: Annotated[int, Field(ge=0, le=100)] = Field(10, description="How many closed entries the home page lists under 'Recent history'.")
+    feeds: FeedSettings = Field(default_factory=FeedSettings, description="RSS and Atom feed options (see below).")
 
     @property
     def base(self) -> str:

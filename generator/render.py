@@ -242,13 +242,22 @@ PRODUCERS: list[Callable[[Renderer], Iterable[Output]]] = [
     render_api,  # /api/v2/*.json, /incidents/<slug>/index.json (api.py)
     render_badges,  # /badges/ (badges.py)
     render_embed,  # /embed/ (embed.py)
+    lambda r: _feeds().render_feeds(r),
 ]
 
 
 #: Contributions to the <head> of every page (generated or hand-written), given
 #: the page's URL and, on an incident page, its facts: feed autodiscovery
 #: links, social metadata. The plugin inserts them; each returns Markup.
-HEAD_PARTS: list[Callable[[Renderer, str, IncidentFacts | None], Markup]] = []
+HEAD_PARTS: list[Callable[[Renderer, str, IncidentFacts | None], Markup]] = [
+    lambda r, url, facts: _feeds().feed_links(r, url, facts),
+]
+
+
+def _feeds():
+    from . import feeds  # imported late: feeds builds on this module
+
+    return feeds
 
 
 def render_site(report: StatusReport) -> list[Output]:

@@ -32,6 +32,28 @@ def paged(url: str, number: int) -> str:
     return url if number == 1 else f"{url}page/{number}/"
 
 
+#: Feed formats, by file extension; the same feed is offered in both.
+FEED_FORMATS = ("rss", "atom")
+
+
+def incidents_feed(fmt: str) -> str:
+    """One entry per incident, maintenance or notice."""
+    return f"feeds/incidents.{fmt}"
+
+
+def updates_feed(fmt: str) -> str:
+    """One item per update (and per apology, compensation, postmortem)."""
+    return f"feeds/updates.{fmt}"
+
+
+def component_feed(component_id: str, fmt: str) -> str:
+    return f"feeds/components/{component_id}.{fmt}"
+
+
+def incident_feed(slug: str, fmt: str) -> str:
+    return f"incidents/{slug}/feed.{fmt}"
+
+
 def source_of(url: str) -> str:
     """The generated Markdown source that mkdocs turns into the page at ``url``."""
     return url + "index.md"

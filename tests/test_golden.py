@@ -67,3 +67,20 @@ def test_api_file_matches_golden(built_fixture_site, path):
         golden.write_bytes(actual)
     assert golden.is_file(), f"{golden} is missing: run `make golden`"
     assert actual == golden.read_bytes(), f"{path} changed: if intended, run `make golden` and review the diff"
+
+
+# (golden file, feed path in the built site): compared byte for byte, as readers fetch them
+FEEDS = [
+    ("feed_updates.rss", "feeds/updates.rss"),
+    ("feed_incident_api_errors.atom", "incidents/2026-03-02-api-errors/feed.atom"),
+]
+
+
+@pytest.mark.parametrize("name, path", FEEDS, ids=[f[0] for f in FEEDS])
+def test_feed_matches_golden(built_fixture_site, name, path):
+    actual = (built_fixture_site / path).read_bytes()
+    golden = GOLDEN / name
+    if UPDATE:
+        golden.write_bytes(actual)
+    assert golden.is_file(), f"{golden} is missing: run `make golden`"
+    assert actual == golden.read_bytes(), f"{name} changed: if intended, run `make golden` and review the diff"

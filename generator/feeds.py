@@ -1,0 +1,284 @@
+"""RSS 2.0 and Atom 1.0 feeds, made with feedgen from the derived facts.
+
+What a subscriber's reader relies on:
+
+- an item's id never changes: the absolute incident URL plus ``#`` and the
+  update's permanent anchor (or ``#apology``, ``#compensation``,
+  ``#postmortem``, the heading ids of the incident page), so a rebuild or
+  a new update elsewhere never shows an old item twice or hides a new one;
+- every date comes from the data, in the site's zone, and a feed's own
+  updated/lastBuildDate is the newest date among its items: the same input
+  gives the same bytes, and a feed changes only when its news does.
+
+feedgen traps handled here: naive datetimes raise; ``add_entry()`` prepends
+unless ``order='append'``; the RSS channel ``<link>`` is the last link added;
+the feed's and each entry's ``updated`` default to the wall clock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+import jinja2
+from feedgen.feed import FeedGenerator
+from markupsafe import Markup
+
+from . import urls
+from .derive import IncidentFacts, StatusReport
+from .markup import render_markdown
+from .model import Impact
+from .render import GeneratedFile, Renderer, label
+from .timefmt import format_day, format_moment
+
+MEDIA_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
+FORMAT_NAMES = {"rss": "RSS", "atom": "Atom"}
+#: An empty feed still needs an 'updated'; the epoch keeps it reproducible.
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+IMPACT_CATEGORY = {Impact.none: "No impact", Impact.minor: "Minor impact", Impact.major: "Major impact", Impact.critical: "Critical impact"}
+#: Titles of the news items that are not updates; the keys are also their
+#: heading ids on the incident page, hence their permanent ids.
+EXTRA_NEWS = {"apology": "Apology", "compensation": "Compensation", "postmortem": "Postmortem"}
+
+_ENV = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    undefined=jinja2.StrictUndefined,
+    auto_reload=False,  # templates ship with the package; no stat() per item
+)
+_ENV.filters["md"] = render_markdown
+_ENV.filters["label"] = label
+
+
+@dataclass(frozen=True)
+class NewsItem:
+    """One thing a subscriber is told: an update, an apology, a compensation offer or a postmortem."""
+
+    facts: IncidentFacts
+    anchor: str  # heading or update id on the incident page
+    at: datetime
+    headline: str  # 'Resolved', 'Apology', ...
+    html: Markup
+    position: int  # order within its entry: ties on 'at' still sort the same way every build
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.at, self.facts.slug, self.position)
+
+
+def news_of(r: Renderer, facts: IncidentFacts) -> list[NewsItem]:
+    """An entry's news, oldest first."""
+    incident = facts.incident
+    template = _ENV.get_template("feed_item.html.j2")
+
+    def html(what: str, **values) -> Markup:
+        return Markup(template.render(what=what, i=incident, when=_when(r), day=lambda d: format_day(d, r.language),
+                                      component_name=lambda cid: r.site.component(cid).name, **values).strip())
+
+    items = [
+        NewsItem(facts, u.anchor, u.at, label(u.status), html("update", u=u), n)
+        for n, u in enumerate(incident.updates)
+    ]
+    extras = {
+        "apology": (incident.apology, lambda a: a.at),
+        "compensation": (incident.compensation, lambda c: c.at),
+        "postmortem": (incident.postmortem, lambda p: p.published_at),
+    }
+    for n, (anchor, (part, published)) in enumerate(extras.items(), start=len(items)):
+        if part is not None:
+            items.append(NewsItem(facts, anchor, published(part), EXTRA_NEWS[anchor], html(anchor, part=part), n))
+    return sorted(items, key=lambda item: item.sort_key)
+
+
+def _when(r: Renderer) -> Callable[[datetime], str]:
+    return lambda moment: format_moment(moment, r.zone, r.language)
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    id: str
+    title: str
+    link: str
+    published: datetime
+    updated: datetime
+    html: Markup
+    categories: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Feed:
+    address: Callable[[str], str]  # format -> site-relative URL
+    title: str
+    subtitle: str
+    page: str  # the HTML page this feed follows
+    entries: Sequence[FeedEntry]  # newest first, already capped
+    #: Former addresses of the same feed (a renamed incident's old slugs): they
+    #: serve the same bytes, so subscribers of the old address keep following.
+    former: Sequence[Callable[[str], str]] = ()
+
+
+class FeedBuilder:
+    """Turns the report into feeds; one per site build."""
+
+    def __init__(self, r: Renderer):
+        self.r = r
+        self.site = r.site
+        self.report: StatusReport = r.report
+        self.cap = self.site.feeds.max_entries
+        self.news = {facts.slug: news_of(r, facts) for facts in self.report.entries}
+
+    def absolute(self, url: str) -> str:
+        return urls.absolute(self.site.base, url)
+
+    def categories(self, facts: IncidentFacts) -> tuple[str, ...]:
+        names = [self.site.component(cid).name for cid in facts.peak_statuses]
+        return (*names, IMPACT_CATEGORY[facts.incident.impact])
+
+    def news_entry(self, item: NewsItem) -> FeedEntry:
+        facts = item.facts
+        page = self.absolute(urls.incident(facts.slug))
+        return FeedEntry(
+            id=f"{page}#{item.anchor}",
+            title=f"{item.headline} — {facts.incident.title}",
+            link=page,
+            published=item.at,
+            updated=item.at,
+            html=item.html,
+            categories=self.categories(facts),
+        )
+
+    def incident_entry(self, facts: IncidentFacts) -> FeedEntry:
+        page = self.absolute(urls.incident(facts.slug))
+        trail = list(reversed(self.news[facts.slug]))
+        html = _ENV.get_template("feed_trail.html.j2").render(
+            f=facts, i=facts.incident, impact=IMPACT_CATEGORY[facts.incident.impact], trail=trail, when=_when(self.r)
+        )
+        return FeedEntry(
+            id=page,
+            title=f"{label(facts.status)} — {facts.incident.title}",
+            link=page,
+            published=facts.first_update.at,
+            updated=facts.last_change,
+            html=Markup(html.strip()),
+            categories=self.categories(facts),
+        )
+
+    def news_feed(self, entries: Iterable[IncidentFacts]) -> list[FeedEntry]:
+        items = [item for facts in entries for item in self.news[facts.slug]]
+        items.sort(key=lambda item: item.sort_key, reverse=True)
+        return [self.news_entry(item) for item in items[: self.cap]]
+
+    def feeds(self) -> Iterable[Feed]:
+        site, report = self.site, self.report
+        by_change = sorted(report.entries, key=lambda f: (f.last_change, f.slug), reverse=True)
+        yield Feed(
+            urls.incidents_feed,
+            f"{site.name}: incidents",
+            f"Incidents, maintenance and notices of {site.company}, most recently changed first.",
+            urls.HOME,
+            [self.incident_entry(f) for f in by_change[: self.cap]],
+        )
+        yield Feed(
+            urls.updates_feed,
+            f"{site.name}: all updates",
+            f"Every update from {site.company}: incidents, maintenance, notices, apologies, compensation and postmortems.",
+            urls.HOME,
+            self.news_feed(report.entries),
+        )
+        for component in site.components:
+            yield Feed(
+                lambda fmt, cid=component.id: urls.component_feed(cid, fmt),
+                f"{site.name}: {component.name}",
+                f"Updates on incidents and maintenance affecting {component.name}.",
+                urls.component(component.id),
+                self.news_feed(report.components[component.id].entries),
+            )
+        for facts in report.entries:
+            yield Feed(
+                lambda fmt, slug=facts.slug: urls.incident_feed(slug, fmt),
+                f"{facts.incident.title} ({site.name})",
+                f"Updates on this {facts.incident.kind.value} from {site.company}.",
+                urls.incident(facts.slug),
+                self.news_feed([facts]),
+                [lambda fmt, alias=alias: urls.incident_feed(alias, fmt) for alias in facts.incident.aliases],
+            )
+
+    def files(self, feed: Feed) -> Iterable[GeneratedFile]:
+        for fmt in urls.FEED_FORMATS:
+            generator = self.generator(feed, fmt)
+            xml = generator.rss_str(pretty=True) if fmt == "rss" else generator.atom_str(pretty=True)
+            yield GeneratedFile(feed.address(fmt), xml)
+            for former in feed.former:
+                yield GeneratedFile(former(fmt), xml)
+
+    def generator(self, feed: Feed, fmt: str) -> FeedGenerator:
+        site = self.site
+        generator = FeedGenerator()
+        # RSS items name no author without an e-mail address; dc:creator does.
+        generator.load_extension("dc", atom=False, rss=True)
+        generator.id(self.absolute(feed.address("atom")))
+        generator.title(feed.title)
+        generator.subtitle(feed.subtitle)
+        generator.language(site.language.replace("_", "-"))
+        generator.author(name=site.company, uri=site.base)
+        generator.generator("Frankly")
+        # RSS takes the channel <link> from the LAST link added: the page goes last.
+        generator.link(
+            [{"href": self.absolute(feed.address(fmt)), "rel": "self", "type": MEDIA_TYPES[fmt]},
+             {"href": self.absolute(feed.page), "rel": "alternate", "type": "text/html"}],
+        )
+        # Newest news in this feed, never the clock: a rebuild alone changes nothing.
+        newest = max((entry.updated for entry in feed.entries), default=self.report.last_change or EPOCH)
+        generator.updated(self._local(newest))
+        for entry in feed.entries:
+            item = generator.add_entry(order="append")
+            item.guid(entry.id, permalink=True)  # a page address with the item's heading id: it opens the item
+            item.title(entry.title)
+            item.link(href=entry.link, rel="alternate", type="text/html")
+            # An RSS item has one date, pubDate: make it the last change, so an
+            # incident's entry moves with every update as its Atom 'updated' does.
+            item.published(self._local(entry.published if fmt == "atom" else entry.updated))
+            item.updated(self._local(entry.updated))
+            item.content(str(entry.html), type="html")
+            item.author(name=site.company, uri=site.base)
+            item.dc.dc_creator(site.company)
+            item.category([{"term": term} for term in entry.categories])
+        return generator
+
+    def _local(self, moment: datetime) -> datetime:
+        return moment.astimezone(self.site.time_zone)
+
+
+def render_feeds(r: Renderer) -> Iterable[GeneratedFile]:
+    """Every feed of the site, both formats, in a fixed order."""
+    builder = FeedBuilder(r)
+    for feed in builder.feeds():
+        yield from builder.files(feed)
+
+
+# ---------------------------------------------------------------- autodiscovery
+
+
+def feed_links(r: Renderer, url: str, facts: IncidentFacts | None) -> Markup:
+    """<link rel="alternate"> for the feeds relevant to the page at ``url``:
+    the site-wide feeds everywhere, plus the incident's or the component's own."""
+    site = r.site
+    wanted: list[tuple[Callable[[str], str], str]] = [
+        (urls.updates_feed, f"{site.name}: all updates"),
+        (urls.incidents_feed, f"{site.name}: incidents"),
+    ]
+    if facts is not None:
+        wanted.append((lambda fmt: urls.incident_feed(facts.slug, fmt), f"{facts.incident.title} ({site.name})"))
+    component_id = url[len(urls.COMPONENTS):-1] if url.startswith(urls.COMPONENTS) else None
+    if component_id and component_id in r.report.components:
+        wanted.append((lambda fmt: urls.component_feed(component_id, fmt), f"{site.name}: {site.component(component_id).name}"))
+    link = Markup('<link rel="alternate" type="{}" title="{}" href="{}">')
+    return Markup("").join(
+        link.format(MEDIA_TYPES[fmt], f"{title} ({FORMAT_NAMES[fmt]})", urls.absolute(site.base, address(fmt)))
+        for address, title in wanted
+        for fmt in urls.FEED_FORMATS
+    )
