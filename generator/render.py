@@ -17,6 +17,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from . import urls
+from .accountability import communication_of, site_accountability
 from .derive import IncidentFacts, StatusReport
 from .markup import render_markdown
 from .model import Kind
@@ -79,6 +80,7 @@ def _environment() -> jinja2.Environment:
     env.filters["md"] = render_markdown
     env.filters["duration"] = format_duration
     env.filters["meta"] = _front_matter_value
+    env.globals["communication"] = communication_of  # the entry's accountability figures, computed once per build
     return env
 
 
@@ -151,6 +153,10 @@ def render_component_pages(r: Renderer) -> Iterable[GeneratedPage]:
         yield r.page("component.md.j2", urls.component(component.id), component=component, c=r.report.components[component.id])
 
 
+def render_accountability_page(r: Renderer) -> GeneratedPage:
+    return r.page("accountability.md.j2", urls.ACCOUNTABILITY, in_nav=True, acc=site_accountability(r.report))
+
+
 def render_alias_redirects(r: Renderer) -> Iterable[GeneratedFile]:
     """Former addresses of renamed entries keep working: a page that sends readers on."""
     template = _ENV.get_template("redirect.html.j2")
@@ -169,6 +175,7 @@ PRODUCERS: list[Callable[[Renderer], Iterable[Output]]] = [
     render_history_pages,
     render_component_pages,
     render_alias_redirects,
+    lambda r: [render_accountability_page(r)],
 ]
 
 
