@@ -474,11 +474,13 @@ def warnings(catalog: Catalog, report: StatusReport, root: Path, now: datetime) 
     commitments = report.site.commitments
     found: list[Problem] = []
     for facts in report.entries:
-        c = communication(facts, now)
+        entry_warnings = list(_entry_warnings(facts, communication(facts, now), commitments, now))
+        if not entry_warnings:
+            continue  # positions are read only for the few files that need them
         source = catalog.sources[facts.slug]
         shown = display_path(source, root)
         smap = _source_map(source)
-        for loc, message in _entry_warnings(facts, c, commitments, now):
+        for loc, message in entry_warnings:
             pos = smap.value(loc)
             found.append(Problem(shown, pos.line, pos.column, "warning: " + message))
     return sorted(set(found))
