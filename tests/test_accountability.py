@@ -266,6 +266,19 @@ def test_aggregates_match_hand_computed_values(fixture_report):
         ("2026-06-05-database-maintenance", 55 * M),
     ]
     assert acc.worst_silences[0].ongoing
+    data = acc.to_dict()
+    assert list(data) == ["as_of", "last_90_days", "all_time", "months", "worst_silences"]
+    assert data["last_90_days"] == {
+        "period": "last-90-days", "entries": 4, "incidents": 3, "median_time_to_first_update_seconds": 600,
+        "first_update_on_time": {"count": 2, "total": 3}, "promises_kept": {"count": 4, "total": 9},
+        "silences_within_cadence": {"count": 4, "total": 8}, "severe_with_apology": {"count": 1, "total": 2},
+        "severe_with_postmortem": {"count": 1, "total": 2}, "severe_apology_on_time": {"count": 1, "total": 2},
+        "severe_postmortem_on_time": {"count": 0, "total": 2},
+    }
+    assert data["worst_silences"][0] == {
+        "incident": "2026-06-02-login-errors", "after_update": "u-20260602t102000z",
+        "start": "2026-06-02T10:20:00+00:00", "end": None, "seconds": (7 * 24 + 22) * 3600 + 40 * 60, "ongoing": True,
+    }
 
 
 # ---------------------------------------------------------------- what readers see
