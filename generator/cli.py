@@ -75,17 +75,53 @@ def main() -> None:
     """
 
 
+class _Moment(click.ParamType):
+    """A timestamp with its UTC offset, e.g. 2026-11-23T15:00:00+01:00."""
+
+    name = "TIMESTAMP"
+
+    def convert(self, value, param, ctx):
+        from datetime import datetime
+
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            self.fail(f"'{value}' is not a timestamp; write it as 2026-11-23T15:00:00+01:00", param, ctx)
+        if moment.utcoffset() is None:
+            self.fail(f"'{value}' has no UTC offset; add one, e.g. {value}+01:00 or {value}Z", param, ctx)
+        return moment
+
+
 @main.command()
 @CONFIG_OPTION
-def check(config_file: str) -> None:
+@click.option("--strict", is_flag=True, help="Treat warnings (overdue updates, missing apologies, ...) as errors: exit 1.")
+@click.option("--now", "now", type=_Moment(), default=None, help="Judge open entries at this time instead of the clock.")
+def check(config_file: str, strict: bool, now) -> None:
     """Validate site.yaml and every incident file, and report every problem.
 
     Each problem is printed as FILE:LINE:COL: what is wrong and how to fix it.
     Exits 1 if there is any problem, 0 otherwise. Builds nothing.
+    Then warns about communication: open entries silent longer than the site's
+    commitments, overdue promised updates, missing apologies and postmortems,
+    maintenance windows that ended without a completing update.
     """
-    catalog = _check(_paths(_mkdocs_config(config_file)))
+    from datetime import datetime, timezone
+
+    from .accountability import warnings
+    from .derive import derive
+
+    paths = _paths(_mkdocs_config(config_file))
+    catalog = _check(paths)
+    found = warnings(catalog, derive(catalog), paths.root, now or datetime.now(timezone.utc))
+    for warning in found:
+        click.echo(str(warning), err=True)
     count = len(catalog.incidents)
     click.echo(f"OK: {count} {'entry' if count == 1 else 'entries'} and {len(catalog.site.components)} components are valid.")
+    if found:
+        noun = "warning" if len(found) == 1 else "warnings"
+        if strict:
+            _fail(f"{len(found)} {noun}; --strict treats them as errors.")
+        click.echo(f"{len(found)} {noun}.", err=True)
 
 
 @main.command()

@@ -229,6 +229,44 @@ class FeedSettings(_Strict):
     )
 
 
+def parse_commitment(value: Any) -> timedelta:
+    """A commitment's delay, written like a next_update duration: 15m, 1h, 72h, 14d."""
+    if isinstance(value, timedelta):
+        return value
+    if isinstance(value, str):
+        duration = parse_duration(value)
+        if duration is not None and duration > timedelta(0):
+            return duration
+    raise _fail(
+        "expected a duration such as 15m, 1h, 72h or 14d, got {got}",
+        got=f"'{value}'" if isinstance(value, str) else _kind_of(value),
+    )
+
+
+CommitmentDelay = Annotated[timedelta, BeforeValidator(parse_commitment)]
+
+
+class Commitments(_Strict):
+    """What the company promises about how it communicates; measured on /accountability/ and by `frankly check`."""
+
+    first_update_within: CommitmentDelay = Field(
+        "15m", validate_default=True,
+        description="First public update of an incident at most this long after its impact started.",
+    )
+    update_every: CommitmentDelay = Field(
+        "60m", validate_default=True,
+        description="While an incident is open (or a maintenance under way), at most this long between updates.",
+    )
+    apology_within: CommitmentDelay = Field(
+        "72h", validate_default=True,
+        description="A major or critical incident gets a named person's apology at most this long after it is resolved.",
+    )
+    postmortem_within: CommitmentDelay = Field(
+        "14d", validate_default=True,
+        description="A major or critical incident gets a postmortem at most this long after it is resolved.",
+    )
+
+
 class Site(_Strict):
     name: NonEmptyText = Field(description="Name of the status site, e.g. 'Northwind Status'.")
     company: NonEmptyText = Field(description="The company's name, used in sentences ('Northwind apologises').")
@@ -249,6 +287,10 @@ class Site(_Strict):
     )
     recent_count: Annotated[int, Field(ge=0, le=100)] = Field(10, description="How many closed entries the home page lists under 'Recent history'.")
     feeds: FeedSettings = Field(default_factory=FeedSettings, description="RSS and Atom feed options (see below).")
+    commitments: Commitments = Field(
+        default_factory=Commitments,
+        description="Communication commitments (first update, cadence, apology, postmortem); defaults shown below.",
+    )
 
     @property
     def base(self) -> str:

@@ -18,6 +18,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from . import urls
+from .accountability import communication_of, site_accountability
 from .api import render_api
 from .badges import render_badges
 from .derive import IncidentFacts, StatusReport
@@ -123,6 +124,7 @@ def _environment() -> jinja2.Environment:
     env.filters["md"] = render_markdown
     env.filters["duration"] = format_duration
     env.filters["meta"] = _front_matter_value
+    env.globals["communication"] = communication_of  # the entry's accountability figures, computed once per build
     return env
 
 
@@ -221,6 +223,10 @@ def render_component_pages(r: Renderer) -> Iterable[GeneratedPage]:
             yield r.page("component.md.j2", paging.url(paging.number), component=component, c=facts, entries=chunk, paging=paging)
 
 
+def render_accountability_page(r: Renderer) -> GeneratedPage:
+    return r.page("accountability.md.j2", urls.ACCOUNTABILITY, in_nav=True, acc=site_accountability(r.report))
+
+
 def render_alias_redirects(r: Renderer) -> Iterable[GeneratedFile]:
     """Former addresses of renamed entries keep working: a page that sends readers on."""
     template = _ENV.get_template("redirect.html.j2")
@@ -243,6 +249,7 @@ PRODUCERS: list[Callable[[Renderer], Iterable[Output]]] = [
     render_badges,  # /badges/ (badges.py)
     render_embed,  # /embed/ (embed.py)
     lambda r: _feeds().render_feeds(r),
+    lambda r: [render_accountability_page(r)],
 ]
 
 

@@ -13,6 +13,7 @@ import posixpath
 HOME = ""
 HISTORY = "history/"
 COMPONENTS = "components/"
+ACCOUNTABILITY = "accountability/"
 
 
 def incident(slug: str) -> str:

@@ -54,7 +54,7 @@ def test_incident_page_shows_the_whole_story(built_fixture_site):
     updates = doc.select(".frankly-timeline > li")
     assert [u["id"] for u in updates] == ["u-20260302t160500z", "u-20260302t152000z", "u-20260302t150000z"]  # newest first
     assert [u.time["datetime"] for u in updates] == ["2026-03-02T11:05:00-05:00", "2026-03-02T10:20:00-05:00", "2026-03-02T10:00:00-05:00"]
-    assert [h.get_text().rstrip("¶") for h in doc.select("h2")][:4] == ["Timeline", "Apology", "Compensation", "Postmortem"]
+    assert [h.get_text().rstrip("¶") for h in doc.select("h2")][:5] == ["How we communicated", "Timeline", "Apology", "Compensation", "Postmortem"]
     assert "Ada Lovelace, CTO" in text_of(doc.select_one(".frankly-apology__by"))
     assert doc.select_one(".frankly-apology__links a")["href"] == "https://video.acme.test/sorry"
     assert "claim by 30 Apr 2026" in text_of(doc.select_one(".frankly-compensation__when"))
