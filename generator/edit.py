@@ -551,7 +551,11 @@ def apply(paths: ProjectPaths, edit: Edit) -> Catalog:
     catalog = validate(paths, edit)
     if edit.before is not None and edit.path.read_bytes().decode("utf-8") != edit.before:
         raise EditError(f"{display_path(edit.path, paths.root)} changed on disk while this command ran; nothing was written, run it again")
-    write_atomically(edit.path, edit.after, new=edit.before is None)
+    try:
+        edit.path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(edit.path, edit.after, new=edit.before is None)
+    except OSError as exc:
+        raise EditError(f"cannot write {display_path(edit.path, paths.root)}: {exc.strerror or exc}; nothing was written") from None
     return catalog
 
 

@@ -53,7 +53,7 @@ def _fail(message: str) -> None:
 def _message(given: str | None, what: str, context: str) -> str:
     """The text from the argument, from stdin ('-' or piped), or from $EDITOR."""
     if given == "-" or (given is None and not _stdin_is_tty()):
-        text = click.get_text_stream("stdin").read()
+        text = sys.stdin.read()
     elif given is not None:
         text = given
     else:
@@ -68,9 +68,8 @@ def _message(given: str | None, what: str, context: str) -> str:
 
 
 def _stdin_is_tty() -> bool:
-    stream = click.get_text_stream("stdin")
     try:
-        return stream.isatty()
+        return sys.stdin.isatty()
     except (AttributeError, ValueError):
         return False
 
