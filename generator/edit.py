@@ -498,7 +498,7 @@ def validate(paths: ProjectPaths, edit: Edit) -> Catalog:
         if paths.site_config.is_file():
             shutil.copyfile(paths.site_config, copy.site_config)
         copy.incidents_dir.mkdir(parents=True, exist_ok=True)
-        for file in paths.incidents_dir.iterdir():
+        for file in paths.incidents_dir.iterdir() if paths.incidents_dir.is_dir() else ():
             if file.is_file():
                 shutil.copyfile(file, copy.incidents_dir / file.name)
         (copy.incidents_dir / edit.path.name).write_bytes(edit.after.encode("utf-8"))
@@ -531,6 +531,9 @@ def write_atomically(path: Path, text: str, *, new: bool) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         if new:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would hide the file from a web server or other editors
             try:
                 os.link(tmp, path)  # fails if the file appeared meanwhile: never overwrite
             except FileExistsError:
@@ -669,7 +672,7 @@ def plan_update(
     item = _update_item(now, new_status, message, next_update, posted_to, component_map, site, reopens and new_status != closing_status)
     after = insert_update(text, item, shown)
     _check_same_plus(text, after, data, shown, lambda old: {**old, "updates": old["updates"] + [_plain_data(item)]})
-    verb = "Resolved" if closing else "Added an update to"
+    verb = ("Resolved" if kind is Kind.incident else "Closed") if closing else "Added an update to"
     return Edit(file, text, after, f"{verb} {shown} ({new_status}, {stamp_text(now)})")
 
 

@@ -396,3 +396,33 @@ def test_append_block_without_final_newline():
     result = append_block(text, "apology", {"at": "t", "by": {"name": "N", "role": "R"}}, "f.yaml")
     assert result == text + "\n\napology:\n  at: t\n  by:\n    name: N\n    role: R\n"
     assert read_yaml(result)[0]["apology"] == {"at": "t", "by": {"name": "N", "role": "R"}}
+
+
+def test_slug_may_be_a_path_or_a_unique_suffix(project: Path):
+    by_path = frankly(project, "update", f"incidents/{DASHBOARD}.yaml", "One.", "--now", "2026-03-10T09:30:00-04:00")
+    assert by_path.exit_code == 0, by_path.stderr
+    by_suffix = frankly(project, "update", "dashboard-slow", "Two.", "--now", "2026-03-10T09:40:00-04:00")
+    assert by_suffix.exit_code == 0, by_suffix.stderr
+    messages = [u.message for u in next(i for i in catalog(project).incidents if i.slug == DASHBOARD).updates]
+    assert messages[-2:] == ["One.\n", "Two.\n"]
+    write_incident(project, "2026-04-02-dashboard-slow.yaml", (project / "incidents" / f"{DASHBOARD}.yaml").read_text())
+    before = tree_bytes(project)
+    ambiguous = frankly(project, "update", "dashboard-slow", "Three.", "--now", "2026-04-10T09:40:00-04:00")
+    assert ambiguous.exit_code == 1
+    assert ambiguous.stderr == "'dashboard-slow' matches several entries: 2026-03-10-dashboard-slow, 2026-04-02-dashboard-slow; give the full slug\n"
+    assert tree_bytes(project) == before
+
+
+def test_new_file_is_readable_like_any_other(project: Path):
+    result = frankly(project, "new", "Outage", "-c", "api", "-m", "x", "--now", "2026-04-10T09:00:00-04:00")
+    assert result.exit_code == 0, result.stderr
+    created = project / "incidents" / "2026-04-10-outage.yaml"
+    assert created.stat().st_mode & 0o044 == (project / "incidents" / f"{DASHBOARD}.yaml").stat().st_mode & 0o044
+    assert not [p.name for p in created.parent.iterdir() if p.name.startswith(".")]  # no temporary file left behind
+
+
+def test_resolving_a_maintenance_says_closed(project: Path):
+    slug = "2026-04-01-api-migration"
+    result = frankly(project, "resolve", slug, "Done.", "--now", "2026-04-10T09:00:00-04:00")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[0] == f"Closed incidents/{slug}.yaml (completed, 2026-04-10T09:00:00-04:00)"
