@@ -17,7 +17,7 @@ impossible to get subtly wrong and must never lose what is already written:
   file is replaced atomically (temporary file + ``os.replace``). On any error
   the file is left exactly as it was.
 
-This module imports no mkdocs and no click: the command line in ``cli.py``
+This module imports no mkdocs and no click: the command line in ``edit_commands.py``
 turns its :class:`EditError` into a message and exit status 1.
 """
 
@@ -31,9 +31,10 @@ import tempfile
 import textwrap
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, get_args
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -138,8 +139,6 @@ def parse_posted_to(text: str) -> str | dict[str, str]:
     value = text.strip()
     if value.lower() in CHANNELS:
         return {"channel": value.lower()}
-    from urllib.parse import urlsplit
-
     parts = urlsplit(value)
     if parts.scheme in ("http", "https") and parts.netloc and not re.search(r"\s", value):
         return value
@@ -453,11 +452,7 @@ def find_entry(paths: ProjectPaths, given: str) -> Path:
         raise EditError(f"'{given}' matches several entries: {', '.join(matches)}; give the full slug")
     hint = difflib.get_close_matches(slug, existing, n=1, cutoff=0.6)
     guess = f"; did you mean '{hint[0]}'?" if hint else ""
-    return _raise(f"no entry '{slug}': {shown}/{slug}.yaml does not exist{guess}")
-
-
-def _raise(message: str):
-    raise EditError(message)
+    raise EditError(f"no entry '{slug}': {shown}/{slug}.yaml does not exist{guess}")
 
 
 def read_entry(file: Path, paths: ProjectPaths) -> tuple[str, dict[str, Any]]:
@@ -713,8 +708,6 @@ def plan_compensation(paths: ProjectPaths, now: datetime, given: str, *, offer: 
             raise EditError(f"{option} is empty; say it plainly, e.g. --how-to-claim \"Nothing to do: the credit is automatic.\"")
     until_text = None
     if until is not None:
-        from datetime import date
-
         try:
             until_text = date.fromisoformat(until.strip()).isoformat()
         except ValueError:

@@ -426,3 +426,36 @@ def test_resolving_a_maintenance_says_closed(project: Path):
     result = frankly(project, "resolve", slug, "Done.", "--now", "2026-04-10T09:00:00-04:00")
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines()[0] == f"Closed incidents/{slug}.yaml (completed, 2026-04-10T09:00:00-04:00)"
+
+
+def test_readme_worked_example_runs_as_written(tmp_path: Path):
+    """The editor's guide is followed to the letter on a copy of the demo site; the shown output is what prints."""
+    import re
+    import shlex
+    import shutil
+
+    from conftest import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    guide = readme.split("## Editor's guide during an incident", 1)[1]
+    block = re.search(r"```sh\n(.*?)```", guide, re.S).group(1)
+    joined = block.replace("\\\n", " ")
+    sessions = re.split(r"^\$ ", joined, flags=re.M)[1:]
+    root = tmp_path / "demo"
+    root.mkdir()
+    for name in ("mkdocs.yml", "incidents", "site_config", "docs"):
+        (shutil.copytree if (REPO / name).is_dir() else shutil.copy)(REPO / name, root / name)
+    times = ["2026-11-20T09:10:00+01:00", "2026-11-20T09:40:12+01:00", "2026-11-20T10:20:00+01:00", "2026-11-20T11:00:00+01:00",
+             "2026-11-20T13:00:00+01:00", "2026-11-20T14:00:00+01:00", "2026-11-20T14:05:00+01:00"]
+    assert len(sessions) == len(times)
+    for session, now in zip(sessions, times):
+        command, *shown = session.rstrip("\n").split("\n")
+        args = shlex.split(command)
+        assert args[0] == "frankly"
+        result = frankly(root, *args[1:], env={"FRANKLY_NOW": now})
+        assert result.exit_code == 0, (command, result.stderr)
+        if shown and shown != [""]:
+            assert result.stdout.splitlines() == [line for line in shown if line], command
+    entry = next(i for i in catalog(root).incidents if i.slug == "2026-11-20-sms-delivery-delayed")
+    assert [u.status for u in entry.updates] == ["investigating", "identified", "identified", "monitoring", "resolved"]
+    assert entry.apology.by.name == "Maria Okafor" and entry.compensation.until.isoformat() == "2026-12-31"
