@@ -564,7 +564,7 @@ def plan_new(
     paths: ProjectPaths, site: Site, now: datetime, *, title: str, message: str, kind: Kind = Kind.incident,
     components: tuple[str, ...] = (), impact: str | None = None, window: tuple[str, str] | None = None,
     summary: str | None = None, status: str | None = None, next_update: str | None = None,
-    posted_to: tuple[str, ...] = (), slug: str | None = None,
+    posted_to: tuple[str, ...] = (), slug: str | None = None, impact_started: str | None = None,
 ) -> Edit:
     title = title.strip()
     if not title:
@@ -585,6 +585,17 @@ def plan_new(
         if end <= start:
             raise EditError(f"--window: the end ({stamp_text(end)}) must be after the start ({stamp_text(start)})")
         window_map = {"start": stamp_text(start), "end": stamp_text(end)}
+    started_text = None
+    if impact_started is not None:
+        clock = re.fullmatch(r"(\d{1,2}):(\d{2})", impact_started.strip())
+        if clock and int(clock[1]) < 24 and int(clock[2]) < 60:
+            started = now.replace(hour=int(clock[1]), minute=int(clock[2]), second=0)
+            started = started - timedelta(days=1) if started > now else started
+        else:
+            started = parse_time(impact_started, site, "--impact-started")
+        if started > now:
+            raise EditError(f"--impact-started: {stamp_text(started)} is after now ({stamp_text(now)}); it is for impact that began before this first update")
+        started_text = stamp_text(started)
     slug_text = slugify(slug or title)
     if not slug_text:
         raise EditError("cannot make an address from this title; give one with --slug, e.g. --slug sms-outage")
@@ -600,6 +611,7 @@ def plan_new(
         "summary": Markdown(normalize_message(summary) if summary and summary.strip() else message),
         "impact": impact_value.value,
         "components": component_map or None,
+        "impact_started_at": started_text,
         "window": window_map,
         "updates": [update],
     }

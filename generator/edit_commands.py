@@ -86,11 +86,13 @@ def _stdin_is_tty() -> bool:
 @click.option("--summary", default=None, help="One paragraph on what happened (default: the first message).")
 @click.option("--status", default=None, help="Status of the first update (default: investigating / scheduled / posted).")
 @click.option("--slug", default=None, help="Address part after the date (default: made from the title).")
+@click.option("--impact-started", default=None, metavar="TIME",
+              help="When impact began, if before this first post: a time of day (07:40, the latest one before now) or a timestamp.")
 @NEXT_UPDATE_OPTION
 @POSTED_TO_OPTION
 @NOW_OPTION
 @CONFIG_OPTION
-def new_command(title, components, impact, kind, window, message, summary, status, slug, next_update, posted_to, now_text, config_file):
+def new_command(title, components, impact, kind, window, message, summary, status, slug, impact_started, next_update, posted_to, now_text, config_file):
     """Start a new incident, maintenance or notice: incidents/<today>-<slug>.yaml.
 
     \b
@@ -107,7 +109,7 @@ def new_command(title, components, impact, kind, window, message, summary, statu
         text = _message(message, "first update message", f"New {kind_value.value}: {title}")
         edit = plan_new(paths, site, now, title=title, message=text, kind=kind_value, components=components,
                         impact=impact, window=tuple(window) if window else None, summary=summary, status=status,
-                        next_update=next_update, posted_to=posted_to, slug=slug)
+                        next_update=next_update, posted_to=posted_to, slug=slug, impact_started=impact_started)
         apply(paths, edit)
     except EditError as exc:
         _fail(str(exc))

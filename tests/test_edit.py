@@ -459,3 +459,16 @@ def test_readme_worked_example_runs_as_written(tmp_path: Path):
     entry = next(i for i in catalog(root).incidents if i.slug == "2026-11-20-sms-delivery-delayed")
     assert [u.status for u in entry.updates] == ["investigating", "identified", "identified", "monitoring", "resolved"]
     assert entry.apology.by.name == "Maria Okafor" and entry.compensation.until.isoformat() == "2026-12-31"
+
+
+def test_new_records_impact_that_began_before_the_first_post(project: Path):
+    result = frankly(project, "new", "API errors", "-c", "api", "-m", "Errors.", "--impact-started", "08:40", "--now", "2026-04-10T09:00:00-04:00")
+    assert result.exit_code == 0, result.stderr
+    entry = catalog(project).incidents[-1]
+    assert entry.impact_started_at.isoformat() == "2026-04-10T08:40:00-04:00"
+    before = tree_bytes(project)
+    later = frankly(project, "new", "Other", "-c", "api", "-m", "x", "--impact-started", "2026-04-10T10:00", "--now", "2026-04-10T09:00:00-04:00")
+    assert later.exit_code == 1
+    assert later.stderr == ("--impact-started: 2026-04-10T10:00:00-04:00 is after now (2026-04-10T09:00:00-04:00); "
+                            "it is for impact that began before this first update\n")
+    assert tree_bytes(project) == before
