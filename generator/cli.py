@@ -182,5 +182,12 @@ def serve(config_file: str, dev_addr: str) -> None:
         _fail(str(exc))
 
 
+# Editing commands (new, update, resolve, apologize, compensate, init): logic in edit.py.
+from .edit_commands import EDIT_COMMANDS  # noqa: E402
+
+for _command in EDIT_COMMANDS:
+    main.add_command(_command)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -156,3 +156,16 @@ def read_yaml(text: str) -> tuple[Any, SourceMap]:
         return data, smap
     finally:
         loader.dispose()
+
+
+def compose_node(text: str) -> yaml.Node | None:
+    """The document's node tree with libyaml's start and end marks (for byte-preserving edits).
+
+    Raises :class:`YamlProblem` for anything that makes the file unreadable.
+    """
+    read_yaml(text)  # same checks and messages as loading (syntax, duplicate keys)
+    loader = _Loader(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()

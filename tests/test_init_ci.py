@@ -1,0 +1,110 @@
+"""`frankly init`, the GitHub Actions workflow and the pre-commit hook definition."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import REPO, invoke, run_frankly
+from generator.yamlsource import read_yaml
+
+WORKFLOWS = [REPO / ".github" / "workflows" / "status-site.yml", REPO / "generator" / "scaffold" / "dot-github" / "workflows" / "status-site.yml"]
+ON_MAIN = "github.event_name == 'push' && github.ref == 'refs/heads/main'"
+
+
+@pytest.mark.slow
+def test_init_creates_a_repository_that_builds(tmp_path: Path):
+    target = tmp_path / "acme-status"
+    created = run_frankly(tmp_path, "init", "acme-status")
+    assert created.returncode == 0, created.stderr
+    assert "Next steps:" in created.stdout and "frankly check && frankly build" in created.stdout
+    files = sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file())
+    assert files == [
+        ".github/workflows/status-site.yml", ".gitignore", "README.md", "docs/about.md",
+        "incidents/2026-01-15-example-maintenance.yaml", "mkdocs.yml", "requirements.txt", "site_config/site.yaml",
+    ]
+    assert (target / "requirements.txt").read_text().splitlines()[-1] == "frankly==0.1.0"
+    mkdocs = read_yaml((target / "mkdocs.yml").read_text())[0]
+    assert mkdocs["theme"]["font"] is False and {"frankly": {"site_config": "site_config/site.yaml", "incidents_dir": "incidents"}} in mkdocs["plugins"]
+    assert "/site/" in (target / ".gitignore").read_text().splitlines()
+
+    checked = run_frankly(target, "check")
+    assert checked.returncode == 0, checked.stderr
+    built = run_frankly(target, "build")
+    assert built.returncode == 0, built.stderr
+    home = BeautifulSoup((target / "site" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert home.title.get_text().endswith("Example Status")
+    example = target / "site" / "incidents" / "2026-01-15-example-maintenance" / "index.html"
+    assert "Example maintenance of the API" in BeautifulSoup(example.read_text(encoding="utf-8"), "html.parser").get_text()
+
+    # The new repository is ready for the editing commands.
+    started = run_frankly(target, "new", "API errors", "-c", "api", "-m", "Errors.", "--now", "2026-02-01T10:00:00Z")
+    assert started.returncode == 0, started.stderr
+    assert "https://status.example.com/incidents/2026-02-01-api-errors/" in started.stdout
+
+
+def test_init_refuses_a_non_empty_folder(tmp_path: Path):
+    target = tmp_path / "taken"
+    target.mkdir()
+    (target / "notes.txt").write_text("mine")
+    result = invoke(tmp_path, "init", "taken")
+    assert result.exit_code == 1
+    assert result.stderr == "taken is not empty; frankly init only writes into an empty or new folder, so nothing was written\n"
+    assert [p.name for p in target.iterdir()] == ["notes.txt"]
+
+
+def test_init_into_an_existing_empty_folder(tmp_path: Path):
+    (tmp_path / "empty").mkdir()
+    result = invoke(tmp_path, "init", "empty")
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "empty" / "site_config" / "site.yaml").is_file()
+
+
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=["repository", "scaffold"])
+def test_workflow_checks_and_builds_pull_requests_and_deploys_main(workflow: Path):
+    data = read_yaml(workflow.read_text(encoding="utf-8"))[0]  # YAML 1.2: 'on' stays a string
+    assert data["on"]["push"] == {"branches": ["main"]} and "pull_request" in data["on"]
+    assert data["permissions"] == {"contents": "read"}
+    jobs = data["jobs"]
+    assert set(jobs) == {"check", "build", "deploy"}
+
+    def runs(job: str) -> list[str]:
+        return [step.get("run", "") for step in jobs[job]["steps"]]
+
+    def uses(job: str) -> list[str]:
+        return [step.get("uses", "").split("@")[0] for step in jobs[job]["steps"]]
+
+    for job in ("check", "build"):
+        assert "if" not in jobs[job]  # pull requests run check and build
+        assert uses(job)[:2] == ["actions/checkout", "actions/setup-python"]
+        assert any(r.startswith("pip install -r requirements.txt") for r in runs(job))
+    assert "frankly check" in runs("check")
+    assert jobs["build"]["needs"] == "check" and "frankly build" in runs("build")
+    upload = next(s for s in jobs["build"]["steps"] if s.get("uses", "").startswith("actions/upload-pages-artifact@"))
+    assert upload["with"] == {"path": "site/"} and upload["if"] == ON_MAIN
+
+    deploy = jobs["deploy"]
+    assert deploy["if"] == ON_MAIN and deploy["needs"] == "build"
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["environment"]["name"] == "github-pages"
+    assert deploy["concurrency"] == {"group": "pages", "cancel-in-progress": False}
+    assert uses("deploy") == ["actions/deploy-pages"]
+
+
+def test_repository_and_scaffold_workflows_differ_only_in_how_frankly_is_installed():
+    repository, scaffold = (w.read_text(encoding="utf-8").splitlines() for w in WORKFLOWS)
+    differences = [(a, b) for a, b in zip(repository, scaffold) if a != b]
+    assert len(repository) == len(scaffold)
+    assert {b.strip() for _, b in differences} == {"- name: Install Frankly", "run: pip install -r requirements.txt"}
+
+
+def test_pre_commit_hook_definition():
+    hooks = read_yaml((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))[0]
+    assert len(hooks) == 1
+    hook = hooks[0]
+    assert {k: hook[k] for k in ("id", "entry", "language", "pass_filenames", "files")} == {
+        "id": "frankly-check", "entry": "frankly check", "language": "python", "pass_filenames": False,
+        "files": "^(incidents|site_config)/",
+    }
