@@ -30,6 +30,7 @@ from typing import Any, Iterable
 from urllib.parse import urlsplit
 
 from . import urls
+from .accountability import communication_of
 from .derive import STATUS_RANK, IncidentFacts, StatusReport
 from .markup import render_markdown
 from .model import ComponentStatus, Kind
@@ -324,6 +325,7 @@ class StatuspageApi:
         postmortem = incident.postmortem
         return {
             "kind": incident.kind.value,
+            "communication": communication_of(self.report, facts).to_dict(),
             "url": self.absolute(urls.incident(facts.slug)),
             "json": self.absolute(urls.incident_json(facts.slug)),
             "summary": incident.summary,

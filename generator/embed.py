@@ -16,10 +16,10 @@ from .badges import INDICATOR_COLOUR
 
 def render_embed(r) -> Iterable:
     """Producer for render.PRODUCERS: /embed/index.html."""
-    from .render import _ENV, GeneratedFile  # render imports this module
+    from .render import TEMPLATES, GeneratedFile  # render imports this module
 
     report = r.report
     # Open incidents, then maintenance under way: what affects customers now.
     entries = [*report.open_incidents, *report.active_maintenance]
-    html = _ENV.get_template("embed.html.j2").render(r.context(urls.EMBED, entries=entries, colours=INDICATOR_COLOUR))
+    html = TEMPLATES.get_template("embed.html.j2").render(r.context(urls.EMBED, entries=entries, colours=INDICATOR_COLOUR))
     yield GeneratedFile(urls.EMBED + "index.html", html.encode("utf-8"))

@@ -19,18 +19,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
-import jinja2
 from feedgen.feed import FeedGenerator
 from markupsafe import Markup
 
 from . import urls
 from .derive import IncidentFacts, StatusReport
-from .markup import render_markdown
-from .model import Impact
-from .render import GeneratedFile, Renderer, label
+from .model import Impact, Kind
+from .render import TEMPLATES, GeneratedFile, Renderer, label
 from .timefmt import format_day, format_moment
 
 MEDIA_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
@@ -42,16 +39,6 @@ IMPACT_CATEGORY = {Impact.none: "No impact", Impact.minor: "Minor impact", Impac
 #: heading ids on the incident page, hence their permanent ids.
 EXTRA_NEWS = {"apology": "Apology", "compensation": "Compensation", "postmortem": "Postmortem"}
 
-_ENV = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
-    autoescape=True,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    undefined=jinja2.StrictUndefined,
-    auto_reload=False,  # templates ship with the package; no stat() per item
-)
-_ENV.filters["md"] = render_markdown
-_ENV.filters["label"] = label
 
 
 @dataclass(frozen=True)
@@ -73,7 +60,7 @@ class NewsItem:
 def news_of(r: Renderer, facts: IncidentFacts) -> list[NewsItem]:
     """An entry's news, oldest first."""
     incident = facts.incident
-    template = _ENV.get_template("feed_item.html.j2")
+    template = TEMPLATES.get_template("feed_item.html.j2")
 
     def html(what: str, **values) -> Markup:
         return Markup(template.render(what=what, i=incident, when=_when(r), day=lambda d: format_day(d, r.language),
@@ -154,8 +141,9 @@ class FeedBuilder:
     def incident_entry(self, facts: IncidentFacts) -> FeedEntry:
         page = self.absolute(urls.incident(facts.slug))
         trail = list(reversed(self.news[facts.slug]))
-        html = _ENV.get_template("feed_trail.html.j2").render(
-            f=facts, i=facts.incident, impact=IMPACT_CATEGORY[facts.incident.impact], trail=trail, when=_when(self.r)
+        html = TEMPLATES.get_template("feed_trail.html.j2").render(
+            f=facts, i=facts.incident, impact=IMPACT_CATEGORY[facts.incident.impact], trail=trail, page_url=page,
+            when=_when(self.r), when_text=_when(self.r), site=self.r.site, report=self.r.report, Kind=Kind,
         )
         return FeedEntry(
             id=page,

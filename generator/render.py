@@ -135,7 +135,8 @@ def _front_matter_value(text: str) -> Markup:
     return Markup(json.dumps(str(escape(text)), ensure_ascii=False))
 
 
-_ENV = _environment()
+#: The one Jinja environment of every page, feed and widget template.
+TEMPLATES = _environment()
 
 
 class Renderer:
@@ -168,7 +169,7 @@ class Renderer:
         }
 
     def page(self, template: str, url: str, *, in_nav: bool = False, **values) -> GeneratedPage:
-        markdown, fragments = split_fragments(_ENV.get_template(template).render(self.context(url, **values)))
+        markdown, fragments = split_fragments(TEMPLATES.get_template(template).render(self.context(url, **values)))
         return GeneratedPage(url, markdown, in_nav, fragments)
 
 
@@ -229,7 +230,7 @@ def render_accountability_page(r: Renderer) -> GeneratedPage:
 
 def render_alias_redirects(r: Renderer) -> Iterable[GeneratedFile]:
     """Former addresses of renamed entries keep working: a page that sends readers on."""
-    template = _ENV.get_template("redirect.html.j2")
+    template = TEMPLATES.get_template("redirect.html.j2")
     for facts in r.report.entries:
         for alias in facts.incident.aliases:
             here = urls.incident(alias)

@@ -180,6 +180,7 @@ def test_incidents_feed_has_one_entry_per_entry_with_its_whole_trail(fixture_fee
     assert rss_api.published == "Mon, 09 Mar 2026 12:00:00 -0400"  # RSS's only item date moves with the entry
     trail = BeautifulSoup(api.content[0].value, "html.parser")
     assert [h.get_text() for h in trail.find_all("h3")] == [
+        "How we communicated",
         "Postmortem · 9 Mar 2026, 12:00 UTC-04:00",
         "Compensation · 3 Mar 2026, 12:00 UTC-05:00",
         "Apology · 3 Mar 2026, 12:00 UTC-05:00",
@@ -188,6 +189,11 @@ def test_incidents_feed_has_one_entry_per_entry_with_its_whole_trail(fixture_fee
         "Investigating · 2 Mar 2026, 10:00 UTC-05:00",
     ]
     assert trail.p.get_text() == "Incident · Major impact · Status: Resolved"
+    # The same accountability figures as the page, with links that work from a reader.
+    figures = trail.select_one("ul.frankly-communication")
+    assert "First update 10 min after the start of impact." in figures.get_text(" ")
+    dashboard = BeautifulSoup(parsed.entries[1].content[0].value, "html.parser").select_one("ul.frankly-communication")
+    assert [a["href"] for a in dashboard.select("a")] == [BASE + "incidents/2026-03-10-dashboard-slow/#u-20260310t124500z"]
     assert utc(parsed.feed.updated_parsed) == stamp("2026-03-11T09:00:00-04:00")
 
 
