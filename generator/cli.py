@@ -55,6 +55,17 @@ def _check(paths: ProjectPaths) -> Catalog:
         raise  # unreachable; keeps type checkers happy
 
 
+def _check_kept_addresses(paths: ProjectPaths, catalog: Catalog) -> None:
+    """Fail when a published incident's address would break (generator/permanence.py)."""
+    from .permanence import check_kept_addresses
+
+    problems, note = check_kept_addresses(paths, catalog)
+    if problems:
+        _fail(problems.report())
+    if note:
+        click.echo(note, err=True)
+
+
 def _setup_logging(verbose: bool) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
@@ -83,7 +94,9 @@ def check(config_file: str) -> None:
     Each problem is printed as FILE:LINE:COL: what is wrong and how to fix it.
     Exits 1 if there is any problem, 0 otherwise. Builds nothing.
     """
-    catalog = _check(_paths(_mkdocs_config(config_file)))
+    paths = _paths(_mkdocs_config(config_file))
+    catalog = _check(paths)
+    _check_kept_addresses(paths, catalog)
     count = len(catalog.incidents)
     click.echo(f"OK: {count} {'entry' if count == 1 else 'entries'} and {len(catalog.site.components)} components are valid.")
 
@@ -105,6 +118,7 @@ def build(config_file: str, site_dir: str | None, verbose: bool) -> None:
     _setup_logging(verbose)
     config = _mkdocs_config(config_file, **({"site_dir": site_dir} if site_dir else {}))
     catalog = _check(_paths(config))
+    _check_kept_addresses(_paths(config), catalog)
     final = Path(config.site_dir)
     staging = final.parent / f".site-build-{os.getpid()}"
     config.site_dir = str(staging)
@@ -144,6 +158,31 @@ def serve(config_file: str, dev_addr: str) -> None:
         mkdocs_serve.serve(config_file=config_file, dev_addr=dev_addr, livereload=True)
     except (exceptions.MkDocsException, SystemExit) as exc:
         _fail(str(exc))
+
+
+@main.command()
+@CONFIG_OPTION
+@click.argument("slug")
+@click.option("--update", "update_id", default=None, metavar="ID",
+              help="The update to post (its permanent id, as in the page's #anchor); default: the latest.")
+def post(config_file: str, slug: str, update_id: str | None) -> None:
+    """Print ready-to-post text for an incident's latest update (or --update ID).
+
+    Prints a version for X (280, links counted as 23), for Mastodon (500) and
+    a longer one for LinkedIn and Facebook; each ends with the incident's
+    permanent address. Words are never cut; a shortened text says so.
+    """
+    from . import posts
+    from .derive import derive
+
+    report = derive(_check(_paths(_mkdocs_config(config_file))))
+    facts = posts.resolve(report, slug)
+    if facts is None:
+        _fail(posts.unknown_incident_message(report, slug))
+    update = posts.find_update(facts, update_id)
+    if update is None:
+        _fail(posts.unknown_update_message(facts, update_id))
+    click.echo(posts.render_posts(posts.compose(report, facts, update)))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -18,6 +18,7 @@ from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
+from . import cards
 from .derive import StatusReport, derive
 from .load import ProjectPaths, load_all
 from .problems import InvalidInput, Problems
@@ -73,6 +74,8 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         else:
             self.stale = None
             self.report = derive(catalog)
+            # Card images are redrawn only when what they show changed (generator/cards.py).
+            cards.use_cache_dir(self.paths(config).root / ".cache" / "frankly" / "cards")
             self.outputs = render_site(self.report)
         site = self.report.site
         # site.yaml is the single source of the site's name and address.
@@ -119,7 +122,8 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         """Add the core's <head> contributions (feeds, social tags) to every page."""
         assert self.report is not None
         head = render_head(Renderer(self.report), page.url)
-        return output.replace("</head>", head + "</head>", 1) if head else output
+        # str(): Markup + "</head>" would escape the closing tag into the page's text.
+        return output.replace("</head>", str(head) + "</head>", 1) if head else output
 
     def on_page_content(self, html: str, *, page, config: MkDocsConfig, files: Files) -> str:
         """While serving with broken input, tell the editor on the page itself."""
