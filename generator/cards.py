@@ -186,9 +186,11 @@ def drawable(text: str) -> str:
         point = ord(char)
         if char in "\t\n\r\v\f" or unicodedata.category(char) == "Cc":
             out.append(" ")
+        elif point in _INVISIBLE:
+            continue  # joiners and selectors only glue emoji together, which are left out
         elif point in covered:
             out.append(char)
-        elif point in _INVISIBLE or 0x1F3FB <= point <= 0x1F3FF or unicodedata.category(char) in ("So", "Sk", "Mn", "Cf", "Cs", "Co"):
+        elif 0x1F3FB <= point <= 0x1F3FF or unicodedata.category(char) in ("So", "Sk", "Mn", "Cf", "Cs", "Co"):
             continue  # pictographs, skin tones, joiners: leaving them out reads better than boxes
         else:
             out.append("\ufffd")
@@ -309,5 +311,5 @@ def draw(card: Card) -> tuple[bytes, list[DrawnText]]:
 
     out = io.BytesIO()
     # No pnginfo, no time chunk: the bytes depend on the pixels only.
-    image.save(out, format="PNG", optimize=False, compress_level=9)
+    image.save(out, format="PNG", optimize=False, compress_level=6)
     return out.getvalue(), placed
