@@ -35,7 +35,8 @@ MASTODON_LIMIT = 500
 LONG_LIMIT = 3000  # LinkedIn's limit; Facebook's is far higher
 LINK_WEIGHT = 23  # both X and Mastodon count any link as 23 characters
 
-_URL = re.compile(r"https?://\S+")
+# Punctuation right after a link is not part of it (X and Mastodon count it as text).
+_URL = re.compile(r"https?://\S+?(?=[.,;:!?'\")\]]*(?:\s|$))")
 
 
 @dataclass(frozen=True)

@@ -369,6 +369,8 @@ def test_x_counting_follows_x_rules():
     assert posts.x_length("東京") == 4  # CJK weighs 2
     assert posts.x_length("see https://status.acme.test/incidents/" + "x" * 200 + "/") == 4 + 23
     assert posts.mastodon_length("a😀b https://example.com/" + "y" * 100) == 4 + 23
+    assert posts.x_length("(see https://example.com/a).") == 5 + 23 + 2  # closing punctuation is text
+    assert posts.mastodon_length("(see https://example.com/a).") == 5 + 23 + 2
 
 
 def test_short_post_is_not_shortened(project):
