@@ -17,29 +17,31 @@ from pathlib import Path
 from .load import SLUG, Catalog, ProjectPaths
 from .problems import Problems, display_path
 
-SKIPPED_NOT_GIT = (
-    "Note: {folder} is not in a git repository; skipped the check that deleted or renamed incidents "
-    "keep their addresses."
-)
+SKIPPED = "Note: {reason}; skipped the check that deleted or renamed incidents keep their addresses."
 
 
 def check_kept_addresses(paths: ProjectPaths, catalog: Catalog) -> tuple[Problems, str | None]:
-    """Problems for published incidents whose address would break, and a note when the check was skipped."""
+    """Problems for published incidents whose address would break, and a note when the check was skipped or partial."""
     problems = Problems()
     folder = paths.incidents_dir
-    top = _git(folder, "rev-parse", "--show-toplevel")
-    if top is None:
-        return problems, SKIPPED_NOT_GIT.format(folder=display_path(folder, paths.root) + "/")
-    if _git(folder, "rev-parse", "--verify", "--quiet", "HEAD") is None:
+    shown = display_path(folder, paths.root) + "/"
+    ok, top = _git(folder, "rev-parse", "--show-toplevel")
+    if not ok:
+        if "not a git repository" in top or top == "git is not installed":
+            reason = f"{shown} is not in a git repository" if top != "git is not installed" else "git is not installed"
+        else:
+            reason = f"git cannot read {shown} ({top})"
+        return problems, SKIPPED.format(reason=reason)
+    if not _git(folder, "rev-parse", "--verify", "--quiet", "HEAD")[0]:
         return problems, None  # no commit yet: nothing was ever published
-    listing = _git(
-        Path(top.strip()), "-c", "core.quotepath=off", "log", "HEAD", "--no-renames",
+    root = Path(top.strip()).resolve()
+    ok, listing = _git(
+        root, "-c", "core.quotepath=off", "log", "HEAD", "--no-renames",
         "--diff-filter=AD", "--pretty=format:", "--name-only", "--", str(folder),
     )
-    if listing is None:
-        return problems, "Note: git could not read the history of the incidents folder; skipped the check that deleted or renamed incidents keep their addresses."
+    if not ok:
+        return problems, SKIPPED.format(reason=f"git cannot read the history of {shown} ({listing})")
     kept = set(catalog.sources) | {alias for incident in catalog.incidents for alias in incident.aliases}
-    root = Path(top.strip()).resolve()
     seen: set[str] = set()
     for line in listing.splitlines():
         if not line.strip():
@@ -56,15 +58,23 @@ def check_kept_addresses(paths: ProjectPaths, catalog: Catalog) -> tuple[Problem
             f"this published incident was deleted or renamed; its address /incidents/{slug}/ must keep working: "
             f"add '- {slug}' under aliases: in the file that replaced it (or restore the file)",
         )
-    return problems, None
+    note = None
+    if _git(root, "rev-parse", "--is-shallow-repository")[1].strip() == "true":
+        # CI often clones one commit deep: older deletions are invisible there.
+        note = "Note: this is a shallow git clone; only the history it holds was checked for deleted or renamed incidents (fetch with --unshallow for all of it)."
+    return problems, note
 
 
-def _git(where: Path, *args: str) -> str | None:
-    """git's output, or None when git is missing, ``where`` is not in a repository, or git fails."""
+def _git(where: Path, *args: str) -> tuple[bool, str]:
+    """(True, output) when git succeeded, else (False, git's first error line)."""
     try:
         result = subprocess.run(
             ["git", *args], cwd=where, capture_output=True, text=True, encoding="utf-8", timeout=60,
         )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return result.stdout if result.returncode == 0 else None
+    except FileNotFoundError:
+        return False, "git is not installed"
+    except (OSError, subprocess.SubprocessError) as exc:
+        return False, str(exc)
+    if result.returncode != 0:
+        return False, (result.stderr.strip().splitlines() or [f"exit {result.returncode}"])[0].removeprefix("fatal: ")
+    return True, result.stdout

@@ -537,3 +537,15 @@ def test_outside_git_the_check_says_it_was_skipped(project):
     assert result.stderr == (
         "Note: incidents/ is not in a git repository; skipped the check that deleted or renamed incidents keep their addresses.\n"
     )
+
+
+def test_a_shallow_clone_says_its_history_is_partial(repo, tmp_path):
+    git(repo, "commit", "-q", "--allow-empty", "-m", "second")
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo}", str(clone)], check=True, capture_output=True)
+    result = invoke(clone, "check")
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "Note: this is a shallow git clone; only the history it holds was checked for deleted or renamed "
+        "incidents (fetch with --unshallow for all of it).\n"
+    )
