@@ -2,9 +2,12 @@
 
 Three versions, each ending with the incident's canonical address:
 
-- X: at most 280, counted the way X counts (twitter-text-parser, a port of
-  X's own twitter-text that passes its conformance suite: most characters
-  weigh 1, CJK and emoji 2, and every link 23 whatever its length).
+- X: at most 280, counted the way X counts (twitter-text-parser, a pure
+  Python port of X's own twitter-text that passes its conformance suite:
+  most characters weigh 1, CJK and emoji 2, every link 23 whatever its
+  length). Its last release is from 2023, but the rules it implements (X's
+  "v3" weighting) have not changed since; links are counted here ourselves,
+  so a domain that X's list of top-level domains lacks still counts 23.
 - Mastodon: at most 500. Mastodon counts every link as 23 and the rest in
   grapheme clusters; we count code points, which are never fewer than
   grapheme clusters, so a text we accept always fits (an emoji built from
