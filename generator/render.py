@@ -190,7 +190,6 @@ def render_head(renderer: Renderer, url: str) -> Markup:
     return Markup("").join(part(renderer, url, facts) for part in HEAD_PARTS)
 
 
-
 # Link previews, card images and share links live in generator/social.py. It
 # imports this module, so it is imported last and its names are looked up
 # when called, whichever of the two modules is imported first.
