@@ -55,6 +55,17 @@ def _check(paths: ProjectPaths) -> Catalog:
         raise  # unreachable; keeps type checkers happy
 
 
+def _check_kept_addresses(paths: ProjectPaths, catalog: Catalog) -> None:
+    """Fail when a published incident's address would break (generator/permanence.py)."""
+    from .permanence import check_kept_addresses
+
+    problems, note = check_kept_addresses(paths, catalog)
+    if problems:
+        _fail(problems.report())
+    if note:
+        click.echo(note, err=True)
+
+
 def _setup_logging(verbose: bool) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
@@ -112,6 +123,7 @@ def check(config_file: str, strict: bool, now) -> None:
 
     paths = _paths(_mkdocs_config(config_file))
     catalog = _check(paths)
+    _check_kept_addresses(paths, catalog)
     found = warnings(catalog, derive(catalog), paths.root, now or datetime.now(timezone.utc))
     for warning in found:
         click.echo(str(warning), err=True)
@@ -141,6 +153,7 @@ def build(config_file: str, site_dir: str | None, verbose: bool) -> None:
     _setup_logging(verbose)
     config = _mkdocs_config(config_file, **({"site_dir": site_dir} if site_dir else {}))
     catalog = _check(_paths(config))
+    _check_kept_addresses(_paths(config), catalog)
     final = Path(config.site_dir)
     staging = final.parent / f".site-build-{os.getpid()}"
     config.site_dir = str(staging)
@@ -182,11 +195,17 @@ def serve(config_file: str, dev_addr: str) -> None:
         _fail(str(exc))
 
 
-# Editing commands (new, update, resolve, apologize, compensate, init): logic in edit.py.
-from .edit_commands import EDIT_COMMANDS  # noqa: E402
+    from datetime import datetime, timezone
 
-for _command in EDIT_COMMANDS:
-    main.add_command(_command)
+    from .accountability import warnings
+    from .derive import derive
+
+    paths = _paths(_mkdocs_config(config_file))
+    catalog = _check(paths)
+    _check_kept_addresses(paths, catalog)
+    found = warnings(catalog, derive(catalog), paths.root, now or datetime.now(timezone.utc))
+    for warning in found:
+        click.echo(str(warning), err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -18,6 +18,7 @@ from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
+from . import cards
 from .derive import StatusReport, derive
 from .load import ProjectPaths, load_all
 from .problems import InvalidInput, Problems
@@ -74,6 +75,8 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         else:
             self.stale = None
             self.report = derive(catalog)
+            # Card images are redrawn only when what they show changed (generator/cards.py).
+            cards.use_cache_dir(self.paths(config).root / ".cache" / "frankly" / "cards")
             self.outputs = render_site(self.report)
             self.pages_by_src = {o.src_uri: o for o in self.outputs if isinstance(o, GeneratedPage)}
         site = self.report.site
@@ -121,7 +124,8 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         """Add the core's <head> contributions (feeds, social tags) to every page."""
         assert self.report is not None
         head = render_head(Renderer(self.report), page.url)
-        return output.replace("</head>", head + "</head>", 1) if head else output
+        # str(): Markup + "</head>" would escape the closing tag into the page's text.
+        return output.replace("</head>", str(head) + "</head>", 1) if head else output
 
     def on_page_content(self, html: str, *, page, config: MkDocsConfig, files: Files) -> str:
         """Put our pre-rendered HTML into generated pages; while serving with

@@ -279,3 +279,12 @@ def render_head(renderer: Renderer, url: str) -> Markup:
     facts = renderer.report.by_slug.get(url[len("incidents/"):-1]) if url.startswith("incidents/") else None
     return Markup("").join(part(renderer, url, facts) for part in HEAD_PARTS)
 
+
+# Link previews, card images and share links live in generator/social.py. It
+# imports this module, so it is imported last and its names are looked up
+# when called, whichever of the two modules is imported first.
+from . import social  # noqa: E402
+
+PRODUCERS.append(lambda r: social.card_files(r))
+HEAD_PARTS.append(lambda r, url, facts: social.head_tags(r, url, facts))
+_ENV.globals["share_links"] = lambda site, facts: social.share_links(site, facts)

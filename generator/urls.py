@@ -20,6 +20,15 @@ def incident(slug: str) -> str:
     return f"incidents/{slug}/"
 
 
+def incident_card(slug: str) -> str:
+    """The link-preview image of one incident (Open Graph / X card)."""
+    return f"incidents/{slug}/card.png"
+
+
+#: The link-preview image of the site as a whole (home page).
+SITE_CARD = "card.png"
+
+
 def component(component_id: str) -> str:
     return f"components/{component_id}/"
 

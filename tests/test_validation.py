@@ -197,7 +197,8 @@ def test_all_problems_of_all_files_in_one_run(project):
 
 def test_check_passes_on_the_fixture_and_the_demo(project):
     result = invoke(project, "check")
-    # stdout only: communication warnings (tests/test_accountability.py) depend on the clock.
+    # stdout only: stderr carries clock-dependent communication warnings (test_accountability.py)
+    # and, outside git, the note that the address check was skipped (test_social.py).
     assert (result.exit_code, result.stdout) == (0, "OK: 5 entries and 3 components are valid.\n")
 
 
