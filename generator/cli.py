@@ -195,17 +195,36 @@ def serve(config_file: str, dev_addr: str) -> None:
         _fail(str(exc))
 
 
-    from datetime import datetime, timezone
+@main.command()
+@CONFIG_OPTION
+@click.argument("slug")
+@click.option("--update", "update_id", default=None, metavar="ID",
+              help="The update to post (its permanent id, as in the page's #anchor); default: the latest.")
+def post(config_file: str, slug: str, update_id: str | None) -> None:
+    """Print ready-to-post text for an incident's latest update (or --update ID).
 
-    from .accountability import warnings
+    Prints a version for X (280, links counted as 23), for Mastodon (500) and
+    a longer one for LinkedIn and Facebook; each ends with the incident's
+    permanent address. Words are never cut; a shortened text says so.
+    """
+    from . import posts
     from .derive import derive
 
-    paths = _paths(_mkdocs_config(config_file))
-    catalog = _check(paths)
-    _check_kept_addresses(paths, catalog)
-    found = warnings(catalog, derive(catalog), paths.root, now or datetime.now(timezone.utc))
-    for warning in found:
-        click.echo(str(warning), err=True)
+    report = derive(_check(_paths(_mkdocs_config(config_file))))
+    facts = posts.resolve(report, slug)
+    if facts is None:
+        _fail(posts.unknown_incident_message(report, slug))
+    update = posts.find_update(facts, update_id)
+    if update is None:
+        _fail(posts.unknown_update_message(facts, update_id))
+    click.echo(posts.render_posts(posts.compose(report, facts, update)))
+
+
+# Editing commands (new, update, resolve, apologize, compensate, init): logic in edit.py.
+from .edit_commands import EDIT_COMMANDS  # noqa: E402
+
+for _command in EDIT_COMMANDS:
+    main.add_command(_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -287,4 +287,4 @@ from . import social  # noqa: E402
 
 PRODUCERS.append(lambda r: social.card_files(r))
 HEAD_PARTS.append(lambda r, url, facts: social.head_tags(r, url, facts))
-_ENV.globals["share_links"] = lambda site, facts: social.share_links(site, facts)
+TEMPLATES.globals["share_links"] = lambda site, facts: social.share_links(site, facts)

@@ -74,3 +74,14 @@ def built_fixture_site(tmp_path_factory) -> Path:
     result = run_frankly(root, "build")
     assert result.returncode == 0, result.stderr
     return root / "site"
+
+
+# `frankly check` writes two kinds of lines to stderr: communication warnings
+# (test_accountability.py) and notes about the address check (test_social.py).
+# Each test looks at its own kind, so neither depends on the other feature.
+def stderr_notes(stderr: str) -> str:
+    return "".join(line + "\n" for line in stderr.splitlines() if line.startswith("Note: "))
+
+
+def stderr_without_notes(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if not line.startswith("Note: ")]

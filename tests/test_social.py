@@ -21,7 +21,7 @@ from bs4 import BeautifulSoup
 from PIL import Image
 from twitter_text import parse_tweet
 
-from conftest import invoke, run_frankly, tree_bytes, write_incident
+from conftest import invoke, run_frankly, tree_bytes, write_incident, stderr_notes
 from generator import cards, posts, social
 from generator.derive import derive
 from generator.load import ProjectPaths, load_all
@@ -492,7 +492,8 @@ DELETED = (
 
 def test_check_passes_in_a_repository_with_nothing_removed(repo):
     result = invoke(repo, "check")
-    assert (result.exit_code, result.output) == (0, "OK: 5 entries and 3 components are valid.\n")
+    assert (result.exit_code, result.stdout) == (0, "OK: 5 entries and 3 components are valid.\n")
+    assert stderr_notes(result.stderr) == ""
 
 
 def test_deleting_a_committed_incident_fails_check(repo):
@@ -504,7 +505,7 @@ def test_deleting_a_committed_incident_fails_check(repo):
     errors = repo / "incidents" / "2026-03-02-api-errors.yaml"
     errors.write_text(errors.read_text().replace("aliases:\n", "aliases:\n  - 2026-03-10-dashboard-slow\n"))
     result = invoke(repo, "check")
-    assert (result.exit_code, result.output) == (0, "OK: 4 entries and 3 components are valid.\n")
+    assert (result.exit_code, result.stdout) == (0, "OK: 4 entries and 3 components are valid.\n")
 
 
 def test_deleting_without_committing_is_caught_too(repo):
@@ -534,7 +535,7 @@ def test_renamed_incident_needs_its_old_slug_as_alias_then_redirects(repo):
 def test_outside_git_the_check_says_it_was_skipped(project):
     result = invoke(project, "check")
     assert result.exit_code == 0
-    assert result.stderr == (
+    assert stderr_notes(result.stderr) == (
         "Note: incidents/ is not in a git repository; skipped the check that deleted or renamed incidents keep their addresses.\n"
     )
 
@@ -545,7 +546,7 @@ def test_a_shallow_clone_says_its_history_is_partial(repo, tmp_path):
     subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo}", str(clone)], check=True, capture_output=True)
     result = invoke(clone, "check")
     assert result.exit_code == 0
-    assert result.stderr == (
+    assert stderr_notes(result.stderr) == (
         "Note: this is a shallow git clone; only the history it holds was checked for deleted or renamed "
         "incidents (fetch with --unshallow for all of it).\n"
     )
