@@ -85,3 +85,49 @@ def stderr_notes(stderr: str) -> str:
 
 def stderr_without_notes(stderr: str) -> list[str]:
     return [line for line in stderr.splitlines() if not line.startswith("Note: ")]
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(condition, seconds: float = 60.0):
+    """Poll ``condition`` until it returns something truthy; bounded, never a timing assertion."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.3)
+    raise AssertionError("condition not met in time")
+
+
+class serving:
+    """`frankly serve` on a free loopback port for the duration of a with-block.
+
+    ``with serving(root, log_path) as base:`` gives the base URL; the server's
+    output goes to ``log_path``; the server is stopped on exit.
+    """
+
+    def __init__(self, root: Path, log_path: Path):
+        self.root, self.log_path = root, log_path
+
+    def __enter__(self) -> str:
+        port = free_port()
+        self.log = self.log_path.open("w+")
+        self.server = subprocess.Popen(
+            [sys.executable, "-c", "from generator.cli import main; main()", "serve", "-a", f"127.0.0.1:{port}"],
+            cwd=self.root, stdout=self.log, stderr=subprocess.STDOUT,
+        )
+        return f"http://127.0.0.1:{port}/"
+
+    def __exit__(self, *exc) -> None:
+        self.server.terminate()
+        self.server.wait(timeout=20)
+        self.log.close()

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from test_serve import _free_port, _wait_for
+from conftest import serving, wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -24,15 +22,8 @@ def _fetch(url: str) -> tuple[str, bytes] | None:
 
 
 def test_serve_answers_api_as_json_and_badges_as_svg(project: Path, tmp_path: Path):
-    port = _free_port()
-    log = (tmp_path / "serve.log").open("w+")
-    server = subprocess.Popen(
-        [sys.executable, "-c", "from generator.cli import main; main()", "serve", "-a", f"127.0.0.1:{port}"],
-        cwd=project, stdout=log, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}/"
-    try:
-        content_type, body = _wait_for(lambda: _fetch(base + "api/v2/status.json"))
+    with serving(project, tmp_path / "serve.log") as base:
+        content_type, body = wait_for(lambda: _fetch(base + "api/v2/status.json"))
         assert content_type == "application/json"
         assert json.loads(body)["status"] == {"indicator": "minor", "description": "Minor service disruption"}
         content_type, body = _fetch(base + "incidents/2026-03-02-api-errors/index.json")
@@ -41,7 +32,3 @@ def test_serve_answers_api_as_json_and_badges_as_svg(project: Path, tmp_path: Pa
         assert content_type == "image/svg+xml" and body.startswith(b"<svg")
         content_type, body = _fetch(base + "embed/")
         assert content_type == "text/html" and b"Dashboard is slow" in body
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-        log.close()
