@@ -39,7 +39,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from . import urls
-from .load import Catalog, ProjectPaths, _load_site, _unknown_component, load_all
+from .load import Catalog, ProjectPaths, load_all, load_site_config, unknown_component_message
 from .model import CLOSING_STATUS, LIFECYCLE, Channel, ComponentStatus, Impact, Kind, Site, parse_duration
 from .problems import InvalidInput, Problems, display_path
 from .yamlsource import YamlProblem, compose_node, read_yaml
@@ -164,7 +164,7 @@ def parse_components(values: tuple[str, ...], site: Site, default: ComponentStat
         component_id, sep, status_text = value.partition(":")
         component_id = component_id.strip()
         if component_id not in known:
-            raise EditError(f"{option}: {_unknown_component(component_id, known)}")
+            raise EditError(f"{option}: {unknown_component_message(component_id, known)}")
         if sep:
             status = parse_component_status(status_text, f"{option} {component_id}")
         elif default is not None:
@@ -430,7 +430,7 @@ class Edit:
 
 def load_site(paths: ProjectPaths) -> Site:
     problems = Problems()
-    site = _load_site(paths, problems)
+    site = load_site_config(paths, problems)
     if site is None:
         raise EditError(problems.report().rsplit("\n", 1)[0] + "\nFix site.yaml first; nothing was written.")
     return site

@@ -55,7 +55,7 @@ class ProjectPaths:
 def load_all(paths: ProjectPaths) -> Catalog:
     """Read and validate every input; raise InvalidInput listing all problems."""
     problems = Problems()
-    site = _load_site(paths, problems)
+    site = load_site_config(paths, problems)
     context = {"naive_timestamp_zone": site.time_zone if site and site.timestamps_without_offset == "site_time_zone" else None}
     incidents: list[Incident] = []
     sources: dict[str, Path] = {}
@@ -101,7 +101,8 @@ def _read(file: Path, shown: str, problems: Problems) -> tuple[Any, SourceMap] |
     return data, smap
 
 
-def _load_site(paths: ProjectPaths, problems: Problems) -> Site | None:
+def load_site_config(paths: ProjectPaths, problems: Problems) -> Site | None:
+    """site.yaml alone, validated; None (with problems added) when it is unusable."""
     shown = display_path(paths.site_config, paths.root)
     if not paths.site_config.is_file():
         problems.add(shown, 1, 1, "the site configuration is missing; create it with name, company, base_url, time_zone and components")
@@ -318,7 +319,7 @@ def _check_incident(incident: Incident, site: Site | None, smap: SourceMap, show
     if known is not None:
         for component_id in incident.components:
             if component_id not in known:
-                report(("components", component_id), _unknown_component(component_id, known), key=True)
+                report(("components", component_id), unknown_component_message(component_id, known), key=True)
 
     allowed = LIFECYCLE[incident.kind]
     closing = CLOSING_STATUS[incident.kind]
@@ -354,7 +355,7 @@ def _check_incident(incident: Incident, site: Site | None, smap: SourceMap, show
         closed_at = update.at if update.status == closing else None
         for component_id in update.components or {}:
             if known is not None and component_id not in known:
-                report(here + ("components", component_id), _unknown_component(component_id, known), key=True)
+                report(here + ("components", component_id), unknown_component_message(component_id, known), key=True)
             elif component_id not in incident.components:
                 report(
                     here + ("components", component_id),
@@ -398,7 +399,8 @@ def _check_slugs(incidents: list[Incident], maps: dict[str, SourceMap], sources:
             owner.setdefault(alias, incident.slug)
 
 
-def _unknown_component(component_id: str, known: dict) -> str:
+def unknown_component_message(component_id: str, known: dict) -> str:
+    """What an editor reads for a component id site.yaml does not declare."""
     hint = difflib.get_close_matches(component_id, list(known), n=1)
     guess = f" (did you mean '{hint[0]}'?)" if hint else ""
     return f"unknown component '{component_id}'{guess}; components in site_config/site.yaml: {', '.join(known)}"
