@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: build test golden serve check bench clean
+.PHONY: build test golden serve check bench browser clean
 
 # Re-install only when the pins or the package metadata change.
 $(STAMP): requirements.txt pyproject.toml
@@ -13,10 +13,20 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
+# Debian's Chromium and chromedriver for tests/test_browser.py (never a browser
+# download). Installed when missing and we are root, as on CI; otherwise the
+# browser tests are skipped and say so.
+browser:
+	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Installing Debian's chromium and chromium-driver for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	else echo "chromium/chromedriver missing and not root: the browser tests will be skipped"; fi
+
 build: $(STAMP)
 	$(BIN)/frankly build
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest
 
 # Rewrite the golden files after an intended output change; review them with `git diff tests/golden`.

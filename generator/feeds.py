@@ -252,7 +252,7 @@ def render_feeds(r: Renderer) -> Iterable[GeneratedFile]:
 
 
 def feed_links(r: Renderer, url: str, facts: IncidentFacts | None) -> Markup:
-    """<link rel="alternate"> for the feeds relevant to the page at ``url``:
+    """Autodiscovery <link rel="alternate feed"> for the feeds relevant to the page at ``url``:
     the site-wide feeds everywhere, plus the incident's or the component's own."""
     site = r.site
     wanted: list[tuple[Callable[[str], str], str]] = [
@@ -264,7 +264,11 @@ def feed_links(r: Renderer, url: str, facts: IncidentFacts | None) -> Markup:
     component_id = url[len(urls.COMPONENTS):-1] if url.startswith(urls.COMPONENTS) else None
     if component_id and component_id in r.report.components:
         wanted.append((lambda fmt: urls.component_feed(component_id, fmt), f"{site.name}: {site.component(component_id).name}"))
-    link = Markup('<link rel="alternate" type="{}" title="{}" href="{}">')
+    # rel is a token list: feed readers find the 'alternate' token, while
+    # Material's language switcher, which selects link[rel=alternate] exactly,
+    # no longer fetches a sitemap.xml beside every feed on every page view
+    # (same code upstream: zensical/zensical#908). tests/test_browser.py checks it.
+    link = Markup('<link rel="alternate feed" type="{}" title="{}" href="{}">')
     return Markup("").join(
         link.format(MEDIA_TYPES[fmt], f"{title} ({FORMAT_NAMES[fmt]})", urls.absolute(site.base, address(fmt)))
         for address, title in wanted

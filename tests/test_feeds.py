@@ -335,7 +335,10 @@ updates:
 
 def alternates(site: Path, url: str) -> list[tuple[str, str]]:
     html = BeautifulSoup((site / url / "index.html").read_text(encoding="utf-8"), "html.parser")
-    return [(link["type"], link["href"]) for link in html.head.find_all("link", rel="alternate")]
+    # Like a feed reader: any link whose rel tokens include 'alternate'.
+    found = html.head.find_all("link", rel="alternate")
+    assert all(link["rel"] == ["alternate", "feed"] for link in found)
+    return [(link["type"], link["href"]) for link in found]
 
 
 SITE_WIDE = [
