@@ -326,7 +326,7 @@ def test_block_on_the_demos_well_handled_incident(built_demo_site):
         "First update 20 min after the start of impact (our commitment: within 15 min).",
         "10 updates. Longest silence: 1 d 1 h (our commitment: an update at least every 1 h). "
         "Median gap between updates: 55 min.",
-        "6 of 9 promised updates on time. Late: by 25 min, by 14 h 40 min, by 1 h.",
+        "8 of 9 promised updates on time. Late: by 25 min.",
         "Posted on X (10), Mastodon (3), LinkedIn (2), E-mail (1), SMS (1); first post outside this site "
         "20 min after the start.",
         "Resolved 2 d 2 h 20 min after the start. Apology from Maria Okafor (Chief Executive Officer), "
@@ -335,7 +335,7 @@ def test_block_on_the_demos_well_handled_incident(built_demo_site):
     soup = BeautifulSoup(html, "html.parser")
     # The late-promise links lead to the update that made the promise.
     late = soup.select(".frankly-communication__promises a")
-    assert [a["href"] for a in late] == ["#u-20261117t091500z", "#u-20261117t142000z", "#u-20261118t080000z"]
+    assert [a["href"] for a in late] == ["#u-20261117t091500z"]
     assert all(soup.find(id=a["href"][1:]) is not None for a in late)
     # The heading is in the page's table of contents, before the timeline.
     toc = [a["href"] for a in soup.select("nav.md-nav--secondary a.md-nav__link")]
