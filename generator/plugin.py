@@ -6,6 +6,7 @@ Registered as the ``frankly`` entry point, so a plain ``mkdocs build`` or
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from pathlib import Path
@@ -15,7 +16,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from . import cards
@@ -23,6 +24,7 @@ from .derive import StatusReport, derive
 from .load import ProjectPaths, load_all
 from .problems import InvalidInput, Problems
 from .render import GeneratedPage, Output, Renderer, render_head, render_site
+from .search import search_entries
 
 log = logging.getLogger("mkdocs.plugins.frankly")
 
@@ -111,7 +113,11 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
                 file = File.generated(config, path, content=output.markdown, inclusion=inclusion)
             else:
                 path = output.path
-                file = File.generated(config, path, content=output.content)
+                file = (
+                    File.generated(config, path, abs_src_path=str(output.source))
+                    if output.source is not None
+                    else File.generated(config, path, content=output.content)
+                )
             existing = files.get_file_from_path(path)
             if existing is not None:
                 log.warning("docs/%s is replaced by the page Frankly generates at that address", path)
@@ -143,6 +149,17 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
             "Preview not updated: fix these problems and save again</p>"
             f"<pre>{listing}</pre></div>" + html
         )
+
+    @event_priority(-100)  # after Material's search plugin has written its index
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Add the incident pages' search entries, built from the data (see search.py)."""
+        index = Path(config.site_dir) / "search" / "search_index.json"
+        if self.report is None or not index.is_file():
+            return
+        data = json.loads(index.read_text(encoding="utf-8"))
+        data["docs"].extend(search_entries(self.report))
+        # Compact, as Material writes it (UTF-8 rather than \u escapes).
+        index.write_text(json.dumps(data, separators=(",", ":"), ensure_ascii=False), encoding="utf-8")
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder) -> LiveReloadServer:
         """Rebuild when an incident file or site.yaml is saved."""

@@ -55,10 +55,15 @@ class GeneratedPage:
 
 @dataclass(frozen=True)
 class GeneratedFile:
-    """A file written to the output as is."""
+    """A file written to the output as is: ``content``, or the file at ``source``.
+
+    ``source`` lets large outputs that already exist on disk (cached card
+    images) be copied by mkdocs instead of held in memory for the whole build.
+    """
 
     path: str
-    content: bytes
+    content: bytes = b""
+    source: Path | None = None
 
 
 Output = GeneratedPage | GeneratedFile

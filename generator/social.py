@@ -15,6 +15,7 @@ and the feeds never disagree.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Callable, Iterable
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -172,10 +173,15 @@ def _host(site: Site) -> str:
 def card_files(r: "render.Renderer") -> Iterable["render.GeneratedFile"]:
     """PRODUCERS entry: the site card and one card per incident."""
     cards.begin_build()
-    yield render.GeneratedFile(urls.SITE_CARD, cards.card_png(site_card(r.report)))
+    yield _card_file(urls.SITE_CARD, site_card(r.report))
     for facts in r.report.entries:
-        yield render.GeneratedFile(urls.incident_card(facts.slug), cards.card_png(incident_card(facts, r.site)))
+        yield _card_file(urls.incident_card(facts.slug), incident_card(facts, r.site))
     cards.end_build()
+
+
+def _card_file(url: str, card: "cards.Card") -> "render.GeneratedFile":
+    png = cards.card_output(card)
+    return render.GeneratedFile(url, source=png) if isinstance(png, Path) else render.GeneratedFile(url, png)
 
 
 def og_locale(language: str) -> str:

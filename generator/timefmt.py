@@ -31,6 +31,7 @@ def format_day(day: date, language: str) -> str:
     return _babel_date(day, "d MMM y", locale=_locale(language))
 
 
+@lru_cache(maxsize=65536)
 def time_tag(moment: datetime, zone: ZoneInfo, language: str) -> Markup:
     """A <time> element readers see in the site's zone and machines read exactly."""
     return Markup('<time datetime="{}">{}</time>').format(local_iso(moment, zone), format_moment(moment, zone, language))

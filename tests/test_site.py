@@ -82,6 +82,22 @@ def test_history_is_by_year_and_components_have_pages(built_fixture_site):
     ]
 
 
+def test_search_index_has_each_update_of_each_incident(built_fixture_site):
+    import json
+
+    docs = json.loads((built_fixture_site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    by_location = {d["location"]: d for d in docs}
+    page = "incidents/2026-03-10-dashboard-slow/"
+    assert by_location[page]["title"] == "Dashboard is slow"
+    assert by_location[page]["text"].startswith("<p>Incident · Minor impact · Identified</p><p>Dashboard pages take")
+    update = by_location[page + "#u-20260310t124500z"]
+    assert (update["title"], update["text"]) == ("Identified · 10 Mar 2026, 08:45 UTC-04:00", "<p>A database index is missing; we are rebuilding it.</p>")
+    assert by_location["incidents/2026-03-02-api-errors/#postmortem"]["text"].startswith("<p>A config flag was flipped")
+    # Each incident is indexed once, from the data; hand-written pages still by Material.
+    assert sum(1 for d in docs if d["location"] == page) == 1
+    assert any(d["location"].startswith("about/") for d in docs)
+
+
 def test_alias_redirects_to_the_canonical_page(built_fixture_site):
     doc = page(built_fixture_site, "incidents/2026-03-02-api-outage")
     assert doc.find("link", rel="canonical")["href"] == "https://status.acme.test/incidents/2026-03-02-api-errors/"
@@ -165,6 +181,8 @@ postmortem:
         assert '<script>alert("x")' not in raw, f"{html}: script from incident text"
         assert "<img src=x onerror" not in raw and "<img src=\"x\" onerror" not in raw, f"{html}: event handler"
         assert 'href="javascript:' not in raw, f"{html}: javascript: link"
+    index = (project / "site" / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert '<script>alert("x")' not in index and "<img src=x onerror" not in index
     incident = page(project / "site", "incidents/2026-05-01-xss")
     # Titles and names are shown as typed, escaped; Markdown text is sanitized.
     assert text_of(incident.select_one(".frankly-incident h1")) == f"T {PAYLOAD}"
