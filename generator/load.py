@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from .model import CLOSING_STATUS, LIFECYCLE, Incident, Kind, Site
 from .problems import InvalidInput, Problems, display_path
-from .yamlsource import Path_, SourceMap, YamlProblem, read_yaml
+from .yamlsource import FileSourceMap, Path_, SourceMap, YamlProblem, read_yaml
 
 SLUG_FILE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG = re.compile(r"^\d{4}-\d{2}-\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -59,7 +59,7 @@ def load_all(paths: ProjectPaths) -> Catalog:
     context = {"naive_timestamp_zone": site.time_zone if site and site.timestamps_without_offset == "site_time_zone" else None}
     incidents: list[Incident] = []
     sources: dict[str, Path] = {}
-    maps: dict[str, SourceMap] = {}
+    maps: dict[str, SourceMap | FileSourceMap] = {}
     if not paths.incidents_dir.is_dir():
         problems.add(display_path(paths.incidents_dir, paths.root), 1, 1, "the incidents folder does not exist; create it (it may be empty)")
     else:
@@ -128,10 +128,10 @@ def load_site_config(paths: ProjectPaths, problems: Problems) -> Site | None:
 #: Parsed and validated files by (path, mtime, size, naive-timestamp zone):
 #: `frankly build` checks before mkdocs runs the plugin, and `serve` rebuilds on
 #: every save; neither should parse thousands of unchanged files again.
-_FILE_CACHE: dict[tuple, tuple[tuple[Incident, SourceMap] | None, list]] = {}
+_FILE_CACHE: dict[tuple, tuple[tuple[Incident, SourceMap | FileSourceMap] | None, list]] = {}
 
 
-def _load_incident(file: Path, paths: ProjectPaths, context: dict, problems: Problems) -> tuple[Incident, SourceMap] | None:
+def _load_incident(file: Path, paths: ProjectPaths, context: dict, problems: Problems) -> tuple[Incident, SourceMap | FileSourceMap] | None:
     try:
         stat = file.stat()
         key = (str(file.resolve()), str(paths.root), stat.st_mtime_ns, stat.st_size, str(context.get("naive_timestamp_zone")))
@@ -149,7 +149,7 @@ def _load_incident(file: Path, paths: ProjectPaths, context: dict, problems: Pro
     return result
 
 
-def _parse_incident(file: Path, paths: ProjectPaths, context: dict, problems: Problems) -> tuple[Incident, SourceMap] | None:
+def _parse_incident(file: Path, paths: ProjectPaths, context: dict, problems: Problems) -> tuple[Incident, SourceMap | FileSourceMap] | None:
     shown = display_path(file, paths.root)
     if file.name.startswith(".") or file.is_dir():
         return None
@@ -176,7 +176,7 @@ def _parse_incident(file: Path, paths: ProjectPaths, context: dict, problems: Pr
         problems.add(shown, pos.line, pos.column, f"remove 'slug': the address comes from the file name ({slug})")
         return None
     try:
-        return Incident.model_validate({**data, "slug": slug}, context=context), smap
+        return Incident.model_validate({**data, "slug": slug}, context=context), FileSourceMap(file)
     except ValidationError as exc:
         _report_validation(exc, Incident, smap, shown, problems)
         return None
@@ -310,7 +310,7 @@ def _unwrap(tp: Any) -> Any:
 # ---------------------------------------------------------------- meaning checks
 
 
-def _check_incident(incident: Incident, site: Site | None, smap: SourceMap, shown: str, problems: Problems) -> None:
+def _check_incident(incident: Incident, site: Site | None, smap: SourceMap | FileSourceMap, shown: str, problems: Problems) -> None:
     def report(loc: Path_, message: str, key: bool = False) -> None:
         pos = smap.key(loc) if key else smap.value(loc)
         problems.add(shown, pos.line, pos.column, message)
@@ -387,7 +387,7 @@ def _check_incident(incident: Incident, site: Site | None, smap: SourceMap, show
             report(("aliases", index), f"'{alias}' is not a slug; former addresses look like 2026-11-20-messaging-outage")
 
 
-def _check_slugs(incidents: list[Incident], maps: dict[str, SourceMap], sources: dict[str, Path], root: Path, problems: Problems) -> None:
+def _check_slugs(incidents: list[Incident], maps: dict[str, SourceMap | FileSourceMap], sources: dict[str, Path], root: Path, problems: Problems) -> None:
     owner: dict[str, str] = {incident.slug: incident.slug for incident in incidents}
     for incident in incidents:
         for index, alias in enumerate(incident.aliases):
