@@ -11,6 +11,7 @@ import logging
 import os
 from pathlib import Path
 
+from markupsafe import escape
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -43,6 +44,7 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
     def __init__(self) -> None:
         self.command = "build"
         self.report: StatusReport | None = None
+        self.renderer: Renderer | None = None
         self.outputs: list[Output] = []
         self.pages_by_src: dict[str, GeneratedPage] = {}
         self.stale: Problems | None = None  # serve only: problems that kept the last good pages
@@ -77,6 +79,7 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         else:
             self.stale = None
             self.report = derive(catalog)
+            self.renderer = Renderer(self.report)
             # Card images are redrawn only when what they show changed (generator/cards.py).
             cards.use_cache_dir(self.paths(config).root / ".cache" / "frankly" / "cards")
             self.outputs = render_site(self.report)
@@ -128,8 +131,8 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
 
     def on_post_page(self, output: str, *, page, config: MkDocsConfig) -> str:
         """Add the core's <head> contributions (feeds, social tags) to every page."""
-        assert self.report is not None
-        head = render_head(Renderer(self.report), page.url)
+        assert self.renderer is not None
+        head = render_head(self.renderer, page.url)
         # str(): Markup + "</head>" would escape the closing tag into the page's text.
         return output.replace("</head>", str(head) + "</head>", 1) if head else output
 
@@ -141,8 +144,6 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
             html = generated.fill(html)
         if self.stale is None:
             return html
-        from markupsafe import escape
-
         listing = escape("\n".join(str(p) for p in self.stale.sorted()))
         return (
             '<div class="admonition danger frankly-preview-stale"><p class="admonition-title">'
