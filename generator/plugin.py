@@ -127,19 +127,25 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
                 files.remove(existing)
             files.append(file)
         files.append(File.generated(config, STYLESHEET, abs_src_path=str(ASSETS / "frankly.css")))
+        if self.command != "serve":
+            self.outputs = []  # mkdocs' File objects hold them now; `serve` keeps them as the last good build
         return files
 
     def on_post_page(self, output: str, *, page, config: MkDocsConfig) -> str:
         """Add the core's <head> contributions (feeds, social tags) to every page."""
         assert self.renderer is not None
         head = render_head(self.renderer, page.url)
+        if page.file.generated_by == "frankly" and self.command != "serve":
+            # mkdocs keeps every page's HTML and Markdown until the build ends:
+            # at 10,000 incidents that is hundreds of MB nothing reads again.
+            page.content = page.markdown = None
         # str(): Markup + "</head>" would escape the closing tag into the page's text.
         return output.replace("</head>", str(head) + "</head>", 1) if head else output
 
     def on_page_content(self, html: str, *, page, config: MkDocsConfig, files: Files) -> str:
         """Put our pre-rendered HTML into generated pages; while serving with
         broken input, tell the editor on the page itself."""
-        generated = self.pages_by_src.get(page.file.src_uri)
+        generated = (self.pages_by_src.get if self.command == "serve" else self.pages_by_src.pop)(page.file.src_uri, None)
         if generated is not None:
             html = generated.fill(html)
         if self.stale is None:
