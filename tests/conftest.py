@@ -66,14 +66,29 @@ def tree_bytes(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-@pytest.fixture(scope="session")
-def built_fixture_site(tmp_path_factory) -> Path:
-    """The fixed test site built once per session with the real `frankly build`."""
-    root = tmp_path_factory.mktemp("built") / "project"
-    shutil.copytree(FIXTURE_SITE, root)
+def copy_project(source: Path, root: Path, parts: tuple[str, ...] | None = None) -> Path:
+    """A writable copy of a site project (all of ``source``, or only ``parts`` of it)."""
+    if parts is None:
+        shutil.copytree(source, root)
+        return root
+    root.mkdir(parents=True)
+    for part in parts:
+        (shutil.copytree if (source / part).is_dir() else shutil.copy)(source / part, root / part)
+    return root
+
+
+def build_copy(tmp_path_factory, source: Path, name: str, parts: tuple[str, ...] | None = None) -> Path:
+    """Copy a project and build it with the real `frankly build`; returns its site/."""
+    root = copy_project(source, tmp_path_factory.mktemp(name) / "project", parts)
     result = run_frankly(root, "build")
     assert result.returncode == 0, result.stderr
     return root / "site"
+
+
+@pytest.fixture(scope="session")
+def built_fixture_site(tmp_path_factory) -> Path:
+    """The fixed test site built once per session with the real `frankly build`."""
+    return build_copy(tmp_path_factory, FIXTURE_SITE, "built")
 
 
 # `frankly check` writes two kinds of lines to stderr: communication warnings

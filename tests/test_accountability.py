@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from generator.accountability import BROKEN, KEPT, PENDING, account, communicati
 from generator.derive import IncidentFacts, derive
 from generator.load import ProjectPaths, load_all
 from generator.model import Incident
-from conftest import REPO, invoke, run_frankly, write_incident, stderr_without_notes
+from conftest import REPO, build_copy, copy_project, invoke, run_frankly, stderr_without_notes, write_incident
 
 UTC = timezone.utc
 ACCOUNTABILITY_SITE = Path(__file__).parent / "fixtures" / "accountability"
@@ -301,22 +300,12 @@ def _block(html: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def built_accountability_site(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("acc") / "project"
-    shutil.copytree(ACCOUNTABILITY_SITE, root)
-    result = run_frankly(root, "build")
-    assert result.returncode == 0, result.stderr
-    return root / "site"
+    return build_copy(tmp_path_factory, ACCOUNTABILITY_SITE, "acc")
 
 
 @pytest.fixture(scope="module")
 def built_demo_site(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("demo") / "project"
-    root.mkdir()
-    for part in ("mkdocs.yml", "docs", "incidents", "site_config"):
-        (shutil.copytree if (REPO / part).is_dir() else shutil.copy)(REPO / part, root / part)
-    result = run_frankly(root, "build")
-    assert result.returncode == 0, result.stderr
-    return root / "site"
+    return build_copy(tmp_path_factory, REPO, "demo", ("mkdocs.yml", "docs", "incidents", "site_config"))
 
 
 @pytest.mark.slow
@@ -411,9 +400,7 @@ def test_accountability_page_shows_commitments_beside_hand_computed_figures(buil
 
 @pytest.fixture
 def acc_project(tmp_path: Path) -> Path:
-    root = tmp_path / "project"
-    shutil.copytree(ACCOUNTABILITY_SITE, root)
-    return root
+    return copy_project(ACCOUNTABILITY_SITE, tmp_path / "project")
 
 
 EXPECTED_WARNINGS = [

@@ -9,7 +9,7 @@ import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
-from conftest import _chdir, run_frankly, tree_bytes, write_incident
+from conftest import _chdir, copy_project, run_frankly, tree_bytes, write_incident
 from generator import edit_commands
 from generator.cli import main
 from generator.edit import EditError, append_block, insert_update
@@ -432,7 +432,6 @@ def test_readme_worked_example_runs_as_written(tmp_path: Path):
     """The editor's guide is followed to the letter on a copy of the demo site; the shown output is what prints."""
     import re
     import shlex
-    import shutil
 
     from conftest import REPO
 
@@ -441,10 +440,7 @@ def test_readme_worked_example_runs_as_written(tmp_path: Path):
     block = re.search(r"```sh\n(.*?)```", guide, re.S).group(1)
     joined = block.replace("\\\n", " ")
     sessions = re.split(r"^\$ ", joined, flags=re.M)[1:]
-    root = tmp_path / "demo"
-    root.mkdir()
-    for name in ("mkdocs.yml", "incidents", "site_config", "docs"):
-        (shutil.copytree if (REPO / name).is_dir() else shutil.copy)(REPO / name, root / name)
+    root = copy_project(REPO, tmp_path / "demo", ("mkdocs.yml", "incidents", "site_config", "docs"))
     times = ["2026-11-20T09:10:00+01:00", "2026-11-20T09:40:12+01:00", "2026-11-20T10:20:00+01:00", "2026-11-20T11:00:00+01:00",
              "2026-11-20T13:00:00+01:00", "2026-11-20T14:00:00+01:00", "2026-11-20T14:05:00+01:00"]
     assert len(sessions) == len(times)
