@@ -41,7 +41,7 @@ from .load import Catalog
 from .model import CLOSING_STATUS, Commitments, Impact, Kind
 from .problems import Problem, display_path
 from .timefmt import format_duration
-from .yamlsource import SourceMap, YamlProblem, read_yaml
+from .yamlsource import FileSourceMap
 
 KEPT, BROKEN, PENDING = "kept", "broken", "pending"
 SEVERE = (Impact.major, Impact.critical)
@@ -479,7 +479,7 @@ def warnings(catalog: Catalog, report: StatusReport, root: Path, now: datetime) 
             continue  # positions are read only for the few files that need them
         source = catalog.sources[facts.slug]
         shown = display_path(source, root)
-        smap = _source_map(source)
+        smap = FileSourceMap(source)
         for loc, message in entry_warnings:
             pos = smap.value(loc)
             found.append(Problem(shown, pos.line, pos.column, "warning: " + message))
@@ -503,7 +503,7 @@ def _entry_warnings(facts: IncidentFacts, c: Communication, commitments: Commitm
                f"{format_duration(now - promise.due)} overdue; post an update")
     if c.is_severe_incident and c.resolved_at is not None:
         since = now - c.resolved_at
-        closing_index = _closing_index(facts)
+        closing_index = facts.closing_index
         for what, present, limit, setting in (
             ("apology", c.apology_at is not None, commitments.apology_within, "apology_within"),
             ("postmortem", c.postmortem_at is not None, commitments.postmortem_within, "postmortem_within"),
@@ -517,22 +517,3 @@ def _entry_warnings(facts: IncidentFacts, c: Communication, commitments: Commitm
         yield (("window", "end"),
                f"the maintenance window ended {format_duration(now - incident.window.end)} ago but the last update "
                f"is '{last.status}'; add an update with status: completed (or one saying it overran)")
-
-
-def _closing_index(facts: IncidentFacts) -> int:
-    """Index of the update that closed the latest episode (where ``ended_at`` comes from)."""
-    updates = facts.incident.updates
-    closing = CLOSING_STATUS[facts.incident.kind]
-    index = len(updates) - 1
-    while index > 0 and updates[index - 1].status == closing:
-        index -= 1
-    return index
-
-
-def _source_map(path: Path) -> SourceMap:
-    # load_all already read these files without problems; reading again for
-    # positions keeps the load step's Catalog unchanged.
-    try:
-        return read_yaml(path.read_text(encoding="utf-8"))[1]
-    except (OSError, UnicodeDecodeError, YamlProblem):
-        return SourceMap()

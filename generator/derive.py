@@ -89,17 +89,21 @@ class IncidentFacts:
         return self.first_update.at
 
     @cached_property
-    def ended_at(self) -> datetime | None:
-        """Time of the closing update that ended the latest episode; None while open."""
+    def closing_index(self) -> int | None:
+        """Index of the closing update that ended the latest episode (the first
+        of a run of closing updates at the end); None while open."""
         if self.is_open:
             return None
-        closing = CLOSING_STATUS[self.incident.kind]
-        ended = self.latest_update.at
-        for update in reversed(self.incident.updates):
-            if update.status != closing:
-                break
-            ended = update.at
-        return ended
+        updates, closing = self.incident.updates, CLOSING_STATUS[self.incident.kind]
+        index = len(updates) - 1
+        while index > 0 and updates[index - 1].status == closing:
+            index -= 1
+        return index
+
+    @property
+    def ended_at(self) -> datetime | None:
+        """Time of the closing update that ended the latest episode; None while open."""
+        return None if self.closing_index is None else self.incident.updates[self.closing_index].at
 
     @property
     def duration(self) -> timedelta | None:

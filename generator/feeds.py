@@ -28,7 +28,7 @@ from . import urls
 from .derive import IncidentFacts, StatusReport
 from .model import Impact, Kind
 from .render import TEMPLATES, GeneratedFile, Renderer, label
-from .timefmt import format_day, format_moment
+from .timefmt import format_day
 
 MEDIA_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
 FORMAT_NAMES = {"rss": "RSS", "atom": "Atom"}
@@ -63,7 +63,7 @@ def news_of(r: Renderer, facts: IncidentFacts) -> list[NewsItem]:
     template = TEMPLATES.get_template("feed_item.html.j2")
 
     def html(what: str, **values) -> Markup:
-        return Markup(template.render(what=what, i=incident, when=_when(r), day=lambda d: format_day(d, r.language),
+        return Markup(template.render(what=what, i=incident, when=r.when_text, day=lambda d: format_day(d, r.language),
                                       component_name=lambda cid: r.site.component(cid).name, **values).strip())
 
     items = [
@@ -79,10 +79,6 @@ def news_of(r: Renderer, facts: IncidentFacts) -> list[NewsItem]:
         if part is not None:
             items.append(NewsItem(facts, anchor, published(part), EXTRA_NEWS[anchor], html(anchor, part=part), n))
     return sorted(items, key=lambda item: item.sort_key)
-
-
-def _when(r: Renderer) -> Callable[[datetime], str]:
-    return lambda moment: format_moment(moment, r.zone, r.language)
 
 
 @dataclass(frozen=True)
@@ -143,7 +139,7 @@ class FeedBuilder:
         trail = list(reversed(self.news[facts.slug]))
         html = TEMPLATES.get_template("feed_trail.html.j2").render(
             f=facts, i=facts.incident, impact=IMPACT_CATEGORY[facts.incident.impact], trail=trail, page_url=page,
-            when=_when(self.r), when_text=_when(self.r), site=self.r.site, report=self.r.report, Kind=Kind,
+            when=self.r.when_text, when_text=self.r.when_text, site=self.r.site, report=self.r.report, Kind=Kind,
         )
         return FeedEntry(
             id=page,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
@@ -153,6 +154,10 @@ class Renderer:
         self.zone = report.site.time_zone
         self.language = report.site.language
 
+    def when_text(self, moment: datetime) -> str:
+        """A moment as plain text in the site's zone and language, with its UTC offset."""
+        return format_moment(moment, self.zone, self.language)
+
     def context(self, here: str, **values) -> dict:
         def href(to: str) -> str:
             return urls.relative(here, to)
@@ -164,7 +169,7 @@ class Renderer:
             "href": href,
             "urls": urls,
             "when": lambda moment: time_tag(moment, self.zone, self.language),
-            "when_text": lambda moment: format_moment(moment, self.zone, self.language),
+            "when_text": self.when_text,
             "day": lambda value: format_day(value, self.language),
             "iso": lambda moment: local_iso(moment, self.zone),
             "badge": badge,
