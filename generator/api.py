@@ -26,7 +26,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 from urllib.parse import urlsplit
 
 from . import urls
@@ -138,8 +138,11 @@ ENDPOINTS: dict[str, dict[str, str]] = {
 
 
 def to_json(document: Any) -> bytes:
-    """Same document, same bytes: sorted keys, UTF-8 as is, one trailing newline."""
-    return (json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+    """Same document, same bytes: sorted keys, UTF-8 as is, compact, one trailing newline.
+
+    Compact as Statuspage serves it; it is also ~8x faster, because Python's
+    C encoder is used only without indentation (`python -m json.tool` reads it)."""
+    return (json.dumps(document, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n").encode("utf-8")
 
 
 # ---------------------------------------------------------------- building the objects
@@ -151,6 +154,10 @@ def _slugify(text: str) -> str:
 
 class StatuspageApi:
     """The API documents of one built site."""
+
+    @classmethod
+    def of(cls, renderer) -> "StatuspageApi":
+        return cls(renderer.report)
 
     def __init__(self, report: StatusReport):
         self.report = report
@@ -405,14 +412,19 @@ class StatuspageApi:
 
 
 def render_api(renderer) -> Iterable:
-    """Producer for render.PRODUCERS: the /api/v2/ files and one index.json per entry."""
+    """Producer for render.PRODUCERS: the /api/v2/ files."""
     from .render import GeneratedFile  # render imports this module
 
-    api = StatuspageApi(renderer.report)
-    for url, document in api.documents().items():
+    for url, document in renderer.shared(StatuspageApi.of).documents().items():
         yield GeneratedFile(url, to_json(document))
-    for facts in renderer.report.entries:
-        yield GeneratedFile(urls.incident_json(facts.slug), to_json(api.incident_document(facts)))
+
+
+def entry_api_files(renderer) -> Callable[[IncidentFacts], Iterable]:
+    """Producer for render.ENTRY_PRODUCERS: /incidents/<slug>/index.json."""
+    from .render import GeneratedFile  # render imports this module
+
+    api = renderer.shared(StatuspageApi.of)
+    return lambda facts: [GeneratedFile(urls.incident_json(facts.slug), to_json(api.incident_document(facts)))]
 
 
 # ---------------------------------------------------------------- docs

@@ -17,7 +17,8 @@ the feed's and each entry's ``updated`` default to the wall clock.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import datetime, timezone
 from typing import Callable, Iterable, Sequence
 
@@ -49,8 +50,14 @@ class NewsItem:
     anchor: str  # heading or update id on the incident page
     at: datetime
     headline: str  # 'Resolved', 'Apology', ...
-    html: Markup
-    position: int  # order within its entry: ties on 'at' still sort the same way every build
+    make_html: Callable[[], Markup] = field(repr=False, compare=False)
+    position: int = 0  # order within its entry: ties on 'at' still sort the same way every build
+
+    @cached_property
+    def html(self) -> Markup:
+        # Made on first use: the site-wide feeds sort every entry's news but
+        # show only the newest `max_entries` items.
+        return self.make_html()
 
     @property
     def sort_key(self) -> tuple:
@@ -62,8 +69,8 @@ def news_of(r: Renderer, facts: IncidentFacts) -> list[NewsItem]:
     incident = facts.incident
     template = TEMPLATES.get_template("feed_item.html.j2")
 
-    def html(what: str, **values) -> Markup:
-        return Markup(template.render(what=what, i=incident, when=r.when_text, day=lambda d: format_day(d, r.language),
+    def html(what: str, **values) -> Callable[[], Markup]:
+        return lambda: Markup(template.render(what=what, i=incident, when=r.when_text, day=lambda d: format_day(d, r.language),
                                       component_name=lambda cid: r.site.component(cid).name, **values).strip())
 
     items = [
@@ -181,15 +188,18 @@ class FeedBuilder:
                 urls.component(component.id),
                 self.news_feed(report.components[component.id].entries),
             )
-        for facts in report.entries:
-            yield Feed(
-                lambda fmt, slug=facts.slug: urls.incident_feed(slug, fmt),
-                f"{facts.incident.title} ({site.name})",
-                f"Updates on this {facts.incident.kind.value} from {site.company}.",
-                urls.incident(facts.slug),
-                self.news_feed([facts]),
-                [lambda fmt, alias=alias: urls.incident_feed(alias, fmt) for alias in facts.incident.aliases],
-            )
+
+    def entry_feed(self, facts: IncidentFacts) -> Feed:
+        """The feed of one incident, maintenance or notice."""
+        site = self.site
+        return Feed(
+            lambda fmt: urls.incident_feed(facts.slug, fmt),
+            f"{facts.incident.title} ({site.name})",
+            f"Updates on this {facts.incident.kind.value} from {site.company}.",
+            urls.incident(facts.slug),
+            self.news_feed([facts]),
+            [lambda fmt, alias=alias: urls.incident_feed(alias, fmt) for alias in facts.incident.aliases],
+        )
 
     def files(self, feed: Feed) -> Iterable[GeneratedFile]:
         for fmt in urls.FEED_FORMATS:
@@ -238,10 +248,16 @@ class FeedBuilder:
 
 
 def render_feeds(r: Renderer) -> Iterable[GeneratedFile]:
-    """Every feed of the site, both formats, in a fixed order."""
-    builder = FeedBuilder(r)
+    """render.PRODUCERS entry: the site-wide and component feeds, both formats, in a fixed order."""
+    builder = r.shared(FeedBuilder)
     for feed in builder.feeds():
         yield from builder.files(feed)
+
+
+def entry_feed_files(r: Renderer) -> Callable[[IncidentFacts], Iterable[GeneratedFile]]:
+    """render.ENTRY_PRODUCERS entry: each entry's own feed, both formats."""
+    builder = r.shared(FeedBuilder)
+    return lambda facts: builder.files(builder.entry_feed(facts))
 
 
 # ---------------------------------------------------------------- autodiscovery

@@ -6,9 +6,11 @@ Registered as the ``frankly`` entry point, so a plain ``mkdocs build`` or
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
+import shutil
 from pathlib import Path
 
 from markupsafe import escape
@@ -18,14 +20,18 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.commands import build as mkdocs_build
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
 
 from . import cards
 from .derive import StatusReport, derive
 from .load import ProjectPaths, load_all
 from .problems import InvalidInput, Problems
-from .render import GeneratedPage, Output, Renderer, render_head, render_site
+from .render import GeneratedFile, GeneratedPage, Output, Renderer, entry_renderer, render_head, render_site_outputs
 from .search import search_entries
+from .theme_shell import ShellRenderer
 
 log = logging.getLogger("mkdocs.plugins.frankly")
 
@@ -38,6 +44,11 @@ class FranklyConfig(base.Config):
     """Path of site.yaml, relative to mkdocs.yml."""
     incidents_dir = c.Type(str, default="incidents")
     """Folder of incident files, relative to mkdocs.yml."""
+    page_shells = c.Type(bool, default=True)
+    """Fill pages outside the navigation (incidents, archives) into the theme's
+    chrome rendered once per page shape, instead of a full theme render each
+    (generator/theme_shell.py). Same bytes either way; off is slower, for
+    checking that claim or for a theme that varies pages in ways the check misses."""
 
 
 class FranklyPlugin(BasePlugin[FranklyConfig]):
@@ -45,9 +56,13 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         self.command = "build"
         self.report: StatusReport | None = None
         self.renderer: Renderer | None = None
-        self.outputs: list[Output] = []
-        self.pages_by_src: dict[str, GeneratedPage] = {}
+        self.pages_by_src: dict[str, GeneratedPage] = {}  # in-nav pages mkdocs converts; filled in on_page_content
+        self.shell_pages: list[GeneratedPage] = []  # site-wide pages outside the nav (history, components)
+        self.nav: Navigation | None = None
+        self.env = None
+        self.files: Files | None = None
         self.stale: Problems | None = None  # serve only: problems that kept the last good pages
+        self._bare = False  # while rendering a shell's marker page: no <head> additions
         self._epoch_is_ours = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -60,7 +75,7 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         return ProjectPaths.at(root, self.config.site_config, self.config.incidents_dir)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        """Load, validate, derive and render; stop before mkdocs touches the output if the input is bad.
+        """Load, validate and derive; stop before mkdocs touches the output if the input is bad.
 
         mkdocs cleans site_dir only after on_config and on_pre_build, and turns
         a PluginError into a logged error plus Abort (no traceback), so a bad
@@ -82,8 +97,6 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
             self.renderer = Renderer(self.report)
             # Card images are redrawn only when what they show changed (generator/cards.py).
             cards.use_cache_dir(self.paths(config).root / ".cache" / "frankly" / "cards")
-            self.outputs = render_site(self.report)
-            self.pages_by_src = {o.src_uri: o for o in self.outputs if isinstance(o, GeneratedPage)}
         site = self.report.site
         # site.yaml is the single source of the site's name and address.
         config.site_name = site.name
@@ -106,14 +119,22 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         self._epoch_is_ours = True
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        """Hand every generated page and file to mkdocs."""
-        for output in self.outputs:
+        """Hand the site-wide pages in the navigation and the site-wide files to mkdocs.
+
+        Pages outside the navigation and everything of each entry are written
+        by on_post_build instead (see generator/theme_shell.py): mkdocs would
+        render each through the full theme and hold all of them in memory.
+        """
+        assert self.renderer is not None
+        self.pages_by_src, self.shell_pages = {}, []
+        for output in render_site_outputs(self.renderer):
+            if isinstance(output, GeneratedPage) and not output.in_nav:
+                self.shell_pages.append(output)
+                continue
             if isinstance(output, GeneratedPage):
                 path = output.src_uri
-                # Incident pages stay out of the navigation: a nav entry is
-                # rendered into every page, which makes big sites quadratic.
-                inclusion = InclusionLevel.INCLUDED if output.in_nav else InclusionLevel.NOT_IN_NAV
-                file = File.generated(config, path, content=output.markdown, inclusion=inclusion)
+                self.pages_by_src[path] = output
+                file = File.generated(config, path, content=output.markdown)
             else:
                 path = output.path
                 file = (
@@ -127,25 +148,38 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
                 files.remove(existing)
             files.append(file)
         files.append(File.generated(config, STYLESHEET, abs_src_path=str(ASSETS / "frankly.css")))
-        if self.command != "serve":
-            self.outputs = []  # mkdocs' File objects hold them now; `serve` keeps them as the last good build
+        self.files = files
         return files
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        self.nav = nav
+        return nav
+
+    def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        self.env = env
+        return env
 
     def on_post_page(self, output: str, *, page, config: MkDocsConfig) -> str:
         """Add the core's <head> contributions (feeds, social tags) to every page."""
-        assert self.renderer is not None
-        head = render_head(self.renderer, page.url)
+        if self._bare:
+            return output
         if page.file.generated_by == "frankly" and self.command != "serve":
-            # mkdocs keeps every page's HTML and Markdown until the build ends:
-            # at 10,000 incidents that is hundreds of MB nothing reads again.
+            # mkdocs keeps every page's HTML and Markdown until the build ends.
             page.content = page.markdown = None
+        head = self._head(page.url)
         # str(): Markup + "</head>" would escape the closing tag into the page's text.
-        return output.replace("</head>", str(head) + "</head>", 1) if head else output
+        return output.replace("</head>", head + "</head>", 1) if head else output
+
+    def _head(self, url: str) -> str:
+        assert self.renderer is not None
+        return str(render_head(self.renderer, url))
 
     def on_page_content(self, html: str, *, page, config: MkDocsConfig, files: Files) -> str:
         """Put our pre-rendered HTML into generated pages; while serving with
         broken input, tell the editor on the page itself."""
-        generated = (self.pages_by_src.get if self.command == "serve" else self.pages_by_src.pop)(page.file.src_uri, None)
+        return self._content(self.pages_by_src.get(page.file.src_uri), html)
+
+    def _content(self, generated: GeneratedPage | None, html: str) -> str:
         if generated is not None:
             html = generated.fill(html)
         if self.stale is None:
@@ -157,8 +191,56 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
             f"<pre>{listing}</pre></div>" + html
         )
 
-    @event_priority(-100)  # after Material's search plugin has written its index
+    @contextlib.contextmanager
+    def _without_head(self):
+        self._bare = True
+        try:
+            yield
+        finally:
+            self._bare = False
+
+    @event_priority(-100)  # after Material's search plugin has written its index and mkdocs its sitemap
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Write the pages outside the navigation and every entry's files, then
+        list them in the sitemap and the search index."""
+        assert self.report is not None and self.renderer is not None and self.files is not None
+        writer = OutputWriter(Path(config.site_dir))
+        shells = ShellRenderer(
+            config, self.env, self.files, self.nav, pages_by_src=self.pages_by_src,
+            fill_content=self._content, head=self._head, bare=self._without_head, enabled=self.config.page_shells,
+        )
+        written: list[GeneratedPage] = []
+
+        def publish(output: Output) -> None:
+            if isinstance(output, GeneratedPage):
+                writer.write(output.url + "index.html", shells.render(output).encode("utf-8", errors="xmlcharrefreplace"))
+                written.append(output)
+            else:
+                writer.write_file(output)
+
+        for page in self.shell_pages:
+            publish(page)
+        render_entry = entry_renderer(self.renderer)
+        for facts in self.report.entries:
+            for output in render_entry(facts):
+                publish(output)
+        cards.end_build()
+        log.info("Frankly: %d pages from shells, %d rendered by mkdocs in full", len(written) - shells.full_renders, shells.full_renders)
+        self._add_to_sitemap(config, written)
+        self._add_to_search_index(config)
+
+    def _add_to_sitemap(self, config: MkDocsConfig, pages: list[GeneratedPage]) -> None:
+        """mkdocs' sitemap (theme template, gzip copy) made again with our pages in it."""
+        if "sitemap.xml" not in config.theme.static_templates or not pages:
+            return
+        listed = Files(list(self.files))
+        for page in pages:
+            file = File.generated(config, page.src_uri, content="", inclusion=InclusionLevel.NOT_IN_NAV)
+            Page(None, file, config)
+            listed.append(file)
+        mkdocs_build._build_theme_template("sitemap.xml", self.env, listed, config, self.nav)
+
+    def _add_to_search_index(self, config: MkDocsConfig) -> None:
         """Add the incident pages' search entries, built from the data (see search.py)."""
         index = Path(config.site_dir) / "search" / "search_index.json"
         if self.report is None or not index.is_file():
@@ -174,3 +256,36 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         server.watch(str(paths.incidents_dir))
         server.watch(str(paths.site_config.parent))
         return server
+
+
+class OutputWriter:
+    """Writes generated files into the site folder as they are made, so none is held."""
+
+    def __init__(self, site_dir: Path):
+        self.site_dir = site_dir
+        self.made: set[Path] = set()
+
+    def _target(self, path: str) -> Path:
+        target = self.site_dir / path
+        if target.parent not in self.made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self.made.add(target.parent)
+        elif target.exists():
+            log.warning("docs/%s is replaced by the file Frankly generates at that address", path)
+        return target
+
+    def write(self, path: str, content: bytes) -> None:
+        self._target(path).write_bytes(content)
+
+    def write_file(self, output: GeneratedFile) -> None:
+        target = self._target(output.path)
+        if output.source is None:
+            target.write_bytes(output.content)
+            return
+        # Cached card images: a hard link costs no copy (the cache replaces
+        # files, never rewrites them); a copy where links are not possible.
+        target.unlink(missing_ok=True)
+        try:
+            os.link(output.source, target)
+        except OSError:
+            shutil.copyfile(output.source, target)

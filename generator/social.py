@@ -20,7 +20,7 @@ from typing import Callable, Iterable
 from urllib.parse import quote, urlencode, urlsplit
 
 from babel.core import get_global
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import cards, urls
 from . import render  # the module, not its names: render imports this module at its end
@@ -171,12 +171,14 @@ def _host(site: Site) -> str:
 
 
 def card_files(r: "render.Renderer") -> Iterable["render.GeneratedFile"]:
-    """PRODUCERS entry: the site card and one card per incident."""
+    """PRODUCERS entry: the site card. Starts the count of drawn and reused cards."""
     cards.begin_build()
     yield _card_file(urls.SITE_CARD, site_card(r.report))
-    for facts in r.report.entries:
-        yield _card_file(urls.incident_card(facts.slug), incident_card(facts, r.site))
-    cards.end_build()
+
+
+def entry_card_files(r: "render.Renderer") -> Callable[[IncidentFacts], Iterable["render.GeneratedFile"]]:
+    """ENTRY_PRODUCERS entry: one card per incident (call cards.end_build() after the last)."""
+    return lambda facts: [_card_file(urls.incident_card(facts.slug), incident_card(facts, r.site))]
 
 
 def _card_file(url: str, card: "cards.Card") -> "render.GeneratedFile":
@@ -196,7 +198,7 @@ def og_locale(language: str) -> str:
 
 def _meta(attribute: str, key: str, value: str) -> Markup:
     # Markup.format escapes every value: titles and messages are editors' text.
-    return Markup('<meta {}="{}" content="{}">\n').format(Markup(attribute), key, value)
+    return Markup(f'<meta {attribute}="{escape(key)}" content="{escape(value)}">\n')
 
 
 def _x_handle(site: Site) -> str | None:

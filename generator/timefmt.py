@@ -34,7 +34,7 @@ def format_day(day: date, language: str) -> str:
 @lru_cache(maxsize=65536)
 def time_tag(moment: datetime, zone: ZoneInfo, language: str) -> Markup:
     """A <time> element readers see in the site's zone and machines read exactly."""
-    return Markup('<time datetime="{}">{}</time>').format(local_iso(moment, zone), format_moment(moment, zone, language))
+    return Markup(f'<time datetime="{escape(local_iso(moment, zone))}">{escape(format_moment(moment, zone, language))}</time>')
 
 
 def format_duration(span: timedelta) -> str:

@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup
 
 from conftest import FIXTURE_SITE, REPO, invoke, write_incident
 from generator.derive import derive
-from generator.feeds import render_feeds
+from generator.feeds import entry_feed_files, render_feeds
 from generator.load import ProjectPaths, load_all
 from generator.render import Renderer
 
@@ -31,8 +31,10 @@ SLUGS = [
 
 def render(root: Path) -> dict[str, bytes]:
     """Every feed file of the site at ``root``, built in-process."""
-    report = derive(load_all(ProjectPaths.at(root)))
-    return {f.path: f.content for f in render_feeds(Renderer(report))}
+    r = Renderer(derive(load_all(ProjectPaths.at(root))))
+    entry_feeds = entry_feed_files(r)
+    files = [*render_feeds(r), *(f for facts in r.report.entries for f in entry_feeds(facts))]
+    return {f.path: f.content for f in files}
 
 
 @pytest.fixture(scope="module")

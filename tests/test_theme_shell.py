@@ -1,0 +1,95 @@
+"""Pages filled into a shell (generator/theme_shell.py) are the bytes mkdocs itself makes."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import FIXTURE_SITE, copy_project, run_frankly, tree_bytes, write_incident
+from generator.synthetic import write_project
+from generator.theme_shell import Shell, split_front_matter, with_front_matter
+
+pytestmark = pytest.mark.slow
+
+
+def _build(root, shells: bool):
+    config = root / "mkdocs.yml"
+    text = re.sub(r"\n      page_shells: \w+", "", config.read_text())
+    if "  - frankly:\n" not in text:
+        text = text.replace("  - frankly\n", "  - frankly:\n      incidents_dir: incidents\n")
+    config.write_text(text.replace("  - frankly:\n", f"  - frankly:\n      page_shells: {str(shells).lower()}\n"))
+    result = run_frankly(root, "build")
+    assert result.returncode == 0, result.stderr
+    return tree_bytes(root / "site"), result.stderr
+
+
+@pytest.mark.parametrize("source", ["fixture", "synthetic"])
+def test_shell_pages_are_byte_identical_to_full_mkdocs_renders(tmp_path, source):
+    root = tmp_path / "project"
+    if source == "fixture":
+        copy_project(FIXTURE_SITE, root)
+        # Titles and summaries with everything escaping touches, in several pages of one shape.
+        for n, title in enumerate(['Tom & Jerry\'s "quoted" <b>outage</b>', "Café ✓ — ünïcode", "plain"]):
+            write_incident(root, f"2026-02-0{n + 1}-probe-{n}.yaml", f"""\
+kind: incident
+title: '{title.replace("'", "''")}'
+summary: 'A & B <i>x</i> "y"'
+impact: minor
+components:
+  api: degraded_performance
+updates:
+  - at: 2026-02-0{n + 1}T10:00:00-05:00
+    status: investigating
+    message: 'We are looking & <b>will</b> update.'
+  - at: 2026-02-0{n + 1}T11:00:00-05:00
+    status: resolved
+    message: Fixed.
+""")
+    else:
+        write_project(root, 120, maintenance_every=5)
+    with_shells, log = _build(root, shells=True)
+    in_full, _ = _build(root, shells=False)
+    assert with_shells.keys() == in_full.keys()
+    different = [path for path in with_shells if with_shells[path] != in_full[path]]
+    assert different == []
+    shelled = int(re.search(r"Frankly: (\d+) pages from shells", log).group(1))
+    assert shelled >= (100 if source == "synthetic" else 3)
+
+
+def test_a_theme_that_transforms_the_title_gets_full_renders(tmp_path):
+    # A theme override that URL-encodes the title cannot be filled exactly: full renders, same bytes.
+    root = copy_project(FIXTURE_SITE, tmp_path / "project")
+    overrides = root / "overrides"
+    overrides.mkdir()
+    (overrides / "main.html").write_text(
+        '{% extends "base.html" %}\n{% block extrahead %}{% if page and page.meta %}<meta name="t" content="{{ page.meta.title | urlencode }}">{% endif %}{% endblock %}\n'
+    )
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  name: material\n", "  name: material\n  custom_dir: overrides\n", 1))
+    assert "custom_dir: overrides" in config.read_text()
+    with_shells, log = _build(root, shells=True)
+    in_full, _ = _build(root, shells=False)
+    assert with_shells == in_full
+    assert re.search(r"Frankly: 0 pages from shells", log)
+    page = with_shells["incidents/2026-03-02-api-errors/index.html"].decode()
+    assert '<meta name="t" content="Elevated%20API%20error%20rates">' in page
+
+
+def test_shell_compile_refuses_a_transformed_marker():
+    content = "<p>body</p>"
+    exact = f"<html><head><title>{'frankly-shell-title-&amp;&lt;&gt;&#34;&#39;é'}</title></head><body>{content}</body></html>"
+    shell = Shell.compile(exact, content)
+    assert shell is not None
+    assert shell.fill({"title": "T &amp; U", "head": "<meta>", "content": "<p>x</p>", "description": "", "slug": ""}) == (
+        "<html><head><title>T &amp; U</title><meta></head><body><p>x</p></body></html>"
+    )
+    encoded = exact.replace("&amp;&lt;", "%26%3C")
+    assert Shell.compile(encoded, content) is None
+    assert Shell.compile(exact + content, content) is None  # content twice: no single place to put it
+
+
+def test_front_matter_round_trips():
+    meta = {"title": 'A &amp; "B"', "description": "ü", "search": {"exclude": True}}
+    text = with_front_matter(meta, "# body\n")
+    assert split_front_matter(text) == (meta, "# body\n")
