@@ -23,7 +23,7 @@ from datetime import datetime, timezone
 from typing import Callable, Iterable, Sequence
 
 from feedgen.feed import FeedGenerator
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import urls
 from .derive import IncidentFacts, StatusReport
@@ -280,9 +280,9 @@ def feed_links(r: Renderer, url: str, facts: IncidentFacts | None) -> Markup:
     # Material's language switcher, which selects link[rel=alternate] exactly,
     # no longer fetches a sitemap.xml beside every feed on every page view
     # (same code upstream: zensical/zensical#908). tests/test_browser.py checks it.
-    link = Markup('<link rel="alternate feed" type="{}" title="{}" href="{}">')
-    return Markup("").join(
-        link.format(MEDIA_TYPES[fmt], f"{title} ({FORMAT_NAMES[fmt]})", urls.absolute(site.base, address(fmt)))
+    return Markup("".join(
+        f'<link rel="alternate feed" type="{MEDIA_TYPES[fmt]}" title="{escape(f"{title} ({FORMAT_NAMES[fmt]})")}" '
+        f'href="{escape(urls.absolute(site.base, address(fmt)))}">'
         for address, title in wanted
         for fmt in urls.FEED_FORMATS
-    )
+    ))

@@ -134,7 +134,8 @@ _FILE_CACHE: dict[tuple, tuple[tuple[Incident, SourceMap | FileSourceMap] | None
 def _load_incident(file: Path, paths: ProjectPaths, context: dict, problems: Problems) -> tuple[Incident, SourceMap | FileSourceMap] | None:
     try:
         stat = file.stat()
-        key = (str(file.resolve()), str(paths.root), stat.st_mtime_ns, stat.st_size, str(context.get("naive_timestamp_zone")))
+        # file is below paths.root, which is resolved: no realpath per file
+        key = (str(file), str(paths.root), stat.st_mtime_ns, stat.st_size, str(context.get("naive_timestamp_zone")))
     except OSError:
         key = None
     if key in _FILE_CACHE:

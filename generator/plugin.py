@@ -25,18 +25,23 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from . import cards
+from . import cards, urls
 from .derive import StatusReport, derive
 from .load import ProjectPaths, load_all
 from .problems import InvalidInput, Problems
 from .render import GeneratedFile, GeneratedPage, Output, Renderer, entry_renderer, render_head, render_site_outputs
 from .search import search_entries
 from .theme_shell import ShellRenderer
+from .workers import WorkerFailed, map_chunks, usable_cpus
 
 log = logging.getLogger("mkdocs.plugins.frankly")
 
 ASSETS = Path(__file__).parent / "assets"
 STYLESHEET = "assets/frankly.css"
+#: Below this many entries, starting processes costs more than it saves.
+AUTO_PARALLEL_FROM = 500
+#: Entries rendered here before forking, so the children inherit the page shells they find.
+WARM_UP_ENTRIES = 50
 
 
 class FranklyConfig(base.Config):
@@ -44,6 +49,9 @@ class FranklyConfig(base.Config):
     """Path of site.yaml, relative to mkdocs.yml."""
     incidents_dir = c.Type(str, default="incidents")
     """Folder of incident files, relative to mkdocs.yml."""
+    jobs = c.Type(int, default=0)
+    """Processes that render entries at once. 0: one per usable CPU for sites of
+    AUTO_PARALLEL_FROM entries or more, else one. Same bytes either way."""
     page_shells = c.Type(bool, default=True)
     """Fill pages outside the navigation (incidents, archives) into the theme's
     chrome rendered once per page shape, instead of a full theme render each
@@ -209,33 +217,54 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
             config, self.env, self.files, self.nav, pages_by_src=self.pages_by_src,
             fill_content=self._content, head=self._head, bare=self._without_head, enabled=self.config.page_shells,
         )
-        written: list[GeneratedPage] = []
 
         def publish(output: Output) -> None:
             if isinstance(output, GeneratedPage):
                 writer.write(output.url + "index.html", shells.render(output).encode("utf-8", errors="xmlcharrefreplace"))
-                written.append(output)
             else:
                 writer.write_file(output)
 
         for page in self.shell_pages:
             publish(page)
         render_entry = entry_renderer(self.renderer)
-        for facts in self.report.entries:
-            for output in render_entry(facts):
-                publish(output)
+
+        def publish_entries(entries) -> tuple[int, int, set[str], int]:
+            """Writes these entries' files; returns what the other processes must know."""
+            drawn, reused, used, full = cards.stats.drawn, cards.stats.reused, set(cards.stats.used_keys), shells.full_renders
+            for facts in entries:
+                for output in render_entry(facts):
+                    publish(output)
+            stats = cards.stats
+            return stats.drawn - drawn, stats.reused - reused, stats.used_keys - used, shells.full_renders - full
+
+        entries = self.report.entries
+        jobs = self.config.jobs or (usable_cpus() if len(entries) >= AUTO_PARALLEL_FROM else 1)
+        warm = WARM_UP_ENTRIES if jobs > 1 else len(entries)
+        publish_entries(entries[:warm])
+        try:
+            results = map_chunks(publish_entries, entries[warm:], jobs) if entries[warm:] else []
+        except WorkerFailed as exc:
+            raise PluginError(f"Rendering the entries failed in a worker process:\n{exc}") from None
+        for drawn, reused, used, full in results[1:]:  # results[0] is this process's own, already counted
+            cards.stats.drawn += drawn
+            cards.stats.reused += reused
+            cards.stats.used_keys |= used
+            shells.full_renders += full
         cards.end_build()
-        log.info("Frankly: %d pages from shells, %d rendered by mkdocs in full", len(written) - shells.full_renders, shells.full_renders)
-        self._add_to_sitemap(config, written)
+        # Each entry has one page (render_incident_page); the rest of its outputs are files.
+        pages = [page.src_uri for page in self.shell_pages] + [urls.source_of(urls.incident(f.slug)) for f in entries]
+        log.info("Frankly: %d entries in %d process(es); %d pages from shells, %d rendered by mkdocs in full",
+                 len(entries), max(1, len(results)), len(pages) - shells.full_renders, shells.full_renders)
+        self._add_to_sitemap(config, pages)
         self._add_to_search_index(config)
 
-    def _add_to_sitemap(self, config: MkDocsConfig, pages: list[GeneratedPage]) -> None:
+    def _add_to_sitemap(self, config: MkDocsConfig, sources: list[str]) -> None:
         """mkdocs' sitemap (theme template, gzip copy) made again with our pages in it."""
-        if "sitemap.xml" not in config.theme.static_templates or not pages:
+        if "sitemap.xml" not in config.theme.static_templates or not sources:
             return
         listed = Files(list(self.files))
-        for page in pages:
-            file = File.generated(config, page.src_uri, content="", inclusion=InclusionLevel.NOT_IN_NAV)
+        for source in sources:
+            file = File.generated(config, source, content="", inclusion=InclusionLevel.NOT_IN_NAV)
             Page(None, file, config)
             listed.append(file)
         mkdocs_build._build_theme_template("sitemap.xml", self.env, listed, config, self.nav)

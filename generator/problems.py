@@ -63,6 +63,11 @@ class InvalidInput(Exception):
 
 def display_path(path: Path, root: Path) -> str:
     """The path as an editor typed it: relative to the project root when possible."""
+    if path.is_absolute() and root.is_absolute():
+        try:  # the usual case, without a system call per file
+            return path.relative_to(root).as_posix()
+        except ValueError:
+            pass
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:

@@ -48,6 +48,10 @@ def test_valid_file_has_no_problem(project):
 
 
 CASES = {
+    "alias inside itself": (
+        GOOD.replace("components:\n  api: partial_outage\n", "components: &loop\n  api: *loop\n"),
+        [f"{F}:6:3: an alias (*name) here refers to the mapping or list that contains it; write the values out"],
+    ),
     "duplicate key": (
         GOOD.replace("impact: minor\n", "impact: minor\nimpact: major\n"),
         [f"{F}:5:1: duplicate key 'impact' (first at line 4); YAML would silently keep only the last one: remove or rename one of them"],

@@ -1,4 +1,6 @@
-"""Pages filled into a shell (generator/theme_shell.py) are the bytes mkdocs itself makes."""
+"""The publish step's shortcuts change no byte: pages filled into a shell
+(generator/theme_shell.py) and entries rendered in several processes
+(generator/workers.py) give exactly what mkdocs alone, in one process, gives."""
 
 from __future__ import annotations
 
@@ -13,12 +15,14 @@ from generator.theme_shell import Shell, split_front_matter, with_front_matter
 pytestmark = pytest.mark.slow
 
 
-def _build(root, shells: bool):
+def _build(root, **options):
+    """`frankly build` with these frankly plugin options in mkdocs.yml; (files, stderr)."""
     config = root / "mkdocs.yml"
-    text = re.sub(r"\n      page_shells: \w+", "", config.read_text())
+    text = re.sub(r"\n      (page_shells|jobs): \w+", "", config.read_text())
     if "  - frankly:\n" not in text:
         text = text.replace("  - frankly\n", "  - frankly:\n      incidents_dir: incidents\n")
-    config.write_text(text.replace("  - frankly:\n", f"  - frankly:\n      page_shells: {str(shells).lower()}\n"))
+    settings = "".join(f"      {key}: {str(value).lower()}\n" for key, value in options.items())
+    config.write_text(text.replace("  - frankly:\n", "  - frankly:\n" + settings))
     result = run_frankly(root, "build")
     assert result.returncode == 0, result.stderr
     return tree_bytes(root / "site"), result.stderr
@@ -48,12 +52,12 @@ updates:
 """)
     else:
         write_project(root, 120, maintenance_every=5)
-    with_shells, log = _build(root, shells=True)
-    in_full, _ = _build(root, shells=False)
+    with_shells, log = _build(root, page_shells=True)
+    in_full, _ = _build(root, page_shells=False)
     assert with_shells.keys() == in_full.keys()
     different = [path for path in with_shells if with_shells[path] != in_full[path]]
     assert different == []
-    shelled = int(re.search(r"Frankly: (\d+) pages from shells", log).group(1))
+    shelled = int(re.search(r"(\d+) pages from shells", log).group(1))
     assert shelled >= (100 if source == "synthetic" else 3)
 
 
@@ -68,12 +72,36 @@ def test_a_theme_that_transforms_the_title_gets_full_renders(tmp_path):
     config = root / "mkdocs.yml"
     config.write_text(config.read_text().replace("  name: material\n", "  name: material\n  custom_dir: overrides\n", 1))
     assert "custom_dir: overrides" in config.read_text()
-    with_shells, log = _build(root, shells=True)
-    in_full, _ = _build(root, shells=False)
+    with_shells, log = _build(root, page_shells=True)
+    in_full, _ = _build(root, page_shells=False)
     assert with_shells == in_full
-    assert re.search(r"Frankly: 0 pages from shells", log)
+    assert re.search(r" 0 pages from shells", log)
     page = with_shells["incidents/2026-03-02-api-errors/index.html"].decode()
     assert '<meta name="t" content="Elevated%20API%20error%20rates">' in page
+
+
+def test_entries_rendered_in_two_processes_give_the_same_site(tmp_path):
+    root = write_project(tmp_path / "project", 150, maintenance_every=5)
+    in_two, log = _build(root, jobs=2)
+    assert "150 entries in 2 process(es)" in log
+    assert "Cards: 151 drawn, 0 reused" in log  # the children's cards are counted (and kept in the cache)
+    in_one, log = _build(root, jobs=1)
+    assert "150 entries in 1 process(es)" in log
+    assert "Cards: 0 drawn, 151 reused" in log
+    assert in_two == in_one
+
+
+def test_a_failing_worker_fails_the_build_with_its_error(tmp_path):
+    from generator.workers import WorkerFailed, map_chunks
+
+    def work(chunk):
+        if 3 in chunk:
+            raise ValueError("entry 3 is broken")
+        return sum(chunk)
+
+    assert map_chunks(sum, list(range(10)), 3) == [sum(range(0, 10, 3)), sum(range(1, 10, 3)), sum(range(2, 10, 3))]
+    with pytest.raises(WorkerFailed, match="ValueError: entry 3 is broken"):
+        map_chunks(work, list(range(10)), 2)  # 3 is in the child's slice (odd numbers)
 
 
 def test_shell_compile_refuses_a_transformed_marker():

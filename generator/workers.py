@@ -1,0 +1,78 @@
+"""Use every core for work that splits by entry: forked processes, results back by pipe.
+
+Rendering one entry's page, feeds, JSON and card depends on that entry and
+on the derived report, which a forked child already has (copy-on-write, no
+pickling of the model). Each child writes its entries' files itself and
+sends back only a small summary. Threads would not help: the work is Python
+holding the GIL.
+
+Forking is only safe in a process with a single thread, so anything else
+(mkdocs' dev server has several) runs the work here, in order.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import pickle
+import threading
+import traceback
+from typing import Callable, Sequence, TypeVar
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+
+class WorkerFailed(RuntimeError):
+    """A child process raised; the message carries its traceback."""
+
+
+def usable_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def can_fork() -> bool:
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
+def map_chunks(work: Callable[[Sequence[Item]], Result], items: Sequence[Item], jobs: int) -> list[Result]:
+    """``work`` on ``jobs`` interleaved slices of ``items`` (one here, the rest in
+    forked children); their results in slice order. Raises WorkerFailed."""
+    jobs = max(1, min(jobs, len(items)))
+    if jobs == 1 or not can_fork():
+        return [work(items)]
+    chunks = [items[index::jobs] for index in range(jobs)]  # interleaved: old and new entries differ in size
+    gc.freeze()  # objects made before the fork stay out of the children's collections: fewer pages copied
+    children: list[tuple[int, int]] = []
+    try:
+        for chunk in chunks[1:]:
+            read_end, write_end = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # the child: do the work, report, and leave without running the parent's cleanup
+                os.close(read_end)
+                try:
+                    payload = pickle.dumps((True, work(chunk)))
+                except BaseException:
+                    payload = pickle.dumps((False, traceback.format_exc()))
+                with os.fdopen(write_end, "wb") as pipe:
+                    pipe.write(payload)
+                os._exit(0)
+            os.close(write_end)
+            children.append((pid, read_end))
+        results = [work(chunks[0])]
+    finally:
+        outcomes = []
+        for pid, read_end in children:
+            with os.fdopen(read_end, "rb") as pipe:
+                data = pipe.read()  # read before waiting: a full pipe would block the child forever
+            os.waitpid(pid, 0)
+            outcomes.append(pickle.loads(data) if data else (False, "the worker process ended without a result"))
+        gc.unfreeze()
+    for ok, value in outcomes:
+        if not ok:
+            raise WorkerFailed(value)
+        results.append(value)
+    return results
