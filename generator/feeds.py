@@ -202,14 +202,27 @@ class FeedBuilder:
         )
 
     def files(self, feed: Feed) -> Iterable[GeneratedFile]:
+        # One generator serves both formats (building it was most of a feed's
+        # cost); only the self link and the items' one RSS date differ.
+        generator, items = self.generator(feed)
         for fmt in urls.FEED_FORMATS:
-            generator = self.generator(feed, fmt)
+            # RSS takes the channel <link> from the LAST link added: the page goes last.
+            generator.link(
+                [{"href": self.absolute(feed.address(fmt)), "rel": "self", "type": MEDIA_TYPES[fmt]},
+                 {"href": self.absolute(feed.page), "rel": "alternate", "type": "text/html"}],
+                replace=True,
+            )
+            for entry, item in zip(feed.entries, items):
+                # An RSS item has one date, pubDate: make it the last change, so an
+                # incident's entry moves with every update as its Atom 'updated' does.
+                item.published(self._local(entry.published if fmt == "atom" else entry.updated))
             xml = generator.rss_str(pretty=True) if fmt == "rss" else generator.atom_str(pretty=True)
             yield GeneratedFile(feed.address(fmt), xml)
             for former in feed.former:
                 yield GeneratedFile(former(fmt), xml)
 
-    def generator(self, feed: Feed, fmt: str) -> FeedGenerator:
+    def generator(self, feed: Feed) -> tuple[FeedGenerator, list]:
+        """The feed without its self link and items' published dates (see files())."""
         site = self.site
         generator = FeedGenerator()
         # RSS items name no author without an e-mail address; dc:creator does.
@@ -220,28 +233,22 @@ class FeedBuilder:
         generator.language(site.language.replace("_", "-"))
         generator.author(name=site.company, uri=site.base)
         generator.generator("Frankly")
-        # RSS takes the channel <link> from the LAST link added: the page goes last.
-        generator.link(
-            [{"href": self.absolute(feed.address(fmt)), "rel": "self", "type": MEDIA_TYPES[fmt]},
-             {"href": self.absolute(feed.page), "rel": "alternate", "type": "text/html"}],
-        )
         # Newest news in this feed, never the clock: a rebuild alone changes nothing.
         newest = max((entry.updated for entry in feed.entries), default=self.report.last_change or EPOCH)
         generator.updated(self._local(newest))
+        items = []
         for entry in feed.entries:
             item = generator.add_entry(order="append")
             item.guid(entry.id, permalink=True)  # a page address with the item's heading id: it opens the item
             item.title(entry.title)
             item.link(href=entry.link, rel="alternate", type="text/html")
-            # An RSS item has one date, pubDate: make it the last change, so an
-            # incident's entry moves with every update as its Atom 'updated' does.
-            item.published(self._local(entry.published if fmt == "atom" else entry.updated))
             item.updated(self._local(entry.updated))
             item.content(str(entry.html), type="html")
             item.author(name=site.company, uri=site.base)
             item.dc.dc_creator(site.company)
             item.category([{"term": term} for term in entry.categories])
-        return generator
+            items.append(item)
+        return generator, items
 
     def _local(self, moment: datetime) -> datetime:
         return moment.astimezone(self.site.time_zone)
