@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import click
 
 from .load import Catalog, ProjectPaths, load_all
 from .problems import InvalidInput
+from .workers import relax_gc
 
 CONFIG_OPTION = click.option(
     "-f", "--config-file", "config_file", default="mkdocs.yml", show_default=True,
@@ -84,6 +86,7 @@ def main() -> None:
     describe the services in site_config/site.yaml, then run `frankly check`
     and `frankly build`.
     """
+    relax_gc()
 
 
 class _Moment(click.ParamType):
@@ -167,12 +170,26 @@ def build(config_file: str, site_dir: str | None, verbose: bool) -> None:
 
 
 def _swap_into_place(staging: Path, final: Path) -> None:
-    """Replace ``final`` with ``staging`` with the shortest possible gap."""
+    """Replace ``final`` with ``staging`` with the shortest possible gap.
+
+    The previous site is then deleted by a detached `rm -rf`: at 10,000
+    entries that is 50,000 files and ~12 s of disk work the editor need not
+    wait for (the command returns; the folder is gone moments later).
+    """
     previous = final.parent / f".site-previous-{os.getpid()}"
     if final.exists():
         final.rename(previous)
     staging.rename(final)
-    shutil.rmtree(previous, ignore_errors=True)
+    if not previous.exists():
+        return
+    rm = shutil.which("rm")
+    if rm is None:
+        shutil.rmtree(previous, ignore_errors=True)
+        return
+    subprocess.Popen(
+        [rm, "-rf", "--", str(previous)],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )
 
 
 @main.command()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
+from functools import cached_property
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from urllib.parse import urlsplit
@@ -309,7 +310,7 @@ class PostedLink(_Strict):
     channel: Channel | None = Field(None, description="Where it went; guessed from the URL when omitted. Required for sms and email.")
     note: Text = Field("", description="Optional note, e.g. 'SMS to 1.2 million affected customers'.")
 
-    @property
+    @cached_property  # asked for on every page, feed and figure: urlsplit each time added up
     def channel_name(self) -> str:
         """The channel as given, else recognised from the URL's host."""
         if self.channel:
@@ -354,7 +355,7 @@ class Update(_Strict):
     )
     reopens: bool = Field(False, description="Set to true on an update that reopens a closed entry.")
 
-    @property
+    @cached_property  # asked for ~12 times per update per build
     def anchor(self) -> str:
         """Permanent id of this update (page anchor, feed guid suffix, JSON id).
 

@@ -32,7 +32,7 @@ from .problems import InvalidInput, Problems
 from .render import GeneratedFile, GeneratedPage, Output, Renderer, entry_renderer, render_head, render_site_outputs
 from .search import search_entries
 from .theme_shell import ShellRenderer
-from .workers import WorkerFailed, map_chunks, usable_cpus
+from .workers import WorkerFailed, map_chunks, relax_gc, usable_cpus
 
 log = logging.getLogger("mkdocs.plugins.frankly")
 
@@ -77,6 +77,7 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         """Remember the command. Defining this hook also makes mkdocs keep this
         instance across `serve` rebuilds, which is how the last good pages survive."""
         self.command = command
+        relax_gc()  # also under plain `mkdocs build`
 
     def paths(self, config: MkDocsConfig) -> ProjectPaths:
         root = Path(config.config_file_path or ".").parent

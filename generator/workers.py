@@ -27,6 +27,17 @@ class WorkerFailed(RuntimeError):
     """A child process raised; the message carries its traceback."""
 
 
+def relax_gc() -> None:
+    """Collect young objects every 50,000 allocations instead of 700.
+
+    A build makes millions of small long-lived objects (the model of every
+    entry); with Python's defaults the collector kept re-scanning them, which
+    was a third of loading 10,000 files. Nothing here relies on prompt
+    collection of cycles, and peak memory is unchanged within noise.
+    """
+    gc.set_threshold(50_000, 20, 100)
+
+
 def usable_cpus() -> int:
     try:
         return len(os.sched_getaffinity(0))

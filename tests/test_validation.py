@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import invoke, run_frankly, tree_bytes, write_incident
+from conftest import invoke, run_frankly, tree_bytes, wait_for, write_incident
 from generator.load import ProjectPaths, load_all
 from generator.problems import InvalidInput
 
@@ -237,3 +237,14 @@ def test_failed_build_exits_1_without_traceback_and_keeps_previous_site(project)
     ]
     assert tree_bytes(project / "site") == before
     assert not list(project.glob(".site-*")), "no staging folder is left behind"
+
+
+@pytest.mark.slow
+def test_a_rebuild_replaces_the_site_and_the_previous_one_is_deleted(project):
+    assert run_frankly(project, "build").returncode == 0
+    write_incident(project, "2026-05-01-x.yaml", GOOD)
+    second = run_frankly(project, "build")
+    assert second.returncode == 0, second.stderr
+    assert (project / "site" / "incidents" / "2026-05-01-x" / "index.html").is_file()
+    # The previous site is deleted in the background once the new one is in place.
+    wait_for(lambda: not list(project.glob(".site-*")))
