@@ -119,7 +119,10 @@ class FeedBuilder:
         self.site = r.site
         self.report: StatusReport = r.report
         self.cap = self.site.feeds.max_entries
-        self.news = {facts.slug: news_of(r, facts) for facts in self.report.entries}
+        # Each entry's news, made when first asked and kept only while the
+        # site-wide feeds are made (they sort every entry's news); one entry's
+        # own feed makes its news again rather than keep 10,000 entries' worth.
+        self._news: dict[str, list[NewsItem]] | None = None
 
     def absolute(self, url: str) -> str:
         return urls.absolute(self.site.base, url)
@@ -143,7 +146,7 @@ class FeedBuilder:
 
     def incident_entry(self, facts: IncidentFacts) -> FeedEntry:
         page = self.absolute(urls.incident(facts.slug))
-        trail = list(reversed(self.news[facts.slug]))
+        trail = list(reversed(self.news(facts)))
         html = TEMPLATES.get_template("feed_trail.html.j2").render(
             f=facts, i=facts.incident, impact=IMPACT_CATEGORY[facts.incident.impact], trail=trail, page_url=page,
             when=self.r.when_text, when_text=self.r.when_text, site=self.r.site, report=self.r.report, Kind=Kind,
@@ -158,12 +161,27 @@ class FeedBuilder:
             categories=self.categories(facts),
         )
 
+    def news(self, facts: IncidentFacts) -> list[NewsItem]:
+        if self._news is None:
+            return news_of(self.r, facts)
+        if facts.slug not in self._news:
+            self._news[facts.slug] = news_of(self.r, facts)
+        return self._news[facts.slug]
+
     def news_feed(self, entries: Iterable[IncidentFacts]) -> list[FeedEntry]:
-        items = [item for facts in entries for item in self.news[facts.slug]]
+        items = [item for facts in entries for item in self.news(facts)]
         items.sort(key=lambda item: item.sort_key, reverse=True)
         return [self.news_entry(item) for item in items[: self.cap]]
 
     def feeds(self) -> Iterable[Feed]:
+        """The site-wide feeds and one per component."""
+        self._news = {}
+        try:
+            yield from self._site_feeds()
+        finally:
+            self._news = None
+
+    def _site_feeds(self) -> Iterable[Feed]:
         site, report = self.site, self.report
         by_change = sorted(report.entries, key=lambda f: (f.last_change, f.slug), reverse=True)
         yield Feed(

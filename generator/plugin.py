@@ -7,10 +7,12 @@ Registered as the ``frankly`` entry point, so a plain ``mkdocs build`` or
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import logging
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 from markupsafe import escape
@@ -30,7 +32,7 @@ from .derive import StatusReport, derive
 from .load import ProjectPaths, load_all
 from .problems import InvalidInput, Problems
 from .render import GeneratedFile, GeneratedPage, Output, Renderer, entry_renderer, render_head, render_site_outputs
-from .search import search_entries
+from .search import entry_search_entries, serialized
 from .theme_shell import ShellRenderer
 from .workers import WorkerFailed, map_chunks, relax_gc, usable_cpus
 
@@ -229,35 +231,45 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
             publish(page)
         render_entry = entry_renderer(self.renderer)
 
-        def publish_entries(entries) -> tuple[int, int, set[str], int]:
-            """Writes these entries' files; returns what the other processes must know."""
-            drawn, reused, used, full = cards.stats.drawn, cards.stats.reused, set(cards.stats.used_keys), shells.full_renders
-            for facts in entries:
-                for output in render_entry(facts):
-                    publish(output)
-            stats = cards.stats
-            return stats.drawn - drawn, stats.reused - reused, stats.used_keys - used, shells.full_renders - full
+        report = self.report
+        search_parts = Path(tempfile.mkdtemp(prefix="frankly-search-"))
 
-        entries = self.report.entries
+        def publish_entries(entries) -> tuple[int, int, set[str], int, str]:
+            """Writes these entries' files, and their search entries (one line each)
+            to a file of their own; returns what the other processes must know."""
+            drawn, reused, used, full = cards.stats.drawn, cards.stats.reused, set(cards.stats.used_keys), shells.full_renders
+            handle, part = tempfile.mkstemp(dir=search_parts, suffix=".jsonl")
+            with os.fdopen(handle, "w", encoding="utf-8") as lines:
+                for facts in entries:
+                    for output in render_entry(facts):
+                        publish(output)
+                    lines.write(serialized(entry_search_entries(report, facts)) + "\n")
+            stats = cards.stats
+            return stats.drawn - drawn, stats.reused - reused, stats.used_keys - used, shells.full_renders - full, part
+
+        entries = report.entries
         jobs = self.config.jobs or (usable_cpus() if len(entries) >= AUTO_PARALLEL_FROM else 1)
         warm = WARM_UP_ENTRIES if jobs > 1 else len(entries)
-        publish_entries(entries[:warm])
         try:
-            results = map_chunks(publish_entries, entries[warm:], jobs) if entries[warm:] else []
-        except WorkerFailed as exc:
-            raise PluginError(f"Rendering the entries failed in a worker process:\n{exc}") from None
-        for drawn, reused, used, full in results[1:]:  # results[0] is this process's own, already counted
-            cards.stats.drawn += drawn
-            cards.stats.reused += reused
-            cards.stats.used_keys |= used
-            shells.full_renders += full
-        cards.end_build()
+            first = publish_entries(entries[:warm])
+            try:
+                results = map_chunks(publish_entries, entries[warm:], jobs) if entries[warm:] else []
+            except WorkerFailed as exc:
+                raise PluginError(f"Rendering the entries failed in a worker process:\n{exc}") from None
+            for drawn, reused, used, full, _ in results[1:]:  # results[0] is this process's own, already counted
+                cards.stats.drawn += drawn
+                cards.stats.reused += reused
+                cards.stats.used_keys |= used
+                shells.full_renders += full
+            cards.end_build()
+            self._write_search_index(config, first[-1], [result[-1] for result in results])
+        finally:
+            shutil.rmtree(search_parts, ignore_errors=True)
         # Each entry has one page (render_incident_page); the rest of its outputs are files.
         pages = [page.src_uri for page in self.shell_pages] + [urls.source_of(urls.incident(f.slug)) for f in entries]
         log.info("Frankly: %d entries in %d process(es); %d pages from shells, %d rendered by mkdocs in full",
                  len(entries), max(1, len(results)), len(pages) - shells.full_renders, shells.full_renders)
         self._add_to_sitemap(config, pages)
-        self._add_to_search_index(config)
 
     def _add_to_sitemap(self, config: MkDocsConfig, sources: list[str]) -> None:
         """mkdocs' sitemap (theme template, gzip copy) made again with our pages in it."""
@@ -270,15 +282,40 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
             listed.append(file)
         mkdocs_build._build_theme_template("sitemap.xml", self.env, listed, config, self.nav)
 
-    def _add_to_search_index(self, config: MkDocsConfig) -> None:
-        """Add the incident pages' search entries, built from the data (see search.py)."""
+    def _write_search_index(self, config: MkDocsConfig, first: str, slices: list[str]) -> None:
+        """Material's index with the entries' search entries added (see search.py), written as a stream.
+
+        ``first`` holds the entries rendered here before forking, one line
+        per entry; ``slices`` the rest, dealt round-robin (workers.map_chunks),
+        so reading them in turn gives the entries' order back.
+        """
         index = Path(config.site_dir) / "search" / "search_index.json"
-        if self.report is None or not index.is_file():
+        if not index.is_file():
             return
         data = json.loads(index.read_text(encoding="utf-8"))
-        data["docs"].extend(search_entries(self.report))
-        # Compact, as Material writes it (UTF-8 rather than \u escapes).
-        index.write_text(json.dumps(data, separators=(",", ":"), ensure_ascii=False), encoding="utf-8")
+        docs = data.pop("docs")
+        files = [open(part, encoding="utf-8") for part in slices]
+        try:
+            with open(index, "w", encoding="utf-8") as out:
+                # Compact, as Material writes it (UTF-8 rather than \u escapes).
+                head = json.dumps(data, separators=(",", ":"), ensure_ascii=False)[:-1]
+                out.write(head + (',"docs":[' if data else '"docs":['))
+                out.write(",".join(json.dumps(doc, separators=(",", ":"), ensure_ascii=False) for doc in docs))
+                separator = "," if docs else ""
+                with open(first, encoding="utf-8") as lines:
+                    for line in lines:
+                        out.write(separator + line.rstrip("\n"))
+                        separator = ","
+                for turn in itertools.count():
+                    line = files[turn % len(files)].readline() if files else ""
+                    if not line:
+                        break
+                    out.write(separator + line.rstrip("\n"))
+                    separator = ","
+                out.write("]}")
+        finally:
+            for handle in files:
+                handle.close()
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder) -> LiveReloadServer:
         """Rebuild when an incident file or site.yaml is saved."""

@@ -12,6 +12,8 @@ page title is, text as sanitized HTML.
 
 from __future__ import annotations
 
+import json
+
 from markupsafe import Markup, escape
 
 from . import urls
@@ -23,10 +25,11 @@ from .timefmt import format_moment
 
 def search_entries(report: StatusReport) -> list[dict[str, str]]:
     """Every incident page's entries, newest entry first."""
-    return [entry for facts in report.entries for entry in _entries(report, facts)]
+    return [entry for facts in report.entries for entry in entry_search_entries(report, facts)]
 
 
-def _entries(report: StatusReport, facts: IncidentFacts) -> list[dict[str, str]]:
+def entry_search_entries(report: StatusReport, facts: IncidentFacts) -> list[dict[str, str]]:
+    """One entry's page: the page, each update, apology, compensation, postmortem."""
     incident, zone, language = facts.incident, report.site.time_zone, report.site.language
     page = urls.incident(facts.slug)
     title = str(escape(incident.title))
@@ -56,3 +59,8 @@ def _entries(report: StatusReport, facts: IncidentFacts) -> list[dict[str, str]]
                 "text": str(Markup("").join(render_markdown(t) for t in texts)),
             })
     return found
+
+
+def serialized(entries: list[dict[str, str]]) -> str:
+    """Entries as they stand in Material's index file: compact JSON objects, comma-separated, one line."""
+    return ",".join(json.dumps(entry, separators=(",", ":"), ensure_ascii=False) for entry in entries)

@@ -35,7 +35,7 @@ def relax_gc() -> None:
     was a third of loading 10,000 files. Nothing here relies on prompt
     collection of cycles, and peak memory is unchanged within noise.
     """
-    gc.set_threshold(50_000, 20, 100)
+    gc.set_threshold(50_000, 10, 10)
 
 
 def usable_cpus() -> int:
