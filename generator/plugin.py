@@ -215,7 +215,7 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         """Write the pages outside the navigation and every entry's files, then
         list them in the sitemap and the search index."""
         assert self.report is not None and self.renderer is not None and self.files is not None
-        writer = OutputWriter(Path(config.site_dir))
+        writer = OutputWriter(Path(config.site_dir), {file.dest_uri for file in self.files})
         shells = ShellRenderer(
             config, self.env, self.files, self.nav, pages_by_src=self.pages_by_src,
             fill_content=self._content, head=self._head, bare=self._without_head, enabled=self.config.page_shells,
@@ -328,8 +328,9 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
 class OutputWriter:
     """Writes generated files into the site folder as they are made, so none is held."""
 
-    def __init__(self, site_dir: Path):
+    def __init__(self, site_dir: Path, written_by_mkdocs: set[str]):
         self.site_dir = site_dir
+        self.written_by_mkdocs = written_by_mkdocs  # site-relative paths mkdocs wrote from docs/ and the theme
         self.made: set[Path] = set()
 
     def _target(self, path: str) -> Path:
@@ -337,8 +338,8 @@ class OutputWriter:
         if target.parent not in self.made:
             target.parent.mkdir(parents=True, exist_ok=True)
             self.made.add(target.parent)
-        elif target.exists():
-            log.warning("docs/%s is replaced by the file Frankly generates at that address", path)
+        if path in self.written_by_mkdocs:
+            log.warning("%s from docs/ is replaced by the file Frankly generates at that address", path)
         return target
 
     def write(self, path: str, content: bytes) -> None:

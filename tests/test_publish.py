@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from bs4 import BeautifulSoup
 
 from conftest import FIXTURE_SITE, copy_project, run_frankly, tree_bytes, write_incident
 from generator.synthetic import write_project
@@ -121,3 +122,15 @@ def test_front_matter_round_trips():
     meta = {"title": 'A &amp; "B"', "description": "ü", "search": {"exclude": True}}
     text = with_front_matter(meta, "# body\n")
     assert split_front_matter(text) == (meta, "# body\n")
+
+
+def test_a_docs_page_at_an_entry_address_is_replaced_with_a_warning(tmp_path):
+    root = copy_project(FIXTURE_SITE, tmp_path / "project")
+    squatter = root / "docs" / "incidents" / "2026-03-02-api-errors" / "index.md"
+    squatter.parent.mkdir(parents=True)
+    squatter.write_text("# Not the incident\n")
+    files, log = _build(root)
+    assert "incidents/2026-03-02-api-errors/index.html from docs/ is replaced by the file Frankly generates" in log
+    article = BeautifulSoup(files["incidents/2026-03-02-api-errors/index.html"], "html.parser").select_one("article")
+    assert article.h1.get_text(strip=True) == "Elevated API error rates"
+    assert "Not the incident" not in article.get_text()
