@@ -31,7 +31,7 @@ from . import cards, urls
 from .derive import StatusReport, derive
 from .load import ProjectPaths, load_all
 from .problems import InvalidInput, Problems
-from .render import GeneratedFile, GeneratedPage, Output, Renderer, entry_renderer, render_head, render_site_outputs
+from .render import GeneratedFile, GeneratedPage, LaterPage, Output, Renderer, entry_renderer, render_head, render_site_outputs
 from .search import entry_search_entries, serialized
 from .theme_shell import ShellRenderer
 from .workers import WorkerFailed, map_chunks, relax_gc, usable_cpus
@@ -67,7 +67,7 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         self.report: StatusReport | None = None
         self.renderer: Renderer | None = None
         self.pages_by_src: dict[str, GeneratedPage] = {}  # in-nav pages mkdocs converts; filled in on_page_content
-        self.shell_pages: list[GeneratedPage] = []  # site-wide pages outside the nav (history, components)
+        self.later_pages: list[LaterPage] = []  # archive listings outside the nav (history, components)
         self.nav: Navigation | None = None
         self.env = None
         self.files: Files | None = None
@@ -137,10 +137,10 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         render each through the full theme and hold all of them in memory.
         """
         assert self.renderer is not None
-        self.pages_by_src, self.shell_pages = {}, []
+        self.pages_by_src, self.later_pages = {}, []
         for output in render_site_outputs(self.renderer):
-            if isinstance(output, GeneratedPage) and not output.in_nav:
-                self.shell_pages.append(output)
+            if isinstance(output, LaterPage):
+                self.later_pages.append(output)
                 continue
             if isinstance(output, GeneratedPage):
                 path = output.src_uri
@@ -227,33 +227,37 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
             else:
                 writer.write_file(output)
 
-        for page in self.shell_pages:
-            publish(page)
         render_entry = entry_renderer(self.renderer)
 
         report = self.report
         search_parts = Path(tempfile.mkdtemp(prefix="frankly-search-"))
 
-        def publish_entries(entries) -> tuple[int, int, set[str], int, str]:
-            """Writes these entries' files, and their search entries (one line each)
-            to a file of their own; returns what the other processes must know."""
+        def publish_entries(items) -> tuple[int, int, set[str], int, str]:
+            """Writes these entries' files (or these archive pages), and their search
+            entries to a file of their own, one line per item (empty for archive
+            pages); returns what the other processes must know."""
             drawn, reused, used, full = cards.stats.drawn, cards.stats.reused, set(cards.stats.used_keys), shells.full_renders
             handle, part = tempfile.mkstemp(dir=search_parts, suffix=".jsonl")
             with os.fdopen(handle, "w", encoding="utf-8") as lines:
-                for facts in entries:
-                    for output in render_entry(facts):
+                for item in items:
+                    if isinstance(item, LaterPage):
+                        publish(item.make())
+                        lines.write("\n")
+                        continue
+                    for output in render_entry(item):
                         publish(output)
-                    lines.write(serialized(entry_search_entries(report, facts)) + "\n")
+                    lines.write(serialized(entry_search_entries(report, item)) + "\n")
             stats = cards.stats
             return stats.drawn - drawn, stats.reused - reused, stats.used_keys - used, shells.full_renders - full, part
 
         entries = report.entries
+        items = [*entries, *self.later_pages]  # entries first: the warm-up below finds their page shells
         jobs = self.config.jobs or (usable_cpus() if len(entries) >= AUTO_PARALLEL_FROM else 1)
-        warm = WARM_UP_ENTRIES if jobs > 1 else len(entries)
+        warm = WARM_UP_ENTRIES if jobs > 1 else len(items)
         try:
-            first = publish_entries(entries[:warm])
+            first = publish_entries(items[:warm])
             try:
-                results = map_chunks(publish_entries, entries[warm:], jobs) if entries[warm:] else []
+                results = map_chunks(publish_entries, items[warm:], jobs) if items[warm:] else []
             except WorkerFailed as exc:
                 raise PluginError(f"Rendering the entries failed in a worker process:\n{exc}") from None
             for drawn, reused, used, full, _ in results[1:]:  # results[0] is this process's own, already counted
@@ -266,9 +270,9 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         finally:
             shutil.rmtree(search_parts, ignore_errors=True)
         # Each entry has one page (render_incident_page); the rest of its outputs are files.
-        pages = [page.src_uri for page in self.shell_pages] + [urls.source_of(urls.incident(f.slug)) for f in entries]
-        log.info("Frankly: %d entries in %d process(es); %d pages from shells, %d rendered by mkdocs in full",
-                 len(entries), max(1, len(results)), len(pages) - shells.full_renders, shells.full_renders)
+        pages = [page.src_uri for page in self.later_pages] + [urls.source_of(urls.incident(f.slug)) for f in entries]
+        log.info("Frankly: %d entries and %d archive pages in %d process(es); %d pages from shells, %d rendered by mkdocs in full",
+                 len(entries), len(self.later_pages), max(1, len(results)), len(pages) - shells.full_renders, shells.full_renders)
         self._add_to_sitemap(config, pages)
 
     def _add_to_sitemap(self, config: MkDocsConfig, sources: list[str]) -> None:
@@ -302,16 +306,20 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
                 out.write(head + (',"docs":[' if data else '"docs":['))
                 out.write(",".join(json.dumps(doc, separators=(",", ":"), ensure_ascii=False) for doc in docs))
                 separator = "," if docs else ""
-                with open(first, encoding="utf-8") as lines:
-                    for line in lines:
+                def add(line: str) -> None:
+                    nonlocal separator
+                    if line.rstrip("\n"):  # archive pages have no entries of their own
                         out.write(separator + line.rstrip("\n"))
                         separator = ","
+
+                with open(first, encoding="utf-8") as lines:
+                    for line in lines:
+                        add(line)
                 for turn in itertools.count():
                     line = files[turn % len(files)].readline() if files else ""
                     if not line:
                         break
-                    out.write(separator + line.rstrip("\n"))
-                    separator = ","
+                    add(line)
                 out.write("]}")
         finally:
             for handle in files:

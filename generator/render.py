@@ -12,6 +12,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable, Sequence, TypeVar
 
@@ -67,7 +68,21 @@ class GeneratedFile:
     source: Path | None = None
 
 
-Output = GeneratedPage | GeneratedFile
+@dataclass(frozen=True)
+class LaterPage:
+    """A page outside the navigation, rendered when ``make`` is called: the
+    archive listings, which the publish step renders beside the entries
+    (in several processes) rather than before them."""
+
+    url: str
+    make: Callable[[], GeneratedPage]
+
+    @property
+    def src_uri(self) -> str:
+        return urls.source_of(self.url)
+
+
+Output = GeneratedPage | GeneratedFile | LaterPage
 T = TypeVar("T")
 
 _PLACEHOLDER = re.compile(r"<!-- frankly-fragment-(\d+) -->")
@@ -229,19 +244,21 @@ def _paged(base: str, entries: Sequence, size: int) -> Iterable[tuple[Paging, Se
         yield Paging(base, number, count), entries[(number - 1) * size : number * size]
 
 
-def render_history_pages(r: Renderer) -> Iterable[GeneratedPage]:
+def render_history_pages(r: Renderer) -> Iterable[GeneratedPage | LaterPage]:
     yield r.page("history_index.md.j2", urls.HISTORY, in_nav=True)
     for year, entries in r.report.by_year.items():
         for paging, chunk in _paged(urls.history_year(year), entries, HISTORY_PAGE_SIZE):
-            yield r.page("history_year.md.j2", paging.url(paging.number), year=year, entries=chunk, paging=paging)
+            url = paging.url(paging.number)
+            yield LaterPage(url, partial(r.page, "history_year.md.j2", url, year=year, entries=chunk, paging=paging))
 
 
-def render_component_pages(r: Renderer) -> Iterable[GeneratedPage]:
+def render_component_pages(r: Renderer) -> Iterable[GeneratedPage | LaterPage]:
     yield r.page("components_index.md.j2", urls.COMPONENTS, in_nav=True)
     for component in r.site.components:
         facts = r.report.components[component.id]
         for paging, chunk in _paged(urls.component(component.id), facts.entries, COMPONENT_PAGE_SIZE):
-            yield r.page("component.md.j2", paging.url(paging.number), component=component, c=facts, entries=chunk, paging=paging)
+            url = paging.url(paging.number)
+            yield LaterPage(url, partial(r.page, "component.md.j2", url, component=component, c=facts, entries=chunk, paging=paging))
 
 
 def render_accountability_page(r: Renderer) -> GeneratedPage:
@@ -313,7 +330,7 @@ def render_site(report: StatusReport) -> list[Output]:
     """Every generated page and file of the site, site-wide first, then entry by entry."""
     renderer = Renderer(report)
     render_entry = entry_renderer(renderer)
-    site = list(render_site_outputs(renderer))
+    site = [output.make() if isinstance(output, LaterPage) else output for output in render_site_outputs(renderer)]
     entries = [output for facts in report.entries for output in render_entry(facts)]
     cards.end_build()
     return site + entries
