@@ -7,8 +7,6 @@ Registered as the ``frankly`` entry point, so a plain ``mkdocs build`` or
 from __future__ import annotations
 
 import contextlib
-import itertools
-import json
 import logging
 import os
 import shutil
@@ -16,34 +14,30 @@ import tempfile
 from pathlib import Path
 
 from markupsafe import escape
+from mkdocs.commands import build as mkdocs_build
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.commands import build as mkdocs_build
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from . import cards, urls
+from . import cards
 from .derive import StatusReport, derive
 from .load import ProjectPaths, load_all
 from .problems import InvalidInput, Problems
-from .render import GeneratedFile, GeneratedPage, LaterPage, Output, Renderer, entry_renderer, render_head, render_site_outputs
-from .search import entry_search_entries, serialized
+from .publish import EntryPublisher, OutputWriter, write_search_index
+from .render import GeneratedPage, LaterPage, Renderer, entry_renderer, render_head, render_site_outputs
 from .theme_shell import ShellRenderer
-from .workers import WorkerFailed, map_chunks, relax_gc, usable_cpus
+from .workers import WorkerFailed, relax_gc
 
 log = logging.getLogger("mkdocs.plugins.frankly")
 
 ASSETS = Path(__file__).parent / "assets"
 STYLESHEET = "assets/frankly.css"
-#: Below this many entries, starting processes costs more than it saves.
-AUTO_PARALLEL_FROM = 500
-#: Entries rendered here before forking, so the children inherit the page shells they find.
-WARM_UP_ENTRIES = 50
 
 
 class FranklyConfig(base.Config):
@@ -53,7 +47,7 @@ class FranklyConfig(base.Config):
     """Folder of incident files, relative to mkdocs.yml."""
     jobs = c.Type(int, default=0)
     """Processes that render entries at once. 0: one per usable CPU for sites of
-    AUTO_PARALLEL_FROM entries or more, else one. Same bytes either way."""
+    publish.AUTO_PARALLEL_FROM entries or more, else one. Same bytes either way."""
     page_shells = c.Type(bool, default=True)
     """Fill pages outside the navigation (incidents, archives) into the theme's
     chrome rendered once per page shape, instead of a full theme render each
@@ -212,68 +206,31 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
 
     @event_priority(-100)  # after Material's search plugin has written its index and mkdocs its sitemap
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Write the pages outside the navigation and every entry's files, then
-        list them in the sitemap and the search index."""
+        """Write every entry's files and the archive pages (publish.py), then add
+        them to the search index and the sitemap."""
         assert self.report is not None and self.renderer is not None and self.files is not None
-        writer = OutputWriter(Path(config.site_dir), {file.dest_uri for file in self.files})
         shells = ShellRenderer(
             config, self.env, self.files, self.nav, pages_by_src=self.pages_by_src,
             fill_content=self._content, head=self._head, bare=self._without_head, enabled=self.config.page_shells,
         )
-
-        def publish(output: Output) -> None:
-            if isinstance(output, GeneratedPage):
-                writer.write(output.url + "index.html", shells.render(output).encode("utf-8", errors="xmlcharrefreplace"))
-            else:
-                writer.write_file(output)
-
-        render_entry = entry_renderer(self.renderer)
-
-        report = self.report
-        search_parts = Path(tempfile.mkdtemp(prefix="frankly-search-"))
-
-        def publish_entries(items) -> tuple[int, int, set[str], int, str]:
-            """Writes these entries' files (or these archive pages), and their search
-            entries to a file of their own, one line per item (empty for archive
-            pages); returns what the other processes must know."""
-            drawn, reused, used, full = cards.stats.drawn, cards.stats.reused, set(cards.stats.used_keys), shells.full_renders
-            handle, part = tempfile.mkstemp(dir=search_parts, suffix=".jsonl")
-            with os.fdopen(handle, "w", encoding="utf-8") as lines:
-                for item in items:
-                    if isinstance(item, LaterPage):
-                        publish(item.make())
-                        lines.write("\n")
-                        continue
-                    for output in render_entry(item):
-                        publish(output)
-                    lines.write(serialized(entry_search_entries(report, item)) + "\n")
-            stats = cards.stats
-            return stats.drawn - drawn, stats.reused - reused, stats.used_keys - used, shells.full_renders - full, part
-
-        entries = report.entries
-        items = [*entries, *self.later_pages]  # entries first: the warm-up below finds their page shells
-        jobs = self.config.jobs or (usable_cpus() if len(entries) >= AUTO_PARALLEL_FROM else 1)
-        warm = WARM_UP_ENTRIES if jobs > 1 else len(items)
+        writer = OutputWriter(Path(config.site_dir), {file.dest_uri for file in self.files}, log.warning)
+        publisher = EntryPublisher(self.report, entry_renderer(self.renderer), shells, writer, self.config.jobs)
+        workdir = Path(tempfile.mkdtemp(prefix="frankly-publish-"))
         try:
-            first = publish_entries(items[:warm])
             try:
-                results = map_chunks(publish_entries, items[warm:], jobs) if items[warm:] else []
+                published = publisher.run(self.later_pages, workdir)
             except WorkerFailed as exc:
                 raise PluginError(f"Rendering the entries failed in a worker process:\n{exc}") from None
-            for drawn, reused, used, full, _ in results[1:]:  # results[0] is this process's own, already counted
-                cards.stats.drawn += drawn
-                cards.stats.reused += reused
-                cards.stats.used_keys |= used
-                shells.full_renders += full
             cards.end_build()
-            self._write_search_index(config, first[-1], [result[-1] for result in results])
+            index = Path(config.site_dir) / "search" / "search_index.json"
+            if index.is_file():
+                write_search_index(index, published.search_lines)
         finally:
-            shutil.rmtree(search_parts, ignore_errors=True)
-        # Each entry has one page (render_incident_page); the rest of its outputs are files.
-        pages = [page.src_uri for page in self.later_pages] + [urls.source_of(urls.incident(f.slug)) for f in entries]
+            shutil.rmtree(workdir, ignore_errors=True)
         log.info("Frankly: %d entries and %d archive pages in %d process(es); %d pages from shells, %d rendered by mkdocs in full",
-                 len(entries), len(self.later_pages), max(1, len(results)), len(pages) - shells.full_renders, shells.full_renders)
-        self._add_to_sitemap(config, pages)
+                 len(self.report.entries), len(self.later_pages), published.processes,
+                 len(published.pages) - shells.full_renders, shells.full_renders)
+        self._add_to_sitemap(config, published.pages)
 
     def _add_to_sitemap(self, config: MkDocsConfig, sources: list[str]) -> None:
         """mkdocs' sitemap (theme template, gzip copy) made again with our pages in it."""
@@ -286,82 +243,9 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
             listed.append(file)
         mkdocs_build._build_theme_template("sitemap.xml", self.env, listed, config, self.nav)
 
-    def _write_search_index(self, config: MkDocsConfig, first: str, slices: list[str]) -> None:
-        """Material's index with the entries' search entries added (see search.py), written as a stream.
-
-        ``first`` holds the entries rendered here before forking, one line
-        per entry; ``slices`` the rest, dealt round-robin (workers.map_chunks),
-        so reading them in turn gives the entries' order back.
-        """
-        index = Path(config.site_dir) / "search" / "search_index.json"
-        if not index.is_file():
-            return
-        data = json.loads(index.read_text(encoding="utf-8"))
-        docs = data.pop("docs")
-        files = [open(part, encoding="utf-8") for part in slices]
-        try:
-            with open(index, "w", encoding="utf-8") as out:
-                # Compact, as Material writes it (UTF-8 rather than \u escapes).
-                head = json.dumps(data, separators=(",", ":"), ensure_ascii=False)[:-1]
-                out.write(head + (',"docs":[' if data else '"docs":['))
-                out.write(",".join(json.dumps(doc, separators=(",", ":"), ensure_ascii=False) for doc in docs))
-                separator = "," if docs else ""
-                def add(line: str) -> None:
-                    nonlocal separator
-                    if line.rstrip("\n"):  # archive pages have no entries of their own
-                        out.write(separator + line.rstrip("\n"))
-                        separator = ","
-
-                with open(first, encoding="utf-8") as lines:
-                    for line in lines:
-                        add(line)
-                for turn in itertools.count():
-                    line = files[turn % len(files)].readline() if files else ""
-                    if not line:
-                        break
-                    add(line)
-                out.write("]}")
-        finally:
-            for handle in files:
-                handle.close()
-
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder) -> LiveReloadServer:
         """Rebuild when an incident file or site.yaml is saved."""
         paths = self.paths(config)
         server.watch(str(paths.incidents_dir))
         server.watch(str(paths.site_config.parent))
         return server
-
-
-class OutputWriter:
-    """Writes generated files into the site folder as they are made, so none is held."""
-
-    def __init__(self, site_dir: Path, written_by_mkdocs: set[str]):
-        self.site_dir = site_dir
-        self.written_by_mkdocs = written_by_mkdocs  # site-relative paths mkdocs wrote from docs/ and the theme
-        self.made: set[Path] = set()
-
-    def _target(self, path: str) -> Path:
-        target = self.site_dir / path
-        if target.parent not in self.made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self.made.add(target.parent)
-        if path in self.written_by_mkdocs:
-            log.warning("%s from docs/ is replaced by the file Frankly generates at that address", path)
-        return target
-
-    def write(self, path: str, content: bytes) -> None:
-        self._target(path).write_bytes(content)
-
-    def write_file(self, output: GeneratedFile) -> None:
-        target = self._target(output.path)
-        if output.source is None:
-            target.write_bytes(output.content)
-            return
-        # Cached card images: a hard link costs no copy (the cache replaces
-        # files, never rewrites them); a copy where links are not possible.
-        target.unlink(missing_ok=True)
-        try:
-            os.link(output.source, target)
-        except OSError:
-            shutil.copyfile(output.source, target)
