@@ -9,7 +9,12 @@ pages, feeds and JSON through the cache.
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
+import os
+import sqlite3
 from functools import lru_cache
+from pathlib import Path
 
 import nh3
 from markdown_it import MarkdownIt
@@ -33,20 +38,120 @@ _ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"align"
 _MD = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
 
 
+_URL_SCHEMES = {"http", "https", "mailto"}
+_LINK_REL = "nofollow noopener noreferrer"
+
+#: Everything the HTML of a text depends on besides the text: part of each
+#: cache key, so a new parser, sanitizer or allowlist never reuses old HTML.
+RENDERING = repr((
+    "frankly-markup-1", importlib.metadata.version("markdown-it-py"), importlib.metadata.version("nh3"),
+    sorted(_ALLOWED_TAGS), sorted((tag, sorted(names)) for tag, names in _ALLOWED_ATTRIBUTES.items()),
+    sorted(_URL_SCHEMES), _LINK_REL,
+))
+
+
 # Bounded: a text is reused by its entry's page, feeds, JSON and search
 # entries, all made together; keeping every text of 10,000 entries cost ~40 MB.
 @lru_cache(maxsize=4096)
 def render_markdown(text: str) -> Markup:
     """Markdown -> sanitized HTML, safe to embed in a page, feed or JSON."""
-    html = _MD.render(text)
+    key = hashlib.sha256(f"{RENDERING}\0{text}".encode("utf-8")).digest()
+    html = _STORE.get(key) if _STORE is not None else None
+    if html is None:
+        html = _render(text)
+        if _STORE is not None:
+            _STORE.put(key, html)
+    return Markup(html)
+
+
+def _render(text: str) -> str:
     clean = nh3.clean(
-        html,
-        tags=_ALLOWED_TAGS,
-        attributes=_ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="nofollow noopener noreferrer",
+        _MD.render(text), tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRIBUTES,
+        url_schemes=_URL_SCHEMES, link_rel=_LINK_REL,
     )
-    return Markup(clean.rstrip("\n"))  # as Python-Markdown did: no trailing newline
+    return clean.rstrip("\n")  # as Python-Markdown did: no trailing newline
+
+
+class RenderedStore:
+    """Rendered texts by content hash, kept between builds in one SQLite file.
+
+    Markdown and sanitizing are ~20% of rendering an entry, and between two
+    builds almost every text is unchanged. SQLite because several forked
+    build processes read and add at once (WAL, each process its own
+    connection), and a lookup costs microseconds without loading anything.
+    New texts are written in batches; `flush()` before forking and at the end.
+    Any database error turns the store off for the build (texts are then
+    simply rendered), never fails it.
+    """
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._pid: int | None = None
+        self._db: sqlite3.Connection | None = None
+        self._pending: list[tuple[bytes, str]] = []
+        self.broken = False
+
+    def _connection(self) -> sqlite3.Connection | None:
+        if self.broken:
+            return None
+        if self._pid != os.getpid():  # a forked child never uses its parent's connection
+            self._db, self._pid, self._pending = None, os.getpid(), []
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("CREATE TABLE IF NOT EXISTS rendered (key BLOB PRIMARY KEY, html TEXT NOT NULL) WITHOUT ROWID")
+                self._db = db
+            except (sqlite3.Error, OSError):
+                self.broken = True
+        return self._db
+
+    def get(self, key: bytes) -> str | None:
+        db = self._connection()
+        if db is None:
+            return None
+        try:
+            row = db.execute("SELECT html FROM rendered WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error:
+            self.broken = True
+            return None
+        return row[0] if row else None
+
+    def put(self, key: bytes, html: str) -> None:
+        if self._connection() is None:
+            return
+        self._pending.append((key, html))
+        if len(self._pending) >= 1000:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self._pending or self._pid != os.getpid() or self._db is None:
+            return
+        try:
+            with self._db:  # one transaction
+                self._db.execute("BEGIN")
+                self._db.executemany("INSERT OR IGNORE INTO rendered VALUES (?, ?)", self._pending)
+        except sqlite3.Error:
+            self.broken = True
+        self._pending = []
+
+
+_STORE: RenderedStore | None = None
+
+
+def use_cache_file(path: Path | None) -> None:
+    """Keep rendered texts in ``path`` (normally .cache/frankly/rendered.sqlite); None: no cache."""
+    global _STORE
+    if _STORE is not None:
+        _STORE.flush()
+    _STORE = RenderedStore(path) if path is not None else None
+    render_markdown.cache_clear()
+
+
+def flush_cache() -> None:
+    """Write the texts rendered since the last flush (before forking, and when a process is done)."""
+    if _STORE is not None:
+        _STORE.flush()
 
 
 def plain(text: str) -> Markup:

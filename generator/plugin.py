@@ -25,7 +25,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from . import cards
+from . import cards, markup
 from .derive import StatusReport, derive
 from .load import ProjectPaths, load_all
 from .problems import InvalidInput, Problems
@@ -100,8 +100,11 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
             self.stale = None
             self.report = derive(catalog)
             self.renderer = Renderer(self.report)
-            # Card images are redrawn only when what they show changed (generator/cards.py).
-            cards.use_cache_dir(self.paths(config).root / ".cache" / "frankly" / "cards")
+            # Card images are redrawn only when what they show changed (generator/cards.py),
+            # texts re-rendered only when they changed (generator/markup.py).
+            cache = self.paths(config).root / ".cache" / "frankly"
+            cards.use_cache_dir(cache / "cards")
+            markup.use_cache_file(cache / "rendered.sqlite")
         site = self.report.site
         # site.yaml is the single source of the site's name and address.
         config.site_name = site.name
@@ -222,6 +225,7 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
             except WorkerFailed as exc:
                 raise PluginError(f"Rendering the entries failed in a worker process:\n{exc}") from None
             cards.end_build()
+            markup.flush_cache()
             index = Path(config.site_dir) / "search" / "search_index.json"
             if index.is_file():
                 write_search_index(index, published.search_lines)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
-from . import cards, urls
+from . import cards, markup, urls
 from .derive import IncidentFacts, StatusReport
 from .render import GeneratedFile, GeneratedPage, LaterPage, Output
 from .search import entry_search_entries, serialized
@@ -103,6 +103,7 @@ class EntryPublisher:
         items = [*entries, *later_pages]  # entries first: the warm-up finds their page shells
         warm = WARM_UP_ENTRIES if self.jobs > 1 else len(items)
         first = self._publish_items(items[:warm], workdir)
+        markup.flush_cache()  # children start from a store that has this process's texts
         rest = items[warm:]
         results = map_chunks(lambda chunk: self._publish_items(chunk, workdir), rest, self.jobs) if rest else []
         for drawn, reused, used, full, _ in results[1:]:  # results[0] is this process's own, already counted
@@ -130,6 +131,7 @@ class EntryPublisher:
                 for output in self.render_entry(item):
                     self.publish(output)
                 lines.write(serialized(entry_search_entries(self.report, item)) + "\n")
+        markup.flush_cache()
         stats = cards.stats
         return stats.drawn - drawn, stats.reused - reused, stats.used_keys - used, shells.full_renders - full, part
 
