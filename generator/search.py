@@ -23,11 +23,6 @@ from .render import label
 from .timefmt import format_moment
 
 
-def search_entries(report: StatusReport) -> list[dict[str, str]]:
-    """Every incident page's entries, newest entry first."""
-    return [entry for facts in report.entries for entry in entry_search_entries(report, facts)]
-
-
 def entry_search_entries(report: StatusReport, facts: IncidentFacts) -> list[dict[str, str]]:
     """One entry's page: the page, each update, apology, compensation, postmortem."""
     incident, zone, language = facts.incident, report.site.time_zone, report.site.language
