@@ -41,6 +41,15 @@ def _tree_pss_kib(pid: int) -> int:
     return total
 
 
+def _wait_for_cleanup(root: Path, limit: float = 300.0) -> None:
+    """`frankly build` deletes the previous site in the background (cli._swap_into_place);
+    let that finish, untimed, so each build is measured alone, not competing with the
+    previous one's clean-up (back to back, at 10,000 entries, that cost up to 20 s)."""
+    deadline = time.monotonic() + limit
+    while any(root.glob(".site-previous-*")) and time.monotonic() < deadline:
+        time.sleep(0.2)
+
+
 def _build_once(root: Path) -> tuple[float, float, float]:
     """(wall s, peak RSS MiB of the largest process, peak PSS MiB of all its processes)."""
     started = time.perf_counter()
@@ -57,6 +66,7 @@ def _build_once(root: Path) -> tuple[float, float, float]:
         peak_pss = max(peak_pss, _tree_pss_kib(process.pid))
         time.sleep(0.05)
     wall = time.perf_counter() - started
+    _wait_for_cleanup(root)
     if os.waitstatus_to_exitcode(status) != 0:
         log.seek(0)
         raise SystemExit(f"build failed in {root}: {log.read().decode()[-2000:]}")
