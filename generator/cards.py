@@ -88,6 +88,18 @@ class CardStats:
     reused: int = 0
     used_keys: set[str] = field(default_factory=set)
 
+    def copy(self) -> "CardStats":
+        return CardStats(self.drawn, self.reused, set(self.used_keys))
+
+    def since(self, before: "CardStats") -> "CardStats":
+        """What happened after ``before`` (a copy): a worker process's share of the build."""
+        return CardStats(self.drawn - before.drawn, self.reused - before.reused, self.used_keys - before.used_keys)
+
+    def add(self, other: "CardStats") -> None:
+        self.drawn += other.drawn
+        self.reused += other.reused
+        self.used_keys |= other.used_keys
+
 
 #: Counts of the current build; reset by :func:`begin_build`.
 stats = CardStats()

@@ -171,9 +171,6 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         """Add the core's <head> contributions (feeds, social tags) to every page."""
         if self._bare:
             return output
-        if page.file.generated_by == "frankly" and self.command != "serve":
-            # mkdocs keeps every page's HTML and Markdown until the build ends.
-            page.content = page.markdown = None
         head = self._head(page.url)
         # str(): Markup + "</head>" would escape the closing tag into the page's text.
         return output.replace("</head>", head + "</head>", 1) if head else output

@@ -106,21 +106,18 @@ class EntryPublisher:
         markup.flush_cache()  # children start from a store that has this process's texts
         rest = items[warm:]
         results = map_chunks(lambda chunk: self._publish_items(chunk, workdir), rest, self.jobs) if rest else []
-        for drawn, reused, used, full, _ in results[1:]:  # results[0] is this process's own, already counted
-            cards.stats.drawn += drawn
-            cards.stats.reused += reused
-            cards.stats.used_keys |= used
-            self.shells.full_renders += full
+        for drawn_cards, full_renders, _ in results[1:]:  # results[0] is this process's own, already counted
+            cards.stats.add(drawn_cards)
+            self.shells.full_renders += full_renders
         # Each entry has one page (render_incident_page); its other outputs are files.
         pages = [page.src_uri for page in later_pages] + [urls.source_of(urls.incident(f.slug)) for f in entries]
         return Published(max(1, len(results)), pages, _in_entry_order(first[-1], [r[-1] for r in results]))
 
-    def _publish_items(self, items: Sequence[IncidentFacts | LaterPage], workdir: Path) -> tuple[int, int, set[str], int, str]:
+    def _publish_items(self, items: Sequence[IncidentFacts | LaterPage], workdir: Path) -> tuple[cards.CardStats, int, str]:
         """Writes these entries' files (or archive pages), and their search entries
         to a file of their own, one line per item (empty for archive pages);
         returns what the other processes must know."""
-        stats, shells = cards.stats, self.shells
-        drawn, reused, used, full = stats.drawn, stats.reused, set(stats.used_keys), shells.full_renders
+        cards_before, full_before = cards.stats.copy(), self.shells.full_renders
         handle, part = tempfile.mkstemp(dir=workdir, suffix=".jsonl")
         with os.fdopen(handle, "w", encoding="utf-8") as lines:
             for item in items:
@@ -132,8 +129,7 @@ class EntryPublisher:
                     self.publish(output)
                 lines.write(serialized(entry_search_entries(self.report, item)) + "\n")
         markup.flush_cache()
-        stats = cards.stats
-        return stats.drawn - drawn, stats.reused - reused, stats.used_keys - used, shells.full_renders - full, part
+        return cards.stats.since(cards_before), self.shells.full_renders - full_before, part
 
 
 def _in_entry_order(first: str, slices: list[str]) -> Iterator[str]:

@@ -32,7 +32,9 @@ from .timefmt import format_day, format_duration, format_moment, local_iso, time
 
 @dataclass(frozen=True)
 class GeneratedPage:
-    """A page mkdocs renders with the theme.
+    """A page in the theme. Site-wide pages (PRODUCERS) go to mkdocs and sit in
+    the navigation; entry pages and LaterPages are published outside it
+    (generator/publish.py), in the same chrome.
 
     ``markdown`` holds only front matter, headings (so the table of contents
     works) and placeholder comments; ``fragments`` holds the HTML we already
@@ -43,7 +45,6 @@ class GeneratedPage:
 
     url: str
     markdown: str
-    in_nav: bool = False
     fragments: tuple[str, ...] = ()
 
     def fill(self, html: str) -> str:
@@ -60,7 +61,7 @@ class GeneratedFile:
     """A file written to the output as is: ``content``, or the file at ``source``.
 
     ``source`` lets large outputs that already exist on disk (cached card
-    images) be copied by mkdocs instead of held in memory for the whole build.
+    images) be linked or copied instead of held in memory.
     """
 
     path: str
@@ -202,9 +203,9 @@ class Renderer:
             **values,
         }
 
-    def page(self, template: str, url: str, *, in_nav: bool = False, **values) -> GeneratedPage:
+    def page(self, template: str, url: str, **values) -> GeneratedPage:
         markdown, fragments = split_fragments(TEMPLATES.get_template(template).render(self.context(url, **values)))
-        return GeneratedPage(url, markdown, in_nav, fragments)
+        return GeneratedPage(url, markdown, fragments)
 
 
 def badge(status: str) -> Markup:
@@ -218,7 +219,7 @@ def render_incident_page(r: Renderer, facts: IncidentFacts) -> GeneratedPage:
 
 
 def render_home_page(r: Renderer) -> GeneratedPage:
-    return r.page("home.md.j2", urls.HOME, in_nav=True)
+    return r.page("home.md.j2", urls.HOME)
 
 
 #: Entries per archive page: no page grows with the size of the history.
@@ -245,7 +246,7 @@ def _paged(base: str, entries: Sequence, size: int) -> Iterable[tuple[Paging, Se
 
 
 def render_history_pages(r: Renderer) -> Iterable[GeneratedPage | LaterPage]:
-    yield r.page("history_index.md.j2", urls.HISTORY, in_nav=True)
+    yield r.page("history_index.md.j2", urls.HISTORY)
     for year, entries in r.report.by_year.items():
         for paging, chunk in _paged(urls.history_year(year), entries, HISTORY_PAGE_SIZE):
             url = paging.url(paging.number)
@@ -253,7 +254,7 @@ def render_history_pages(r: Renderer) -> Iterable[GeneratedPage | LaterPage]:
 
 
 def render_component_pages(r: Renderer) -> Iterable[GeneratedPage | LaterPage]:
-    yield r.page("components_index.md.j2", urls.COMPONENTS, in_nav=True)
+    yield r.page("components_index.md.j2", urls.COMPONENTS)
     for component in r.site.components:
         facts = r.report.components[component.id]
         for paging, chunk in _paged(urls.component(component.id), facts.entries, COMPONENT_PAGE_SIZE):
@@ -262,7 +263,7 @@ def render_component_pages(r: Renderer) -> Iterable[GeneratedPage | LaterPage]:
 
 
 def render_accountability_page(r: Renderer) -> GeneratedPage:
-    return r.page("accountability.md.j2", urls.ACCOUNTABILITY, in_nav=True, acc=site_accountability(r.report))
+    return r.page("accountability.md.j2", urls.ACCOUNTABILITY, acc=site_accountability(r.report))
 
 
 def render_alias_redirects(r: Renderer, facts: IncidentFacts) -> Iterable[GeneratedFile]:
