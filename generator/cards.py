@@ -134,7 +134,7 @@ def card_output(card: Card) -> Path | bytes:
     key = cache_key(card)
     stats.used_keys.add(key)
     cached = _cache_dir / f"{key}.png" if _cache_dir is not None else None
-    if cached is not None and cached.is_file():
+    if cached is not None and _readable_cached(cached):
         stats.reused += 1
         return cached
     png, _ = draw(card)
@@ -143,6 +143,22 @@ def card_output(card: Card) -> Path | bytes:
         return png
     _write_atomically(cached, png)
     return cached
+
+
+def _readable_cached(cached: Path) -> bool:
+    """Whether the cached card exists; made readable by all if an earlier version
+    cached it owner-only (the site links to it, and a web server must read it)."""
+    try:
+        mode = cached.stat().st_mode
+    except OSError:
+        return False
+    if mode & _PUBLISHED_MODE != _PUBLISHED_MODE:
+        cached.chmod(_PUBLISHED_MODE)
+    return True
+
+
+#: Output files are read by whichever user serves the site.
+_PUBLISHED_MODE = 0o644
 
 
 def cache_key(card: Card) -> str:
@@ -157,6 +173,7 @@ def _write_atomically(target: Path, content: bytes) -> None:
     """Two builds at once never see half a file."""
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+    os.fchmod(handle, _PUBLISHED_MODE)  # mkstemp makes owner-only files; the site links to this one
     with os.fdopen(handle, "wb") as out:
         out.write(content)
     os.replace(temporary, target)

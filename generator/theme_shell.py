@@ -80,6 +80,30 @@ class Shell:
         return cls(tuple(piece for piece in pieces if piece[0] or piece[1]))
 
 
+#: Indentation and blank lines: where a run of whitespace holds a line break,
+#: one line break renders the same (outside <pre>, <textarea> and JavaScript
+#: template strings, which compact_chrome leaves alone).
+_INDENTATION = re.compile(r"[ \t]*\n\s*")
+_WHITESPACE_MATTERS = re.compile(r"<pre|<textarea|`", re.IGNORECASE)
+
+
+def compact_chrome(output: str, content: str | None) -> str:
+    """The page with the theme's indentation removed around ``content``, which is untouched.
+
+    Material's templates are indented for reading: about a fifth of an
+    incident page's bytes. Only whitespace runs that contain a line break
+    are shortened, to one line break, so the page renders exactly as before;
+    a part holding preformatted text or a JavaScript template string, or a
+    page whose content cannot be found exactly once, is left as it was.
+    """
+    if not content or output.count(content) != 1:
+        return output
+    return content.join(
+        part if _WHITESPACE_MATTERS.search(part) else _INDENTATION.sub("\n", part)
+        for part in output.split(content)
+    )
+
+
 def split_front_matter(markdown: str) -> tuple[dict, str]:
     """(meta, body) of a generated page's Markdown (front matter is ours, so simple)."""
     if not markdown.startswith("---\n"):

@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 
 from conftest import FIXTURE_SITE, copy_project, run_frankly, tree_bytes, write_incident
 from generator.synthetic import write_project
-from generator.theme_shell import Shell, split_front_matter, with_front_matter
+from generator.theme_shell import Shell, compact_chrome, split_front_matter, with_front_matter
 
 pytestmark = pytest.mark.slow
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.slow
 def _build(root, **options):
     """`frankly build` with these frankly plugin options in mkdocs.yml; (files, stderr)."""
     config = root / "mkdocs.yml"
-    text = re.sub(r"\n      (page_shells|jobs): \w+", "", config.read_text())
+    text = re.sub(r"\n      (page_shells|jobs|compact_html): \w+", "", config.read_text())
     if "  - frankly:\n" not in text:
         text = text.replace("  - frankly\n", "  - frankly:\n      incidents_dir: incidents\n")
     settings = "".join(f"      {key}: {str(value).lower()}\n" for key, value in options.items())
@@ -60,6 +60,32 @@ updates:
     assert different == []
     shelled = int(re.search(r"(\d+) pages from shells", log).group(1))
     assert shelled >= (100 if source == "synthetic" else 3)
+
+
+def test_compact_pages_differ_only_in_whitespace_and_are_smaller(tmp_path):
+    root = copy_project(FIXTURE_SITE, tmp_path / "project")
+    compact, _ = _build(root, compact_html=True)
+    as_themed, _ = _build(root, compact_html=False)
+    assert compact.keys() == as_themed.keys()
+    pages = [path for path in compact if path.endswith(".html")]
+    assert len(pages) > 10
+    assert all(compact[path] == as_themed[path] for path in compact if not path.endswith(".html"))
+    for path in pages:  # every whitespace run that changed is still whitespace: pages render the same
+        assert re.sub(rb"\s+", b" ", compact[path]) == re.sub(rb"\s+", b" ", as_themed[path]), path
+    incident = "incidents/2026-03-02-api-errors/index.html"
+    assert len(compact[incident]) < 0.9 * len(as_themed[incident])
+    article = BeautifulSoup(compact[incident], "html.parser").select_one("article")
+    assert str(article) == str(BeautifulSoup(as_themed[incident], "html.parser").select_one("article"))
+
+
+def test_compact_chrome_keeps_content_and_whitespace_that_matters():
+    content = "<p>a\n    b</p>\n\n<pre>x\n    y</pre>"
+    page = f"<html>\n  <body>\n    <main>\n      {content}\n    </main>\n  </body>\n</html>\n"
+    assert compact_chrome(page, content) == f"<html>\n<body>\n<main>\n{content}\n</main>\n</body>\n</html>\n"
+    themed = "<body>\n  <pre>keep\n    this</pre>\n  C\n  <p>x\n    y</p>\n</body>"
+    assert compact_chrome(themed, "C") == "<body>\n  <pre>keep\n    this</pre>\n  C\n<p>x\ny</p>\n</body>"
+    assert compact_chrome(page, "missing") == page
+    assert compact_chrome("<b>\n  C\n  C\n</b>", "C") == "<b>\n  C\n  C\n</b>"  # content not found exactly once
 
 
 def test_a_theme_that_transforms_the_title_gets_full_renders(tmp_path):

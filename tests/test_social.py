@@ -306,6 +306,9 @@ def test_cards_are_drawn_only_when_what_they_show_changes(project):
     second = run_frankly(project, "build")
     assert "Cards: 0 drawn, 6 reused from the cache" in second.stderr
     assert tree_bytes(project / "site") == built
+    # Reused cards are links to the cache: readable by the web server's user, not only the builder's.
+    for card in (project / "site").rglob("card.png"):
+        assert card.stat().st_mode & 0o444 == 0o444, f"{card} is not readable by all"
     # A new status and a recovered component change this incident's card and the site card, nothing else.
     dashboard = project / "incidents" / "2026-03-10-dashboard-slow.yaml"
     dashboard.write_text(dashboard.read_text() + """\
