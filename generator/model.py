@@ -96,7 +96,13 @@ def parse_timestamp(value: Any, info: ValidationInfo) -> datetime:
                 value=str(value).strip(),
             )
         stamp = stamp.replace(tzinfo=zone)
+    elif type(stamp.tzinfo) is timezone:
+        # Each parsed timestamp comes with its own offset object; one per offset will do.
+        stamp = stamp.replace(tzinfo=_FIXED_OFFSETS.setdefault(stamp.tzinfo, stamp.tzinfo))
     return stamp
+
+
+_FIXED_OFFSETS: dict[timezone, timezone] = {}
 
 
 def parse_date(value: Any) -> date:

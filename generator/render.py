@@ -147,7 +147,7 @@ def _environment() -> jinja2.Environment:
     env.filters["md"] = render_markdown
     env.filters["duration"] = format_duration
     env.filters["meta"] = _front_matter_value
-    env.globals["communication"] = communication_of  # the entry's accountability figures, computed once per build
+    env.globals["communication"] = communication_of  # the entry's accountability figures (accountability.py)
     return env
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -183,7 +184,7 @@ def _walk(node: yaml.Node, path: Path_, smap: SourceMap | None, loader: "_Loader
                 raise YamlProblem(position, _RECURSIVE_ALIAS)
             value = _walk(value_node, path + (key,), smap, loader, ancestors)
             if data is not None:
-                data[key if key_node.tag == _STR else loader.construct_object(key_node)] = value
+                data[_shared(key) if key_node.tag == _STR else loader.construct_object(key_node)] = value
         return data if node.tag == _MAP or loader is None else loader.construct_object(node, deep=True)
     if isinstance(node, yaml.SequenceNode):
         ancestors = ancestors | {id(node)}
@@ -193,7 +194,16 @@ def _walk(node: yaml.Node, path: Path_, smap: SourceMap | None, loader: "_Loader
         return items if node.tag == _SEQ or loader is None else loader.construct_object(node, deep=True)
     if loader is None:
         return None
-    return node.value if node.tag == _STR else loader.construct_object(node)
+    return _shared(node.value) if node.tag == _STR else loader.construct_object(node)
+
+
+def _shared(text: str) -> str:
+    """One object per distinct short text (statuses, component ids, names):
+    the model of 10,000 entries held ~100,000 copies of a few dozen words."""
+    return sys.intern(text) if len(text) <= _SHARED_UP_TO else text
+
+
+_SHARED_UP_TO = 40
 
 
 def _hint(problem: str, line: str) -> str:
