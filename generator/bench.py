@@ -27,12 +27,17 @@ from .synthetic import write_project
 def _tree_pss_kib(pid: int) -> int:
     """Proportional set size of ``pid`` and its descendants (Linux): memory the
     build really occupies, with pages shared by forked workers counted once."""
-    total, pending = 0, [pid]
+    total, pending, seen = 0, [pid], set()
     while pending:
         current = pending.pop()
         try:
             with open(f"/proc/{current}/smaps_rollup") as rollup:
-                total += next(int(line.split()[1]) for line in rollup if line.startswith("Pss:"))
+                figures = rollup.read()
+            # A child between vfork and exec (the detached `rm` of the previous site) reports
+            # its parent's memory as its own, to the byte: count that memory once.
+            if figures not in seen:
+                seen.add(figures)
+                total += next(int(line.split()[1]) for line in figures.splitlines() if line.startswith("Pss:"))
             for task in os.listdir(f"/proc/{current}/task"):
                 with open(f"/proc/{current}/task/{task}/children") as children:
                     pending += [int(child) for child in children.read().split()]
@@ -99,6 +104,7 @@ def run(sizes: list[int], repeat: int, workdir: Path) -> list[dict]:
             "ms_per_incident": round(1000 * median / size, 2), "peak_rss_mib": round(max(rss), 1),
             "peak_pss_mib": round(max(pss), 1), "output_files": files, "output_mb": round(megabytes, 1),
             "walls_s": [round(w, 2) for w in walls],
+            "peak_rss_mib_per_build": [round(m, 1) for m in rss], "peak_pss_mib_per_build": [round(m, 1) for m in pss],
         })
         print(_row(rows[-1]), flush=True)
     return rows

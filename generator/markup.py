@@ -51,8 +51,9 @@ RENDERING = repr((
 
 
 # Bounded: a text is reused by its entry's page, feeds, JSON and search
-# entries, all made together; keeping every text of 10,000 entries cost ~40 MB.
-@lru_cache(maxsize=4096)
+# entries, all made together, and by the site-wide feeds' newest entries;
+# keeping every text of 10,000 entries cost ~40 MB, 4,096 of them ~4 MB per process.
+@lru_cache(maxsize=1024)
 def render_markdown(text: str) -> Markup:
     """Markdown -> sanitized HTML, safe to embed in a page, feed or JSON."""
     key = hashlib.sha256(f"{RENDERING}\0{text}".encode("utf-8")).digest()
