@@ -168,8 +168,20 @@ class FeedBuilder:
             self._news[facts.slug] = news_of(self.r, facts)
         return self._news[facts.slug]
 
-    def news_feed(self, entries: Iterable[IncidentFacts]) -> list[FeedEntry]:
-        items = [item for facts in entries for item in self.news(facts)]
+    def news_feed(self, by_change: Iterable[IncidentFacts]) -> list[FeedEntry]:
+        """The newest news of these entries (given most recently changed first), capped.
+
+        No news of an entry is newer than its last change, so the visit stops
+        once the next entry changed before the oldest item kept: a site-wide
+        feed reads the few dozen entries it shows, not the whole history."""
+        items: list[NewsItem] = []
+        for facts in by_change:
+            if len(items) >= self.cap:
+                items.sort(key=lambda item: item.sort_key, reverse=True)
+                del items[self.cap:]
+                if facts.last_change < items[-1].at:
+                    break
+            items.extend(self.news(facts))
         items.sort(key=lambda item: item.sort_key, reverse=True)
         return [self.news_entry(item) for item in items[: self.cap]]
 
@@ -196,15 +208,16 @@ class FeedBuilder:
             f"{site.name}: all updates",
             f"Every update from {site.company}: incidents, maintenance, notices, apologies, compensation and postmortems.",
             urls.HOME,
-            self.news_feed(report.entries),
+            self.news_feed(by_change),
         )
         for component in site.components:
+            affected = {id(f) for f in report.components[component.id].entries}
             yield Feed(
                 lambda fmt, cid=component.id: urls.component_feed(cid, fmt),
                 f"{site.name}: {component.name}",
                 f"Updates on incidents and maintenance affecting {component.name}.",
                 urls.component(component.id),
-                self.news_feed(report.components[component.id].entries),
+                self.news_feed(f for f in by_change if id(f) in affected),
             )
 
     def entry_feed(self, facts: IncidentFacts) -> Feed:

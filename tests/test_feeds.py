@@ -412,3 +412,42 @@ def test_the_subscribe_page_names_feeds_the_demo_site_has():
     named |= {url.removeprefix(base) for url in re.findall(re.escape(base) + r"[^\s\"]+", text)}
     assert len(named) >= 6
     assert named <= set(render(REPO)), named - set(render(REPO))
+
+
+def test_site_feeds_hold_the_newest_news_of_a_long_history(tmp_path):
+    # The feeds read entries most recently changed first and stop early (FeedBuilder.news_feed);
+    # they must hold exactly what sorting every item of the history would give.
+    from generator.feeds import news_of
+    from generator.synthetic import write_project
+
+    root = write_project(tmp_path / "synthetic", 300, maintenance_every=5)
+    # An old incident whose postmortem is the newest news of all: it is read first, and its
+    # old updates must not crowd newer ones out of the capped feeds.
+    write_incident(root, "2016-01-02-old-but-explained.yaml", """\
+kind: incident
+title: An old outage, explained at last
+summary: The API was down for two hours.
+impact: major
+components: {api: major_outage, search: major_outage, billing: major_outage, email: major_outage}
+updates:
+  - {at: 2016-01-02T10:00:00Z, status: investigating, message: Looking.}
+  - {at: 2016-01-02T11:00:00Z, status: identified, message: Found it.}
+  - {at: 2016-01-02T12:00:00Z, status: resolved, message: Fixed.}
+postmortem:
+  published_at: 2030-01-01T00:00:00Z
+  root_cause: A bad switch.
+  changes: We replaced it.
+""")
+    feeds = render(root)
+    r = Renderer(derive(load_all(ProjectPaths.at(root))))
+    cap = r.site.feeds.max_entries
+
+    def newest(entries) -> list[str]:
+        items = sorted((item for f in entries for item in news_of(r, f)), key=lambda item: item.sort_key, reverse=True)
+        return [f"{r.site.base}incidents/{item.facts.slug}/#{item.anchor}" for item in items[:cap]]
+
+    assert ids(parse(feeds, "feeds/updates.atom")) == newest(r.report.entries)
+    for component in r.site.components:
+        expected = newest(r.report.components[component.id].entries)
+        assert len(expected) == cap
+        assert ids(parse(feeds, f"feeds/components/{component.id}.atom")) == expected
