@@ -145,6 +145,10 @@ def card_output(card: Card) -> Path | bytes:
     return cached
 
 
+#: Output files are read by whichever user serves the site.
+_PUBLISHED_MODE = 0o644
+
+
 def _readable_cached(cached: Path) -> bool:
     """Whether the cached card exists; made readable by all if an earlier version
     cached it owner-only (the site links to it, and a web server must read it)."""
@@ -155,10 +159,6 @@ def _readable_cached(cached: Path) -> bool:
     if mode & _PUBLISHED_MODE != _PUBLISHED_MODE:
         cached.chmod(_PUBLISHED_MODE)
     return True
-
-
-#: Output files are read by whichever user serves the site.
-_PUBLISHED_MODE = 0o644
 
 
 def cache_key(card: Card) -> str:
