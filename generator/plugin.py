@@ -54,8 +54,8 @@ class FranklyConfig(base.Config):
     (generator/theme_shell.py). Same bytes either way; off is slower, for
     checking that claim or for a theme that varies pages in ways the check misses."""
     compact_html = c.Type(bool, default=True)
-    """Remove the theme's indentation around each page's content (a fifth of an
-    incident page); pages render the same. Off: the theme's HTML as it is."""
+    """Remove the theme's indentation around each page's content (about 3.5 KB of a
+    ~26 KB incident page); pages render the same. Off: the theme's HTML as it is."""
 
 
 class FranklyPlugin(BasePlugin[FranklyConfig]):

@@ -90,8 +90,8 @@ _WHITESPACE_MATTERS = re.compile(r"<pre|<textarea|`", re.IGNORECASE)
 def compact_chrome(output: str, content: str | None) -> str:
     """The page with the theme's indentation removed around ``content``, which is untouched.
 
-    Material's templates are indented for reading: about a fifth of an
-    incident page's bytes. Only whitespace runs that contain a line break
+    Material's templates are indented for reading: about 3.5 KB of a
+    ~26 KB incident page. Only whitespace runs that contain a line break
     are shortened, to one line break, so the page renders exactly as before;
     a part holding preformatted text or a JavaScript template string, or a
     page whose content cannot be found exactly once, is left as it was.
