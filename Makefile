@@ -32,8 +32,8 @@ test: $(STAMP) browser
 # Rewrite the golden files after an intended output change; review them with `git diff tests/golden`.
 golden: $(STAMP)
 	FRANKLY_UPDATE_GOLDEN=1 $(BIN)/python -m pytest tests/test_golden.py
-	$(BIN)/python -m generator.formatdoc docs/format.md
-	$(BIN)/python -m generator.api docs/api.md
+	$(BIN)/python -m generator.input.formatdoc FORMAT.md
+	$(BIN)/python -m generator.outputs.api_shapes docs/api.md
 
 # Time and memory of synthetic sites (100 to 10,000 incidents); SIZES=100,1000 for a quick run.
 SIZES ?= 100,1000,3000,10000

@@ -91,6 +91,12 @@ def built_fixture_site(tmp_path_factory) -> Path:
     return build_copy(tmp_path_factory, FIXTURE_SITE, "built")
 
 
+@pytest.fixture(scope="session")
+def built_demo_site(tmp_path_factory) -> Path:
+    """The repository's own demo site (what `make build` builds), built once per session."""
+    return build_copy(tmp_path_factory, REPO, "demo", ("mkdocs.yml", "docs", "incidents", "site_config"))
+
+
 # `frankly check` writes two kinds of lines to stderr: communication warnings
 # (test_accountability.py) and notes about the address check (test_social.py).
 # Each test looks at its own kind, so neither depends on the other feature.

@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from generator.accountability import BROKEN, KEPT, PENDING, account, communication, site_accountability
-from generator.derive import IncidentFacts, derive
-from generator.load import ProjectPaths, load_all
-from generator.model import Incident
+from generator.facts.accountability import account, site_accountability
+from generator.facts.communication import BROKEN, KEPT, PENDING, communication
+from generator.facts.derive import IncidentFacts, derive
+from generator.input.load import ProjectPaths, load_all
+from generator.input.model import Incident
 from conftest import REPO, build_copy, copy_project, invoke, run_frankly, stderr_without_notes, write_incident
 
 UTC = timezone.utc
@@ -303,11 +304,6 @@ def built_accountability_site(tmp_path_factory) -> Path:
     return build_copy(tmp_path_factory, ACCOUNTABILITY_SITE, "acc")
 
 
-@pytest.fixture(scope="module")
-def built_demo_site(tmp_path_factory) -> Path:
-    return build_copy(tmp_path_factory, REPO, "demo", ("mkdocs.yml", "docs", "incidents", "site_config"))
-
-
 @pytest.mark.slow
 def test_block_on_the_demos_well_handled_incident(built_demo_site):
     html = (built_demo_site / "incidents" / "2026-11-17-messaging-outage" / "index.html").read_text(encoding="utf-8")
@@ -502,7 +498,8 @@ def test_commitments_are_read_from_site_yaml_with_positions(acc_project):
 
 
 def test_a_site_without_entries_says_there_is_nothing_to_measure(acc_project):
-    from generator.render import GeneratedPage, render_site
+    from generator.outputs.files import GeneratedPage
+    from generator.outputs.site import render_site
 
     for file in (acc_project / "incidents").iterdir():
         file.unlink()

@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from generator import urls
-from generator.api import ENDPOINTS, LIST_LIMIT, STATUSPAGE_OBJECTS, StatuspageApi, refresh_doc, to_json
-from generator.derive import derive
-from generator.load import ProjectPaths, load_all
+from generator.outputs import urls
+from generator.outputs.api import LIST_LIMIT, StatuspageApi, to_json
+from generator.outputs.api_shapes import ENDPOINTS, STATUSPAGE_OBJECTS, refresh_doc
+from generator.facts.derive import derive
+from generator.input.load import ProjectPaths, load_all
 
 from conftest import REPO, run_frankly, write_incident
 

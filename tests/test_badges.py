@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from generator import urls
-from generator.badges import render_badges
-from generator.derive import derive
-from generator.load import ProjectPaths, load_all
-from generator.render import Renderer
+from generator.outputs import urls
+from generator.outputs.badges import render_badges
+from generator.facts.derive import derive
+from generator.input.load import ProjectPaths, load_all
+from generator.outputs.templating import Renderer
 
 from conftest import write_incident
 

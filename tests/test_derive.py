@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from generator.derive import derive
-from generator.load import ProjectPaths, load_all
-from generator.model import ComponentStatus
+from generator.facts.derive import derive
+from generator.input.load import ProjectPaths, load_all
+from generator.input.values import ComponentStatus
 
 from conftest import write_incident
 

@@ -1,17 +1,44 @@
-"""The editor documentation says what the code accepts."""
+"""The documentation says what the code accepts, and each reader finds theirs:
+customers on the public site, editors and contributors in the repository."""
 
-from pathlib import Path
+import re
 
-from generator.formatdoc import refresh
+import pytest
+from bs4 import BeautifulSoup
 
-REPO = Path(__file__).parent.parent
+from conftest import REPO
+from generator.input.formatdoc import refresh
 
 
 def test_format_reference_matches_the_model():
-    doc = (REPO / "docs" / "format.md").read_text(encoding="utf-8")
-    assert refresh(doc) == doc, "docs/format.md is out of date: run `make golden` and review the diff"
+    doc = (REPO / "FORMAT.md").read_text(encoding="utf-8")
+    assert refresh(doc) == doc, "FORMAT.md is out of date: run `make golden` and review the diff"
 
 
 def test_readme_starts_with_the_two_commands():
     head = (REPO / "README.md").read_text(encoding="utf-8").split("\n## ")[0]
     assert "make build" in head and "make test" in head
+
+
+#: What a customer (or another company's developer) reads on the public site, in this order.
+CUSTOMER_TABS = ["Status", "History", "Components", "Subscribe", "Accountability", "API, badges, widget", "About"]
+
+
+@pytest.mark.slow
+def test_public_navigation_shows_customer_pages_only(built_demo_site):
+    soup = BeautifulSoup((built_demo_site / "index.html").read_text(encoding="utf-8"), "html.parser")
+    tabs = [a.get_text(" ", strip=True) for a in soup.select("nav.md-tabs a.md-tabs__link")]
+    assert tabs == CUSTOMER_TABS
+    # The editors' format reference lives in the repository, not on the public site.
+    assert not (built_demo_site / "format").exists()
+    assert not list(built_demo_site.rglob("format/index.html"))
+
+
+def test_readme_is_for_users_and_links_to_the_contributors_guide():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert "](ARCHITECTURE.md" in readme and "](FORMAT.md" in readme
+    # Internals (the performance study, the publish step's modules) live in ARCHITECTURE.md.
+    headings = re.findall(r"^## (.+)$", readme, flags=re.M)
+    assert not [h for h in headings if "Performance" in h or "internals" in h.lower()], headings
+    architecture = (REPO / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    assert "## Performance" in architecture

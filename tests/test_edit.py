@@ -10,11 +10,12 @@ from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
 from conftest import _chdir, copy_project, run_frankly, tree_bytes, write_incident
-from generator import edit_commands
+from generator.cli import editing as edit_commands
 from generator.cli import main
-from generator.edit import EditError, append_block, insert_update
-from generator.load import ProjectPaths, load_all
-from generator.yamlsource import read_yaml
+from generator.editing.values import EditError
+from generator.editing.yamltext import append_block, insert_update
+from generator.input.load import ProjectPaths, load_all
+from generator.input.yamlsource import read_yaml
 
 DASHBOARD = "2026-03-10-dashboard-slow"
 
@@ -363,7 +364,7 @@ def test_another_broken_file_blocks_the_edit_and_says_where(project: Path):
 
 
 def _item(message: str = "New.") -> dict:
-    from generator.edit import Markdown
+    from generator.editing.values import Markdown
 
     return {"at": "2026-03-10T09:30:00-04:00", "status": "identified", "message": Markdown(message)}
 

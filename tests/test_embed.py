@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from generator import urls
-from generator.derive import derive
-from generator.embed import render_embed
-from generator.load import ProjectPaths, load_all
-from generator.render import Renderer
+from generator.outputs import urls
+from generator.facts.derive import derive
+from generator.outputs.embed import render_embed
+from generator.input.load import ProjectPaths, load_all
+from generator.outputs.templating import Renderer
 
 
 def text_of(node) -> str:

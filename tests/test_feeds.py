@@ -13,10 +13,10 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import FIXTURE_SITE, REPO, invoke, write_incident
-from generator.derive import derive
-from generator.feeds import entry_feed_files, render_feeds
-from generator.load import ProjectPaths, load_all
-from generator.render import Renderer
+from generator.facts.derive import derive
+from generator.outputs.feeds import entry_feed_files, render_feeds
+from generator.input.load import ProjectPaths, load_all
+from generator.outputs.templating import Renderer
 
 BASE = "https://status.acme.test/"
 FORMATS = ("rss", "atom")
@@ -417,8 +417,8 @@ def test_the_subscribe_page_names_feeds_the_demo_site_has():
 def test_site_feeds_hold_the_newest_news_of_a_long_history(tmp_path):
     # The feeds read entries most recently changed first and stop early (FeedBuilder.news_feed);
     # they must hold exactly what sorting every item of the history would give.
-    from generator.feeds import news_of
-    from generator.synthetic import write_project
+    from generator.outputs.feeds import news_of
+    from generator.bench.synthetic import write_project
 
     root = write_project(tmp_path / "synthetic", 300, maintenance_every=5)
     # An old incident whose postmortem is the newest news of all: it is read first, and its

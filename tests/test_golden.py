@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from generator.api import to_json
+from generator.outputs.api import to_json
 
 pytestmark = pytest.mark.slow
 
@@ -43,7 +43,7 @@ def test_fragment_matches_golden(built_fixture_site, name, url, selector):
     assert actual == golden.read_text(encoding="utf-8"), f"{name} changed: if intended, run `make golden` and review the diff"
 
 
-# ---------------------------------------------------------------- JSON API (generator/api.py)
+# ---------------------------------------------------------------- JSON API (generator/outputs/api.py)
 # Every JSON endpoint of the fixed test site, byte for byte, under tests/golden/api/.
 API_FILES = [
     "api/v2/status.json",
@@ -65,7 +65,7 @@ API_FILES = [
 def test_api_file_matches_golden(built_fixture_site, path):
     actual = (built_fixture_site / path).read_bytes()
     if path.endswith(".json"):
-        # Served compact (generator/api.py to_json); kept indented here so a change reads well in the diff.
+        # Served compact (generator/outputs/api.py to_json); kept indented here so a change reads well in the diff.
         document = json.loads(actual)
         assert actual == to_json(document)
         actual = (json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")

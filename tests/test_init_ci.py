@@ -8,9 +8,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import REPO, invoke, run_frankly
-from generator.yamlsource import read_yaml
+from generator.input.yamlsource import read_yaml
 
-WORKFLOWS = [REPO / ".github" / "workflows" / "status-site.yml", REPO / "generator" / "scaffold" / "dot-github" / "workflows" / "status-site.yml"]
+WORKFLOWS = [REPO / ".github" / "workflows" / "status-site.yml", REPO / "generator" / "editing" / "new_site" / "dot-github" / "workflows" / "status-site.yml"]
 ON_MAIN = "github.event_name == 'push' && github.ref == 'refs/heads/main'"
 
 

@@ -1,4 +1,4 @@
-"""Rendered texts are kept between builds by content hash (generator/markup.py)."""
+"""Rendered texts are kept between builds by content hash (generator/outputs/markup.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from generator import markup
+from generator.outputs import markup
 
 
 @pytest.fixture

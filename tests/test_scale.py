@@ -9,10 +9,10 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import run_frankly
-from generator.derive import derive
-from generator.load import ProjectPaths, load_all
-from generator.render import COMPONENT_PAGE_SIZE, HISTORY_PAGE_SIZE
-from generator.synthetic import write_project
+from generator.facts.derive import derive
+from generator.input.load import ProjectPaths, load_all
+from generator.outputs.pages import COMPONENT_PAGE_SIZE, HISTORY_PAGE_SIZE
+from generator.bench.synthetic import write_project
 
 pytestmark = pytest.mark.slow
 

@@ -22,10 +22,10 @@ from PIL import Image
 from twitter_text import parse_tweet
 
 from conftest import invoke, run_frankly, tree_bytes, write_incident, stderr_notes
-from generator import cards, posts, social
-from generator.derive import derive
-from generator.load import ProjectPaths, load_all
-from generator.render import Renderer
+from generator.outputs import cards, posts, social
+from generator.facts.derive import derive
+from generator.input.load import ProjectPaths, load_all
+from generator.outputs.templating import Renderer
 
 BASE = "https://status.acme.test/"
 SLUGS = [

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from babel.dates import format_datetime
 
-from generator.timefmt import MOMENT_PATTERN, format_moment
+from generator.outputs.timefmt import MOMENT_PATTERN, format_moment
 
 ZONES = ["UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe", "Pacific/Chatham", "America/St_Johns"]
 LANGUAGES = ["en", "en_GB", "de", "fr", "ja", "ar", "hi", "pt_BR", "zh_Hant"]

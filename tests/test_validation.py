@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from conftest import invoke, run_frankly, tree_bytes, wait_for, write_incident
-from generator.load import ProjectPaths, load_all
-from generator.problems import InvalidInput
+from generator.input.load import ProjectPaths, load_all
+from generator.input.problems import InvalidInput
 
 GOOD = """\
 kind: incident

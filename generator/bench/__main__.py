@@ -1,0 +1,144 @@
+"""`make bench`: build synthetic sites of several sizes and report time and memory.
+
+Each build runs `frankly build` in its own process. Per size: one first build
+(no site, no cached card images: every card is drawn), then `--repeat`
+rebuilds whose median wall time is the headline figure, with ms per incident
+and the growth ratio, because on shared machines single timings are noise.
+Memory is reported twice: the largest single process's peak RSS (os.wait4),
+and the peak proportional set size of the build's whole process tree
+(/proc/*/smaps_rollup, sampled every 50 ms), which counts pages that forked
+workers share with their parent once."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from generator.bench.synthetic import write_project
+
+
+def _tree_pss_kib(pid: int) -> int:
+    """Proportional set size of ``pid`` and its descendants (Linux): memory the
+    build really occupies, with pages shared by forked workers counted once."""
+    total, pending, seen = 0, [pid], set()
+    while pending:
+        current = pending.pop()
+        try:
+            with open(f"/proc/{current}/smaps_rollup") as rollup:
+                figures = rollup.read()
+            # A child between vfork and exec (the detached `rm` of the previous site) reports
+            # its parent's memory as its own, to the byte: count that memory once.
+            if figures not in seen:
+                seen.add(figures)
+                total += next(int(line.split()[1]) for line in figures.splitlines() if line.startswith("Pss:"))
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as children:
+                    pending += [int(child) for child in children.read().split()]
+        except (OSError, StopIteration, ValueError):
+            continue  # ended meanwhile
+    return total
+
+
+def _wait_for_cleanup(root: Path, limit: float = 300.0) -> None:
+    """`frankly build` deletes the previous site in the background (generator.cli.site._swap_into_place);
+    let that finish, untimed, so each build is measured alone, not competing with the
+    previous one's clean-up (back to back, at 10,000 entries, that cost up to 20 s)."""
+    deadline = time.monotonic() + limit
+    while any(root.glob(".site-previous-*")) and time.monotonic() < deadline:
+        time.sleep(0.2)
+
+
+def _build_once(root: Path) -> tuple[float, float, float]:
+    """(wall s, peak RSS MiB of the largest process, peak PSS MiB of all its processes)."""
+    started = time.perf_counter()
+    log = tempfile.TemporaryFile()  # not a pipe: a long log would block the build on a full pipe
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from generator.cli import main; main()", "build"],
+        cwd=root, stdout=subprocess.DEVNULL, stderr=log,
+    )
+    peak_pss = 0
+    while True:
+        finished, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if finished:
+            break
+        peak_pss = max(peak_pss, _tree_pss_kib(process.pid))
+        time.sleep(0.05)
+    wall = time.perf_counter() - started
+    _wait_for_cleanup(root)
+    if os.waitstatus_to_exitcode(status) != 0:
+        log.seek(0)
+        raise SystemExit(f"build failed in {root}: {log.read().decode()[-2000:]}")
+    # ru_maxrss: KiB on Linux. Workers' RSS counts pages they share with the parent, so the
+    # tree's peak PSS is the honest total; without /proc, the largest process's RSS stands in.
+    return wall, usage.ru_maxrss / 1024, (peak_pss or usage.ru_maxrss) / 1024
+
+
+def _output_size(site: Path) -> tuple[int, float]:
+    files = [p for p in site.rglob("*") if p.is_file()]
+    return len(files), sum(p.stat().st_size for p in files) / 1e6
+
+
+def run(sizes: list[int], repeat: int, workdir: Path) -> list[dict]:
+    rows = []
+    for size in sizes:
+        root = write_project(workdir / f"site-{size}", size)
+        # The first build draws every card image; later ones find them in the cache.
+        first_wall, _, _ = _build_once(root)
+        walls, rss, pss = [], [], []
+        for _ in range(repeat):
+            wall, peak_rss, peak_pss = _build_once(root)
+            walls.append(wall)
+            rss.append(peak_rss)
+            pss.append(peak_pss)
+        files, megabytes = _output_size(root / "site")
+        median = statistics.median(walls)
+        rows.append({
+            "incidents": size, "first_build_s": round(first_wall, 2), "median_wall_s": round(median, 2),
+            "ms_per_incident": round(1000 * median / size, 2), "peak_rss_mib": round(max(rss), 1),
+            "peak_pss_mib": round(max(pss), 1), "output_files": files, "output_mb": round(megabytes, 1),
+            "walls_s": [round(w, 2) for w in walls],
+            "peak_rss_mib_per_build": [round(m, 1) for m in rss], "peak_pss_mib_per_build": [round(m, 1) for m in pss],
+        })
+        print(_row(rows[-1]), flush=True)
+    return rows
+
+
+COLUMNS = [  # (heading, key)
+    ("incidents", "incidents"), ("first build s", "first_build_s"), ("median wall s", "median_wall_s"),
+    ("ms/incident", "ms_per_incident"), ("peak RSS MiB", "peak_rss_mib"), ("peak PSS MiB", "peak_pss_mib"),
+    ("output files", "output_files"), ("output MB", "output_mb"),
+]
+
+
+def _row(row: dict) -> str:
+    return " ".join(f"{row[key]:>{len(heading)}}" for heading, key in COLUMNS)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m generator.bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="100,1000,3000,10000", help="comma-separated incident counts")
+    parser.add_argument("--repeat", type=int, default=3, help="builds per size (the median is reported)")
+    parser.add_argument("--out", default="bench-results.json", help="where to write the figures as JSON")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    print(" ".join(heading for heading, _ in COLUMNS))
+    with tempfile.TemporaryDirectory(prefix="frankly-bench-") as tmp:
+        rows = run(sizes, args.repeat, Path(tmp))
+    by_size = {r["incidents"]: r for r in rows}
+    summary = {"rows": rows, "cpu_count": os.cpu_count(), "python": sys.version.split()[0]}
+    if 1000 in by_size and 10000 in by_size:
+        summary["growth_10000_over_1000"] = round(by_size[10000]["median_wall_s"] / by_size[1000]["median_wall_s"], 2)
+        print(f"growth time(10000)/time(1000) = {summary['growth_10000_over_1000']}")
+    Path(args.out).write_text(json.dumps(summary, indent=2) + "\n")
+    print(f"figures written to {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,72 @@
+"""The communication warnings of `frankly check`: what an editor should act on
+now, judged against the site's commitments (site.yaml ``commitments:``).
+
+Each warning points at the line to act on (FILE:LINE:COL), read from the
+entry's YAML positions only for the few files that have a warning.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Iterable
+
+from generator.facts.communication import BROKEN, Communication, communication
+from generator.facts.derive import IncidentFacts, StatusReport
+from generator.input.load import Catalog
+from generator.input.model import Commitments
+from generator.input.problems import Problem, display_path
+from generator.input.values import Kind
+from generator.input.yamlsource import FileSourceMap
+from generator.outputs.timefmt import format_duration
+
+
+def warnings(catalog: Catalog, report: StatusReport, root: Path, now: datetime) -> list[Problem]:
+    """What an editor should act on at ``now``: overdue updates, missing apologies
+    and postmortems, maintenance nobody closed. Sorted, one :class:`Problem` each."""
+    commitments = report.site.commitments
+    found: list[Problem] = []
+    for facts in report.entries:
+        entry_warnings = list(_entry_warnings(facts, communication(facts, now), commitments, now))
+        if not entry_warnings:
+            continue  # positions are read only for the few files that need them
+        source = catalog.sources[facts.slug]
+        shown = display_path(source, root)
+        smap = FileSourceMap(source)
+        for loc, message in entry_warnings:
+            pos = smap.value(loc)
+            found.append(Problem(shown, pos.line, pos.column, "warning: " + message))
+    return sorted(set(found))
+
+
+def _entry_warnings(facts: IncidentFacts, c: Communication, commitments: Commitments, now: datetime) -> Iterable[tuple[tuple, str]]:
+    incident = facts.incident
+    last_index = len(incident.updates) - 1
+    last = incident.updates[-1]
+    ongoing = c.ongoing_silence
+    if ongoing is not None and ongoing.length > commitments.update_every:
+        yield (("updates", last_index, "at"),
+               f"no update for {format_duration(ongoing.length)} since this one, longer than the "
+               f"{format_duration(commitments.update_every)} the site commits to (commitments.update_every); "
+               "post an update, even if there is nothing new")
+    promise = c.promises[-1] if c.promises else None
+    if promise is not None and promise.next_at is None and promise.outcome == BROKEN:
+        yield (("updates", last_index, "next_update"),
+               f"the next update was promised by {promise.due.isoformat()} and is "
+               f"{format_duration(now - promise.due)} overdue; post an update")
+    if c.is_severe_incident and c.resolved_at is not None:
+        since = now - c.resolved_at
+        closing_index = facts.closing_index
+        for what, present, limit, setting in (
+            ("apology", c.apology_at is not None, commitments.apology_within, "apology_within"),
+            ("postmortem", c.postmortem_at is not None, commitments.postmortem_within, "postmortem_within"),
+        ):
+            if not present and since > limit:
+                yield (("updates", closing_index, "status"),
+                       f"this {incident.impact.value} incident was resolved {format_duration(since)} ago and has no "
+                       f"{what}; the site commits to one within {format_duration(limit)} of resolution "
+                       f"(commitments.{setting}): add '{what}:'")
+    if incident.kind is Kind.maintenance and incident.window and now > incident.window.end and facts.is_open:
+        yield (("window", "end"),
+               f"the maintenance window ended {format_duration(now - incident.window.end)} ago but the last update "
+               f"is '{last.status}'; add an update with status: completed (or one saying it overran)")

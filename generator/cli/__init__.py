@@ -1,0 +1,35 @@
+"""The `frankly` command line: the console script and nothing else.
+
+Each command module defines plain click commands; this group gathers them.
+The site commands (check, build, serve, post) are in :mod:`.site`, the editing
+commands (new, update, resolve, apologize, compensate, init) in :mod:`.editing`,
+what they share in :mod:`.common`.
+"""
+
+from __future__ import annotations
+
+import click
+
+from generator.cli.editing import EDIT_COMMANDS
+from generator.cli.site import SITE_COMMANDS
+from generator.publication.workers import relax_gc
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="frankly")
+def main() -> None:
+    """Frankly: an honest status site from incident files in git.
+
+    Write one YAML file per incident, maintenance or notice in incidents/,
+    describe the services in site_config/site.yaml, then run `frankly check`
+    and `frankly build`.
+    """
+    relax_gc()
+
+
+for _command in [*SITE_COMMANDS, *EDIT_COMMANDS]:
+    main.add_command(_command)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

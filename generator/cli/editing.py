@@ -1,0 +1,255 @@
+"""The editing commands: `frankly new`, `update`, `resolve`, `apologize`, `compensate`, `init`.
+
+Only argument handling lives here; the edits themselves are in :mod:`generator.editing`
+and the scaffold in :mod:`generator.editing.scaffold`. Every refusal is a message on
+stderr and exit status 1, never a traceback, and nothing is written.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from generator.cli.common import CONFIG_OPTION, fail, project_paths
+from generator.editing.entries import apply, find_entry, load_site
+from generator.editing.plans import plan_apology, plan_compensation, plan_new, plan_update, public_url
+from generator.editing.values import EditError, parse_now
+from generator.input.values import Kind
+
+SCISSORS = "# ------------------------ >8 ------------------------"
+
+NOW_OPTION = click.option(
+    "--now", "now_text", envvar="FRANKLY_NOW", default=None, metavar="TIME",
+    help="Use this time instead of the clock (ISO with UTC offset, e.g. 2026-11-20T09:14:00+01:00). Also env FRANKLY_NOW.",
+)
+NEXT_UPDATE_OPTION = click.option(
+    "--next-update", default=None, metavar="WHEN",
+    help="Promise the next update: 30m, 1h, 2h30m, 1d, a time of day (14:00) or a timestamp.",
+)
+POSTED_TO_OPTION = click.option(
+    "--posted-to", multiple=True, metavar="URL",
+    help="Where this update also went out: a post's URL, or a channel name (sms, email). Repeatable.",
+)
+
+
+def _message(given: str | None, what: str, context: str) -> str:
+    """The text from the argument, from stdin ('-' or piped), or from $EDITOR."""
+    if given == "-" or (given is None and not _stdin_is_tty()):
+        text = sys.stdin.read()
+    elif given is not None:
+        text = given
+    else:
+        template = f"\n\n{SCISSORS}\n# Write the {what} above this line; everything below it is ignored.\n# {context}\n"
+        edited = click.edit(template, extension=".md", require_save=True)
+        if edited is None:
+            raise EditError(f"the {what} was not saved; nothing was written")
+        text = edited.split(SCISSORS, 1)[0]
+    if not text.strip():
+        raise EditError(f"the {what} is empty; nothing was written")
+    return text
+
+
+def _stdin_is_tty() -> bool:
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+@click.command("new")
+@click.argument("title")
+@click.option("--component", "-c", "components", multiple=True, metavar="ID[:STATUS]",
+              help="Affected component from site.yaml, optionally with its status (major_outage, partial_outage, "
+                   "degraded_performance, under_maintenance; short: major, partial, degraded). Repeatable.")
+@click.option("--impact", default=None, metavar="IMPACT", help="none, minor, major or critical (default: major for an incident).")
+@click.option("--kind", default="incident", show_default=True, metavar="KIND", help="incident, maintenance or notice.")
+@click.option("--window", nargs=2, default=None, metavar="START END", help="Maintenance window; times without offset are in the site's zone.")
+@click.option("--message", "-m", default=None, help="First update for customers ('-' reads stdin; default: $EDITOR).")
+@click.option("--summary", default=None, help="One paragraph on what happened (default: the first message).")
+@click.option("--status", default=None, help="Status of the first update (default: investigating / scheduled / posted).")
+@click.option("--slug", default=None, help="Address part after the date (default: made from the title).")
+@click.option("--impact-started", default=None, metavar="TIME",
+              help="When impact began, if before this first post: a time of day (07:40, the latest one before now) or a timestamp.")
+@NEXT_UPDATE_OPTION
+@POSTED_TO_OPTION
+@NOW_OPTION
+@CONFIG_OPTION
+def new_command(title, components, impact, kind, window, message, summary, status, slug, impact_started, next_update, posted_to, now_text, config_file):
+    """Start a new incident, maintenance or notice: incidents/<today>-<slug>.yaml.
+
+    \b
+    frankly new "SMS delivery delayed" --component sms:major_outage --impact major \\
+        -m "Many text messages are delayed. We are investigating." --next-update 30m
+
+    Prints the file and the public address it will have. Never overwrites a file.
+    """
+    try:
+        kind_value = _kind(kind)
+        paths = project_paths(config_file)
+        site = load_site(paths)
+        now = parse_now(now_text, site)
+        text = _message(message, "first update message", f"New {kind_value.value}: {title}")
+        edit = plan_new(paths, site, now, title=title, message=text, kind=kind_value, components=components,
+                        impact=impact, window=tuple(window) if window else None, summary=summary, status=status,
+                        next_update=next_update, posted_to=posted_to, slug=slug, impact_started=impact_started)
+        apply(paths, edit)
+    except EditError as exc:
+        fail(str(exc))
+    slug_text = edit.path.stem
+    click.echo(edit.summary)
+    click.echo(f"Public address (live after the next build and deploy): {public_url(site, slug_text)}")
+    click.echo(f"Next: frankly update {slug_text} --status identified \"What we know now\"")
+
+
+def _kind(text: str) -> Kind:
+    try:
+        return Kind(text.strip().lower())
+    except ValueError:
+        raise EditError(f"--kind: '{text}' is not a kind; use one of: incident, maintenance, notice") from None
+
+
+def _report_update(site, catalog, edit) -> None:
+    incident = next(i for i in catalog.incidents if i.slug == edit.path.stem)
+    click.echo(edit.summary)
+    click.echo(f"Link to this update: {public_url(site, incident.slug, incident.updates[-1].anchor)}")
+
+
+@click.command("update")
+@click.argument("slug")
+@click.argument("message", required=False)
+@click.option("--status", "-s", default=None, help="New status (default: keep the current one).")
+@click.option("--component", "-c", "components", multiple=True, metavar="ID:STATUS",
+              help="A component's status from this update on, e.g. sms:partial_outage. Repeatable.")
+@click.option("--reopens", is_flag=True, help="Reopen an entry that was resolved/completed/closed.")
+@NEXT_UPDATE_OPTION
+@POSTED_TO_OPTION
+@NOW_OPTION
+@CONFIG_OPTION
+def update_command(slug, message, status, components, reopens, next_update, posted_to, now_text, config_file):
+    """Append an update to an entry, stamped now.
+
+    \b
+    frankly update 2026-11-20-sms-delivery-delayed --status identified \\
+        "A faulty router in Frankfurt; we are replacing it." --next-update 1h
+
+    MESSAGE may be '-' (read stdin); without it, piped stdin or $EDITOR is used.
+    SLUG may also be the file's path, or its part after the date if unique.
+    """
+    try:
+        paths = project_paths(config_file)
+        site = load_site(paths)
+        now = parse_now(now_text, site)
+        find_entry(paths, slug)  # an unknown slug is reported before any editor opens
+        text = _message(message, "update message", f"Update for {slug}")
+        edit = plan_update(paths, site, now, slug, message=text, status=status, next_update=next_update,
+                           posted_to=posted_to, components=components, reopens=reopens)
+        catalog = apply(paths, edit)
+    except EditError as exc:
+        fail(str(exc))
+    _report_update(site, catalog, edit)
+
+
+@click.command("resolve")
+@click.argument("slug")
+@click.argument("message", required=False)
+@POSTED_TO_OPTION
+@NOW_OPTION
+@CONFIG_OPTION
+def resolve_command(slug, message, posted_to, now_text, config_file):
+    """Append the closing update (resolved / completed / closed), stamped now.
+
+    \b
+    frankly resolve 2026-11-20-sms-delivery-delayed "All messages were delivered; SMS works normally again."
+    """
+    try:
+        paths = project_paths(config_file)
+        site = load_site(paths)
+        now = parse_now(now_text, site)
+        find_entry(paths, slug)
+        text = _message(message, "closing message", f"Closing update for {slug}")
+        edit = plan_update(paths, site, now, slug, message=text, posted_to=posted_to, closing=True)
+        catalog = apply(paths, edit)
+    except EditError as exc:
+        fail(str(exc))
+    _report_update(site, catalog, edit)
+
+
+@click.command("apologize")
+@click.argument("slug")
+@click.argument("statement", required=False)
+@click.option("--by", required=True, help="Full name of the person who apologises.")
+@click.option("--role", required=True, help="Their role, e.g. Chief Executive Officer.")
+@click.option("--video", default=None, metavar="URL", help="Link to a video of the apology.")
+@click.option("--link", default=None, metavar="URL", help="Link to the statement elsewhere (blog, press release).")
+@NOW_OPTION
+@CONFIG_OPTION
+def apologize_command(slug, statement, by, role, video, link, now_text, config_file):
+    """Add a named person's apology to an entry, dated now.
+
+    \b
+    frankly apologize 2026-11-20-sms-delivery-delayed --by "Maria Okafor" --role "Chief Executive Officer" \\
+        "For six hours many of you could not send a text. That is our failure. I am sorry."
+    """
+    try:
+        paths = project_paths(config_file)
+        site = load_site(paths)
+        now = parse_now(now_text, site)
+        find_entry(paths, slug)
+        text = _message(statement, "apology statement", f"Apology by {by} ({role}) for {slug}; write it in the first person")
+        edit = plan_apology(paths, now, slug, by=by, role=role, statement=text, video=video, link=link)
+        apply(paths, edit)
+    except EditError as exc:
+        fail(str(exc))
+    click.echo(edit.summary)
+    click.echo(f"Public address: {public_url(site, edit.path.stem)}")
+
+
+@click.command("compensate")
+@click.argument("slug")
+@click.option("--offer", required=True, help="What is offered, e.g. \"One month's base fee credited to your next bill.\"")
+@click.option("--eligible", required=True, help="Who is eligible.")
+@click.option("--how-to-claim", required=True, help="How to claim it ('Nothing to do: it is automatic.' is a fine answer).")
+@click.option("--until", default=None, metavar="DATE", help="Last day to claim, e.g. 2026-12-31.")
+@NOW_OPTION
+@CONFIG_OPTION
+def compensate_command(slug, offer, eligible, how_to_claim, until, now_text, config_file):
+    """Add the compensation offer to an entry, dated now."""
+    try:
+        paths = project_paths(config_file)
+        site = load_site(paths)
+        now = parse_now(now_text, site)
+        edit = plan_compensation(paths, now, slug, offer=offer, eligible=eligible, how_to_claim=how_to_claim, until=until)
+        apply(paths, edit)
+    except EditError as exc:
+        fail(str(exc))
+    click.echo(edit.summary)
+
+
+@click.command("init")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def init_command(directory: Path):
+    """Create a new status-site repository in DIRECTORY (which must be empty or not exist)."""
+    from generator.editing.scaffold import ScaffoldError, create
+
+    try:
+        written = create(directory)
+    except ScaffoldError as exc:
+        fail(str(exc))
+    click.echo(f"Created a Frankly status site in {directory}/ ({len(written)} files).")
+    click.echo(
+        "\nNext steps:\n"
+        f"  1. cd {directory}\n"
+        "  2. Edit site_config/site.yaml: your name, company, base_url, time_zone and components.\n"
+        "  3. Delete the example in incidents/ (or keep it until your first real entry).\n"
+        "  4. python -m venv .venv && .venv/bin/pip install -r requirements.txt\n"
+        "  5. frankly check && frankly build     (or frankly serve for a live preview)\n"
+        "  6. git init && git add . && git commit -m 'Status site'\n"
+        "  7. Push to GitHub and set Settings > Pages > Source to 'GitHub Actions':\n"
+        "     .github/workflows/status-site.yml checks and builds every pull request\n"
+        "     and deploys every push to main."
+    )
+
+
+EDIT_COMMANDS = [new_command, update_command, resolve_command, apologize_command, compensate_command, init_command]

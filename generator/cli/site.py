@@ -1,0 +1,174 @@
+"""The site commands: `frankly check`, `build`, `serve` and `post`.
+
+`build` and `serve` hand over to mkdocs (the frankly plugin does the work);
+`check` and `post` read the inputs and the derived facts only.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+
+from generator.cli.common import CONFIG_OPTION, Moment, config_paths, fail, load_checked, mkdocs_config, project_paths
+from generator.input.load import Catalog, ProjectPaths
+
+
+def _check_kept_addresses(paths: ProjectPaths, catalog: Catalog) -> None:
+    """Fail when a published incident's address would break (generator/checks/addresses.py)."""
+    from generator.checks.addresses import check_kept_addresses
+
+    problems, note = check_kept_addresses(paths, catalog)
+    if problems:
+        fail(problems.report())
+    if note:
+        click.echo(note, err=True)
+
+
+def _setup_logging(verbose: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    logger = logging.getLogger("mkdocs")
+    logger.handlers[:] = [handler]
+    logger.setLevel(logging.DEBUG if verbose else logging.INFO)
+    logger.propagate = False
+
+
+@click.command()
+@CONFIG_OPTION
+@click.option("--strict", is_flag=True, help="Treat warnings (overdue updates, missing apologies, ...) as errors: exit 1.")
+@click.option("--now", "now", type=Moment(), default=None, help="Judge open entries at this time instead of the clock.")
+def check(config_file: str, strict: bool, now) -> None:
+    """Validate site.yaml and every incident file, and report every problem.
+
+    Each problem is printed as FILE:LINE:COL: what is wrong and how to fix it.
+    Exits 1 if there is any problem, 0 otherwise. Builds nothing.
+    Then warns about communication: open entries silent longer than the site's
+    commitments, overdue promised updates, missing apologies and postmortems,
+    maintenance windows that ended without a completing update.
+    """
+    from datetime import datetime, timezone
+
+    from generator.checks.commitments import warnings
+    from generator.facts.derive import derive
+
+    paths = project_paths(config_file)
+    catalog = load_checked(paths)
+    _check_kept_addresses(paths, catalog)
+    found = warnings(catalog, derive(catalog), paths.root, now or datetime.now(timezone.utc))
+    for warning in found:
+        click.echo(str(warning), err=True)
+    count = len(catalog.incidents)
+    click.echo(f"OK: {count} {'entry' if count == 1 else 'entries'} and {len(catalog.site.components)} components are valid.")
+    if found:
+        noun = "warning" if len(found) == 1 else "warnings"
+        if strict:
+            fail(f"{len(found)} {noun}; --strict treats them as errors.")
+        click.echo(f"{len(found)} {noun}.", err=True)
+
+
+@click.command()
+@CONFIG_OPTION
+@click.option("-d", "--site-dir", default=None, help="Output folder (default: site_dir of mkdocs.yml, normally site/).")
+@click.option("-v", "--verbose", is_flag=True, help="Show mkdocs' debug output.")
+def build(config_file: str, site_dir: str | None, verbose: bool) -> None:
+    """Check the inputs, then build the static site.
+
+    The site is built into a temporary folder and swapped into place only
+    when the whole build succeeded: after any error the previous site is
+    left exactly as it was.
+    """
+    from mkdocs import exceptions
+    from mkdocs.commands import build as mkdocs_build
+
+    _setup_logging(verbose)
+    config = mkdocs_config(config_file, **({"site_dir": site_dir} if site_dir else {}))
+    paths = config_paths(config)
+    catalog = load_checked(paths)
+    _check_kept_addresses(paths, catalog)
+    final = Path(config.site_dir)
+    staging = final.parent / f".site-build-{os.getpid()}"
+    config.site_dir = str(staging)
+    try:
+        mkdocs_build.build(config)
+    except (exceptions.MkDocsException, SystemExit) as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        fail(f"Build failed; the previous {final.name}/ was left untouched. {exc}")
+    _swap_into_place(staging, final)
+    click.echo(f"Built {len(catalog.incidents)} entries into {final}/")
+
+
+def _swap_into_place(staging: Path, final: Path) -> None:
+    """Replace ``final`` with ``staging`` with the shortest possible gap.
+
+    The previous site is then deleted by a detached `rm -rf`: at 10,000
+    entries that is 50,000 files and ~12 s of disk work the editor need not
+    wait for (the command returns; the folder is gone moments later).
+    """
+    previous = final.parent / f".site-previous-{os.getpid()}"
+    if final.exists():
+        final.rename(previous)
+    staging.rename(final)
+    if not previous.exists():
+        return
+    rm = shutil.which("rm")
+    if rm is None:
+        shutil.rmtree(previous, ignore_errors=True)
+        return
+    subprocess.Popen(
+        [rm, "-rf", "--", str(previous)],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )
+
+
+@click.command()
+@CONFIG_OPTION
+@click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
+def serve(config_file: str, dev_addr: str) -> None:
+    """Preview the site, rebuilding on every save of an incident, site.yaml or docs file.
+
+    A save that breaks a file prints its problems and keeps showing the last
+    good build until the file is fixed.
+    """
+    from mkdocs import exceptions
+    from mkdocs.commands import serve as mkdocs_serve
+
+    _setup_logging(False)
+    load_checked(project_paths(config_file))
+    try:
+        mkdocs_serve.serve(config_file=config_file, dev_addr=dev_addr, livereload=True)
+    except (exceptions.MkDocsException, SystemExit) as exc:
+        fail(str(exc))
+
+
+@click.command()
+@CONFIG_OPTION
+@click.argument("slug")
+@click.option("--update", "update_id", default=None, metavar="ID",
+              help="The update to post (its permanent id, as in the page's #anchor); default: the latest.")
+def post(config_file: str, slug: str, update_id: str | None) -> None:
+    """Print ready-to-post text for an incident's latest update (or --update ID).
+
+    Prints a version for X (280, links counted as 23), for Mastodon (500) and
+    a longer one for LinkedIn and Facebook; each ends with the incident's
+    permanent address. Words are never cut; a shortened text says so.
+    """
+    from generator.facts.derive import derive
+    from generator.outputs import posts
+
+    report = derive(load_checked(project_paths(config_file)))
+    facts = posts.resolve(report, slug)
+    if facts is None:
+        fail(posts.unknown_incident_message(report, slug))
+    update = posts.find_update(facts, update_id)
+    if update is None:
+        fail(posts.unknown_update_message(facts, update_id))
+    click.echo(posts.render_posts(posts.compose(report, facts, update)))
+
+
+SITE_COMMANDS = [check, build, serve, post]

@@ -1,0 +1,227 @@
+"""The plans of the five edits: new, update, resolve, apologize, compensate.
+
+Each plan reads the entry, renders only the new text (:mod:`.yamltext`),
+checks that the edited file reads back as the old data plus exactly the new
+part, and returns an :class:`~generator.editing.entries.Edit` that
+:func:`~generator.editing.entries.apply` validates and writes.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from generator.editing.entries import Edit, current_status, entry_kind, find_entry, read_entry
+from generator.editing.values import (
+    DEFAULT_COMPONENT_STATUS,
+    DEFAULT_IMPACT,
+    EditError,
+    Markdown,
+    normalize_message,
+    parse_components,
+    parse_next_update_option,
+    parse_posted_to,
+    parse_status,
+    parse_time,
+    plain_words,
+    slugify,
+    stamp_text,
+)
+from generator.editing.yamltext import append_block, insert_update, list_item, plain_data, reads_back, render_mapping
+from generator.input.load import ProjectPaths
+from generator.input.model import Site
+from generator.input.problems import display_path
+from generator.input.values import CLOSING_STATUS, LIFECYCLE, ComponentStatus, Impact, Kind
+from generator.input.yamlsource import YamlProblem, read_yaml
+from generator.outputs import urls
+
+# ---------------------------------------------------------------- the five edits
+
+
+def plan_new(
+    paths: ProjectPaths, site: Site, now: datetime, *, title: str, message: str, kind: Kind = Kind.incident,
+    components: tuple[str, ...] = (), impact: str | None = None, window: tuple[str, str] | None = None,
+    summary: str | None = None, status: str | None = None, next_update: str | None = None,
+    posted_to: tuple[str, ...] = (), slug: str | None = None, impact_started: str | None = None,
+) -> Edit:
+    title = title.strip()
+    if not title:
+        raise EditError("the title is empty; give one, e.g. frankly new \"SMS delivery delayed\" --component sms")
+    try:
+        impact_value = Impact(plain_words(impact)) if impact else DEFAULT_IMPACT[kind]
+    except ValueError:
+        raise EditError(f"--impact: '{impact}' is not an impact; use one of: {', '.join(i.value for i in Impact)}") from None
+    default_status = ComponentStatus.under_maintenance if kind is Kind.maintenance else DEFAULT_COMPONENT_STATUS[impact_value]
+    component_map = parse_components(components, site, default_status)
+    if kind is Kind.maintenance and window is None:
+        raise EditError("a maintenance needs its window: --window START END, e.g. --window 2026-12-02T02:00 2026-12-02T04:00")
+    if kind is not Kind.maintenance and window is not None:
+        raise EditError("--window is for maintenance only; add --kind maintenance")
+    window_map = None
+    if window is not None:
+        start, end = (parse_time(value, site, "--window") for value in window)
+        if end <= start:
+            raise EditError(f"--window: the end ({stamp_text(end)}) must be after the start ({stamp_text(start)})")
+        window_map = {"start": stamp_text(start), "end": stamp_text(end)}
+    started_text = None
+    if impact_started is not None:
+        clock = re.fullmatch(r"(\d{1,2}):(\d{2})", impact_started.strip())
+        if clock and int(clock[1]) < 24 and int(clock[2]) < 60:
+            started = now.replace(hour=int(clock[1]), minute=int(clock[2]), second=0)
+            started = started - timedelta(days=1) if started > now else started
+        else:
+            started = parse_time(impact_started, site, "--impact-started")
+        if started > now:
+            raise EditError(f"--impact-started: {stamp_text(started)} is after now ({stamp_text(now)}); it is for impact that began before this first update")
+        started_text = stamp_text(started)
+    slug_text = slugify(slug or title)
+    if not slug_text:
+        raise EditError("cannot make an address from this title; give one with --slug, e.g. --slug sms-outage")
+    date_slug = f"{now.date().isoformat()}-{slug_text}"
+    file = paths.incidents_dir / f"{date_slug}.yaml"
+    if file.exists():
+        raise EditError(f"{display_path(file, paths.root)} already exists; nothing was written. To add to it: frankly update {date_slug} \"...\"")
+    first_status = parse_status(status, kind) if status else LIFECYCLE[kind][0]
+    update = _update_item(now, first_status, message, next_update, posted_to, {}, site)
+    data: dict[str, Any] = {
+        "kind": kind.value,
+        "title": title,
+        "summary": Markdown(normalize_message(summary) if summary and summary.strip() else message),
+        "impact": impact_value.value,
+        "components": component_map or None,
+        "impact_started_at": started_text,
+        "window": window_map,
+        "updates": [update],
+    }
+    header = [
+        f"# {kind.value.capitalize()} created with `frankly new` on {stamp_text(now)}.",
+        f"# Public address: {urls.absolute(site.base, urls.incident(date_slug))}",
+        "# Add updates with: frankly update " + date_slug + " --status identified \"What we know now\"",
+        "",
+    ]
+    body = render_mapping({k: v for k, v in data.items() if k != "updates"}, 0)
+    body += ["updates:"] + list_item(render_mapping(update, 4), 2, 2)
+    text = "\n".join(header + body) + "\n"
+    if not reads_back(text, plain_data(data)):
+        raise EditError("internal error: the new file would not read back as written; nothing was written")
+    return Edit(file, None, text, f"Created {display_path(file, paths.root)}")
+
+
+def _update_item(now: datetime, status: str, message: str, next_update: str | None, posted_to: tuple[str, ...],
+                 components: dict[str, str], site: Site, reopens: bool = False) -> dict[str, Any]:
+    message = normalize_message(message)
+    if not message:
+        raise EditError("the message is empty; nothing was written")
+    return {
+        "at": stamp_text(now),
+        "status": status,
+        "reopens": True if reopens else None,
+        "message": Markdown(message),
+        "next_update": parse_next_update_option(next_update, now, site) if next_update else None,
+        "components": components or None,
+        "posted_to": [parse_posted_to(p) for p in posted_to] or None,
+    }
+
+
+def plan_update(
+    paths: ProjectPaths, site: Site, now: datetime, given: str, *, message: str, status: str | None = None,
+    next_update: str | None = None, posted_to: tuple[str, ...] = (), components: tuple[str, ...] = (),
+    reopens: bool = False, closing: bool = False,
+) -> Edit:
+    file = find_entry(paths, given)
+    shown = display_path(file, paths.root)
+    text, data = read_entry(file, paths)
+    kind = entry_kind(data, shown)
+    latest = current_status(data, shown)
+    closing_status = CLOSING_STATUS[kind]
+    if closing:
+        new_status = closing_status
+    else:
+        new_status = parse_status(status, kind) if status else latest
+    was_closed = latest == closing_status
+    if was_closed and new_status != closing_status and not reopens:
+        raise EditError(
+            f"{file.stem} is {closing_status}; to reopen it, run the same command with --reopens "
+            f"(or give --status {closing_status} to add a note without reopening)"
+        )
+    if reopens and not was_closed:
+        raise EditError(f"--reopens: {file.stem} is not {closing_status} ({latest}); leave out --reopens")
+    component_map = parse_components(components, site, None)
+    own = data.get("components") if isinstance(data.get("components"), dict) else {}
+    for component_id in component_map:
+        if component_id not in own:
+            raise EditError(
+                f"--component: '{component_id}' is not among the components of {file.stem} ({', '.join(own) or 'none'}); "
+                f"add it under the top-level 'components:' of {shown} first"
+            )
+    item = _update_item(now, new_status, message, next_update, posted_to, component_map, site, reopens and new_status != closing_status)
+    after = insert_update(text, item, shown)
+    _check_same_plus(text, after, data, shown, lambda old: {**old, "updates": old["updates"] + [plain_data(item)]})
+    verb = ("Resolved" if kind is Kind.incident else "Closed") if closing else "Added an update to"
+    return Edit(file, text, after, f"{verb} {shown} ({new_status}, {stamp_text(now)})")
+
+
+def plan_block(paths: ProjectPaths, given: str, key: str, block: dict[str, Any]) -> Edit:
+    file = find_entry(paths, given)
+    shown = display_path(file, paths.root)
+    text, data = read_entry(file, paths)
+    after = append_block(text, key, block, shown)
+    _check_same_plus(text, after, data, shown, lambda old: {**old, key: plain_data(block)})
+    return Edit(file, text, after, f"Added the {key} to {shown}")
+
+
+def plan_apology(paths: ProjectPaths, now: datetime, given: str, *, by: str, role: str, statement: str,
+                 video: str | None = None, link: str | None = None) -> Edit:
+    statement = normalize_message(statement)
+    if not statement:
+        raise EditError("the statement is empty; nothing was written")
+    if not by.strip() or not role.strip():
+        raise EditError("--by and --role must name a person and their role, e.g. --by \"Maria Okafor\" --role \"Chief Executive Officer\"")
+    for option, value in (("--video", video), ("--link", link)):
+        if value is not None and not isinstance(parse_posted_to(value), str):
+            raise EditError(f"{option}: '{value}' is not a web address starting with https://")
+    block = {
+        "at": stamp_text(now),
+        "by": {"name": by.strip(), "role": role.strip()},
+        "statement": Markdown(statement),
+        "video": video.strip() if video else None,
+        "link": link.strip() if link else None,
+    }
+    return plan_block(paths, given, "apology", block)
+
+
+def plan_compensation(paths: ProjectPaths, now: datetime, given: str, *, offer: str, eligible: str,
+                      how_to_claim: str, until: str | None = None) -> Edit:
+    texts = {"--offer": offer, "--eligible": eligible, "--how-to-claim": how_to_claim}
+    for option, value in texts.items():
+        if not normalize_message(value or ""):
+            raise EditError(f"{option} is empty; say it plainly, e.g. --how-to-claim \"Nothing to do: the credit is automatic.\"")
+    until_text = None
+    if until is not None:
+        try:
+            until_text = date.fromisoformat(until.strip()).isoformat()
+        except ValueError:
+            raise EditError(f"--until: '{until}' is not a date; write it as 2026-12-31") from None
+    block = {
+        "at": stamp_text(now),
+        "offer": Markdown(normalize_message(offer)),
+        "eligible": Markdown(normalize_message(eligible)),
+        "how_to_claim": Markdown(normalize_message(how_to_claim)),
+        "until": until_text,
+    }
+    return plan_block(paths, given, "compensation", block)
+
+
+def _check_same_plus(before: str, after: str, old: dict[str, Any], shown: str, expected) -> None:
+    """The edited text must read as the old data plus exactly the new part."""
+    try:
+        new, _ = read_yaml(after)
+    except YamlProblem:
+        new = None
+    if new != expected(old):
+        raise EditError(f"{shown}: could not add the new part safely to this file's layout; nothing was written. Add it by hand.")
+
+
+def public_url(site: Site, slug: str, anchor: str | None = None) -> str:
+    return urls.absolute(site.base, urls.incident(slug)) + (f"#{anchor}" if anchor else "")

@@ -1,0 +1,176 @@
+"""What an editor types on the command line, checked and turned into the values an entry holds.
+
+Also :class:`EditError`, the refusal every editing step raises: its text is
+shown to the editor as is, and nothing was written.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import datetime, timedelta
+from typing import get_args
+from urllib.parse import urlsplit
+
+from generator.input.load import unknown_component_message
+from generator.input.model import Site
+from generator.input.values import LIFECYCLE, Channel, ComponentStatus, Impact, Kind, parse_duration
+
+
+class EditError(Exception):
+    """Why an edit was refused; the text is shown to the editor as is. Nothing was written."""
+
+
+class Markdown(str):
+    """Text written as a ``|`` block: messages, statements, offers."""
+
+
+# ---------------------------------------------------------------- values from the command line
+
+#: Short forms an editor may type for component statuses; all unambiguous.
+STATUS_SHORTHANDS = {
+    "major": ComponentStatus.major_outage,
+    "outage": ComponentStatus.major_outage,
+    "partial": ComponentStatus.partial_outage,
+    "degraded": ComponentStatus.degraded_performance,
+    "maintenance": ComponentStatus.under_maintenance,
+    "ok": ComponentStatus.operational,
+}
+
+#: Component status written when `new --component ID` gives none.
+DEFAULT_COMPONENT_STATUS = {
+    Impact.critical: ComponentStatus.major_outage,
+    Impact.major: ComponentStatus.partial_outage,
+    Impact.minor: ComponentStatus.degraded_performance,
+    Impact.none: ComponentStatus.degraded_performance,
+}
+
+DEFAULT_IMPACT = {Kind.incident: Impact.major, Kind.maintenance: Impact.minor, Kind.notice: Impact.none}
+
+
+def plain_words(value: str) -> str:
+    return value.strip().lower().replace("-", "_").replace(" ", "_")
+
+
+def parse_now(text: str | None, site: Site) -> datetime:
+    """The editor's "now" in the site's zone, to the second: --now / FRANKLY_NOW, else the wall clock."""
+    if text is None or not text.strip():
+        stamp = datetime.now(site.time_zone)
+    else:
+        try:
+            stamp = datetime.fromisoformat(text.strip())
+        except ValueError:
+            raise EditError(f"--now / FRANKLY_NOW: '{text}' is not a time; write it as 2026-11-20T09:14:00+01:00") from None
+        if stamp.utcoffset() is None:
+            raise EditError(f"--now / FRANKLY_NOW: '{text}' has no UTC offset; write it as {text.strip()}+01:00 or {text.strip()}Z")
+    return stamp.astimezone(site.time_zone).replace(microsecond=0)
+
+
+def stamp_text(stamp: datetime) -> str:
+    return stamp.isoformat(timespec="seconds")
+
+
+def parse_time(text: str, site: Site, option: str) -> datetime:
+    """A time typed by an editor; without an offset it is read in the site's zone."""
+    try:
+        stamp = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise EditError(f"{option}: '{text}' is not a time; write it as 2026-12-02T02:00 (site time) or 2026-12-02T02:00:00+01:00") from None
+    if stamp.utcoffset() is None:
+        stamp = stamp.replace(tzinfo=site.time_zone)
+    return stamp.astimezone(site.time_zone).replace(microsecond=0)
+
+
+def parse_next_update_option(text: str, now: datetime, site: Site) -> str:
+    """'30m', '1h', '2h30m', '1d', a time of day ('14:00', the next one after now) or a full timestamp."""
+    value = text.strip()
+    duration = parse_duration(value) if value else None
+    if duration is not None and duration > timedelta(0):
+        return re.sub(r"\s+", "", value)
+    clock = re.fullmatch(r"(\d{1,2}):(\d{2})", value)
+    if clock and int(clock[1]) < 24 and int(clock[2]) < 60:
+        promised = now.replace(hour=int(clock[1]), minute=int(clock[2]), second=0)
+        if promised <= now:
+            promised = (now + timedelta(days=1)).replace(hour=int(clock[1]), minute=int(clock[2]), second=0)
+        return stamp_text(promised.astimezone(site.time_zone))
+    if re.match(r"^\d{4}-\d\d-\d\d[T ]\d", value):
+        promised = parse_time(value, site, "--next-update")
+        if promised <= now:
+            raise EditError(f"--next-update: {stamp_text(promised)} is not after now ({stamp_text(now)})")
+        return stamp_text(promised)
+    raise EditError(
+        f"--next-update: '{text}' is not a duration or a time; use 30m, 1h, 2h30m or 1d, "
+        "a time of day such as 14:00, or a timestamp such as 2026-11-20T10:00:00+01:00"
+    )
+
+
+CHANNELS: tuple[str, ...] = get_args(Channel)
+
+
+def parse_posted_to(text: str) -> str | dict[str, str]:
+    value = text.strip()
+    if value.lower() in CHANNELS:
+        return {"channel": value.lower()}
+    parts = urlsplit(value)
+    if parts.scheme in ("http", "https") and parts.netloc and not re.search(r"\s", value):
+        return value
+    raise EditError(f"--posted-to: '{text}' is not a web address starting with https:// or a channel ({', '.join(CHANNELS)})")
+
+
+def parse_component_status(text: str, option: str) -> ComponentStatus:
+    word = plain_words(text)
+    if word in STATUS_SHORTHANDS:
+        return STATUS_SHORTHANDS[word]
+    try:
+        return ComponentStatus(word)
+    except ValueError:
+        allowed = ", ".join(s.value for s in ComponentStatus)
+        raise EditError(f"{option}: '{text}' is not a component status; use one of: {allowed}") from None
+
+
+def parse_components(values: tuple[str, ...], site: Site, default: ComponentStatus | None, option: str = "--component") -> dict[str, str]:
+    """``ID[:status]`` options, checked against site.yaml."""
+    known = {c.id: c for c in site.components}
+    result: dict[str, str] = {}
+    for value in values:
+        component_id, sep, status_text = value.partition(":")
+        component_id = component_id.strip()
+        if component_id not in known:
+            raise EditError(f"{option}: {unknown_component_message(component_id, known)}")
+        if sep:
+            status = parse_component_status(status_text, f"{option} {component_id}")
+        elif default is not None:
+            status = default
+        else:
+            raise EditError(f"{option}: give the status after a colon, e.g. {component_id}:major_outage")
+        result[component_id] = status.value
+    return result
+
+
+def parse_status(text: str, kind: Kind) -> str:
+    word = plain_words(text)
+    if word not in LIFECYCLE[kind]:
+        article = "an incident" if kind is Kind.incident else f"a {kind.value}"
+        raise EditError(f"--status: '{text}' is not a status for {article}; use one of: {', '.join(LIFECYCLE[kind])}")
+    return word
+
+
+def slugify(title: str) -> str:
+    """'SMS & MMS outage (Germany)' -> 'sms-mms-outage-germany', at most ~50 characters."""
+    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    while len(slug) > 50 and "-" in slug:
+        slug = slug.rsplit("-", 1)[0]
+    return slug
+
+
+def normalize_message(text: str) -> str:
+    """Message text as written: surrounding blank lines and trailing spaces of the whole text removed."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    while lines and not lines[-1].strip():
+        lines.pop()
+    if lines:
+        lines[-1] = lines[-1].rstrip()
+    return "\n".join(lines)

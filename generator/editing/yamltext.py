@@ -1,0 +1,229 @@
+"""New YAML text inserted into an existing file without re-serialising it.
+
+The new text is rendered by us and read back with Frankly's own YAML reader
+before use, so a message containing ``: ``, ``#`` or quotes cannot change
+meaning. Where to insert is found from libyaml's node positions, not by
+guessing from indentation: a new update right after the last item of
+``updates:``, an apology or compensation block at the end of the file.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from typing import Any
+
+import yaml
+
+from generator.editing.values import EditError, Markdown
+from generator.input.yamlsource import YamlProblem, compose_node, read_yaml
+
+# ---------------------------------------------------------------- rendering new YAML text
+
+
+def reads_back(text: str, expected: Any) -> bool:
+    try:
+        data, _ = read_yaml(text)
+    except YamlProblem:
+        return False
+    return data == expected
+
+
+def _quoted(value: str) -> str:
+    # PyYAML's double-quoted style escapes everything YAML cannot hold literally.
+    return yaml.safe_dump(value, default_style='"', width=float("inf"), allow_unicode=True).rstrip("\n")
+
+
+def _inline(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = str(value)
+    if text and text == text.strip() and "\n" not in text and reads_back(f"k: {text}\n", {"k": text}):
+        return text
+    return _quoted(text)
+
+
+def _scalar_lines(key: str, value: Any, pad: str) -> list[str]:
+    if isinstance(value, Markdown):
+        body = [pad + "  " + line if line else "" for line in value.split("\n")]
+        candidate = [f"{pad}{key}: |"] + body
+        expected = {key: value + "\n"}
+        if value and not value[0].isspace() and reads_back(textwrap.dedent("\n".join(candidate) + "\n"), expected):
+            return candidate
+        return [f"{pad}{key}: {_quoted(value + chr(10))}"]
+    return [f"{pad}{key}: {_inline(value)}"]
+
+
+def render_mapping(data: dict[str, Any], indent: int) -> list[str]:
+    """Block-style YAML lines for ``data`` (str, Markdown, bool, dict, list values), ``indent`` spaces in."""
+    pad = " " * indent
+    lines: list[str] = []
+    for key, value in data.items():
+        if value is None:
+            continue
+        if isinstance(value, dict):
+            lines.append(f"{pad}{key}:")
+            lines += render_mapping(value, indent + 2)
+        elif isinstance(value, list):
+            lines.append(f"{pad}{key}:")
+            for item in value:
+                if isinstance(item, dict):
+                    lines += list_item(render_mapping(item, indent + 4), indent + 2, 2)
+                else:
+                    lines.append(f"{pad}  - {_inline(item)}")
+        else:
+            lines += _scalar_lines(key, value, pad)
+    return lines
+
+
+def list_item(lines: list[str], dash_column: int, offset: int) -> list[str]:
+    """Turn mapping lines indented dash_column+offset into one '- ' item of a block list."""
+    first = lines[0][dash_column + offset:]
+    return [" " * dash_column + "-" + " " * (offset - 1) + first] + lines[1:]
+
+
+def plain_data(value: Any) -> Any:
+    """What our YAML reader gives back for rendered data (Markdown blocks end with a newline)."""
+    if isinstance(value, Markdown):
+        return str(value) + "\n"
+    if isinstance(value, dict):
+        return {k: plain_data(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [plain_data(v) for v in value]
+    return value
+
+
+# ---------------------------------------------------------------- finding where to insert
+
+_LINE = re.compile(r"[^\r\n\x85\u2028\u2029]*(?:\r\n|[\r\n\x85\u2028\u2029])|[^\r\n\x85\u2028\u2029]+$")
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines with their line breaks, counted the way libyaml counts them."""
+    return _LINE.findall(text)
+
+
+def _nodes(node: yaml.Node, seen: set[int] | None = None):
+    seen = set() if seen is None else seen
+    if id(node) in seen:
+        return
+    seen.add(id(node))
+    yield node
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            yield from _nodes(key, seen)
+            yield from _nodes(value, seen)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            yield from _nodes(item, seen)
+
+
+def _last_content_line(item: yaml.Node, lines: list[str]) -> int:
+    """0-based index of the last line that holds part of ``item``.
+
+    Block collections end where the next token starts (after any trailing
+    comments and blank lines), so their own end mark is useless; the ends of
+    the scalars and flow collections inside them are exact.
+    """
+    last = item.start_mark.line
+    for node in _nodes(item):
+        end = node.end_mark
+        if isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
+            # A block scalar's end mark is after its trailing blank lines.
+            line = end.line
+            if line >= len(lines) or not lines[line][: end.column].strip():
+                line -= 1
+            while line > node.start_mark.line and not lines[line].strip():
+                line -= 1
+            last = max(last, line)
+        elif isinstance(node, yaml.ScalarNode) or getattr(node, "flow_style", False):
+            line = end.line - 1 if end.column == 0 and end.line > node.start_mark.line else end.line
+            last = max(last, min(line, len(lines) - 1))
+    return last
+
+
+def _is_comment(line: str) -> bool:
+    return line.lstrip().startswith("#")
+
+
+def _indent_of(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _newline_of(text: str) -> str:
+    match = re.search(r"\r\n|\n|\r", text)
+    return match.group(0) if match else "\n"
+
+
+def _position(file_shown: str, mark: Any) -> str:
+    return f"{file_shown}:{mark.line + 1}:{mark.column + 1}"
+
+
+def _root_mapping(text: str, shown: str) -> yaml.MappingNode:
+    try:
+        node = compose_node(text)
+    except YamlProblem as exc:
+        raise EditError(f"{shown}:{exc.position.line}:{exc.position.column}: {exc.message}\nFix the file first; nothing was written.") from None
+    if not isinstance(node, yaml.MappingNode) or node.flow_style:
+        raise EditError(f"{shown}:1:1: the file must be a block mapping of keys (title:, updates:, ...); nothing was written")
+    return node
+
+
+def _key_node(root: yaml.MappingNode, key: str) -> tuple[yaml.Node, yaml.Node] | None:
+    for key_node, value_node in root.value:
+        if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
+            return key_node, value_node
+    return None
+
+
+def insert_update(text: str, item: dict[str, Any], shown: str) -> str:
+    """``text`` with ``item`` appended to its top-level ``updates:`` list; everything else byte-identical."""
+    root = _root_mapping(text, shown)
+    found = _key_node(root, "updates")
+    if found is None:
+        raise EditError(f"{shown}:1:1: the file has no 'updates:' list; add the update by hand")
+    key_node, sequence = found
+    if not isinstance(sequence, yaml.SequenceNode) or not sequence.value:
+        raise EditError(f"{_position(shown, key_node.start_mark)}: 'updates:' is not a list with at least one update; fix it by hand first")
+    if sequence.flow_style:
+        raise EditError(f"{_position(shown, sequence.start_mark)}: 'updates:' is written as a [flow, list]; write it as a '- ' list to use this command")
+    lines = split_lines(text)
+    last_item = sequence.value[-1]
+    dash_column = _dash_column(lines, last_item)
+    offset = last_item.start_mark.column - dash_column
+    end = _last_content_line(last_item, lines)
+    # Comments indented inside the last item belong to it.
+    while end + 1 < len(lines) and _is_comment(lines[end + 1]) and _indent_of(lines[end + 1]) > dash_column:
+        end += 1
+    rendered = list_item(render_mapping(item, dash_column + offset), dash_column, offset)
+    return _splice(text, lines, end + 1, rendered)
+
+
+def _dash_column(lines: list[str], item: yaml.Node) -> int:
+    line = lines[item.start_mark.line]
+    before = line[: item.start_mark.column]
+    column = before.rstrip(" ").rfind("-")
+    if column < 0 or before[column + 1:].strip():
+        raise EditError("the last update does not start with '- ' on its own line; add the update by hand")
+    return column
+
+
+def append_block(text: str, key: str, block: dict[str, Any], shown: str) -> str:
+    """``text`` with a new top-level ``key:`` block at the end; refuses if ``key`` exists."""
+    root = _root_mapping(text, shown)
+    existing = _key_node(root, key)
+    if existing is not None:
+        raise EditError(f"{_position(shown, existing[0].start_mark)}: this entry already has '{key}:'; change it by hand if it must change")
+    lines = split_lines(text)
+    rendered = render_mapping({key: block}, root.start_mark.column)
+    separator = [] if not lines or not lines[-1].strip() else [""]
+    return _splice(text, lines, len(lines), separator + rendered)
+
+
+def _splice(text: str, lines: list[str], at_line: int, new_lines: list[str]) -> str:
+    newline = _newline_of(text)
+    before = "".join(lines[:at_line])
+    after = "".join(lines[at_line:])
+    if before and not before.endswith(("\n", "\r", "\x85", "\u2028", "\u2029")):
+        before += newline
+    return before + newline.join(new_lines) + newline + after

@@ -1,0 +1,231 @@
+"""Communication accountability of the whole site: the figures of every entry
+added up per period (each month, each year, the recent 90 days), the worst
+silences, and the one entry's figures its outputs ask for.
+
+Computed once per build (:func:`site_accountability` caches per report) and
+kept as aggregates, not as every entry's figures: an entry's figures are
+computed when asked (:func:`communication_of`). "now" is the data's
+``report.last_change``, so the same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import statistics
+import weakref
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from generator.facts.communication import Communication, Silence, communication, iso_of, seconds_of
+from generator.facts.derive import IncidentFacts, StatusReport
+from generator.input.model import Commitments
+from generator.input.values import Kind
+
+#: How far back the site-wide "recent" figures look, ending at the data's last change.
+RECENT_WINDOW = timedelta(days=90)
+WORST_SILENCES_SHOWN = 10
+
+
+# ---------------------------------------------------------------- site-wide
+
+
+@dataclass(frozen=True)
+class Share:
+    """'n of total': shown as counts so a reader sees how few cases a percentage rests on."""
+
+    count: int
+    total: int
+
+    @property
+    def percent(self) -> int | None:
+        return None if self.total == 0 else round(100 * self.count / self.total)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"count": self.count, "total": self.total}
+
+
+@dataclass(frozen=True)
+class PeriodFigures:
+    """Aggregates over the entries whose impact started in one period.
+
+    Counted when made, keeping only the entries' slugs: holding every
+    entry's figures for the all-time row cost ~13 MiB at 10,000 entries, in
+    every process of the build."""
+
+    label: str
+    key: str  # '2026-11' or 'last-90-days'
+    slugs: tuple[str, ...]  # the entries counted, newest first
+    incident_count: int
+    median_time_to_first_update: timedelta | None
+    first_update_on_time: Share
+    promises_kept: Share
+    silences_within_cadence: Share
+    with_apology: Share  # of major and critical incidents that are resolved: those owed an apology and a postmortem
+    with_postmortem: Share
+    apology_on_time: Share
+    postmortem_on_time: Share
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "period": self.key,
+            "entries": len(self.slugs),
+            "incidents": self.incident_count,
+            "median_time_to_first_update_seconds": seconds_of(self.median_time_to_first_update),
+            "first_update_on_time": self.first_update_on_time.to_dict(),
+            "promises_kept": self.promises_kept.to_dict(),
+            "silences_within_cadence": self.silences_within_cadence.to_dict(),
+            "severe_with_apology": self.with_apology.to_dict(),
+            "severe_with_postmortem": self.with_postmortem.to_dict(),
+            "severe_apology_on_time": self.apology_on_time.to_dict(),
+            "severe_postmortem_on_time": self.postmortem_on_time.to_dict(),
+        }
+
+
+class PeriodTally:
+    """Counts entries into a period's figures one at a time, keeping only what
+    the figures need: a build never holds every entry's figures at once."""
+
+    def __init__(self, commitments: Commitments):
+        self.commitments = commitments
+        self.slugs: list[str] = []
+        self.incidents = 0
+        self.spans: list[timedelta] = []  # incidents' times to first update
+        self.promises_kept = self.promises_due = 0
+        self.silences_within = self.silences = 0
+        self.severe = self.with_apology = self.with_postmortem = self.apology_on_time = self.postmortem_on_time = 0
+
+    def add(self, c: Communication) -> None:
+        k = self.commitments
+        self.slugs.append(c.slug)
+        self.promises_kept += c.promises_kept
+        self.promises_due += c.promises_due
+        self.silences += len(c.silences)
+        self.silences_within += sum(s.length <= k.update_every for s in c.silences)
+        if c.kind is not Kind.incident:
+            return
+        self.incidents += 1
+        if c.time_to_first_update is not None:
+            self.spans.append(c.time_to_first_update)
+        if c.is_severe_incident and c.resolved_at is not None:  # owed an apology and a postmortem
+            self.severe += 1
+            self.with_apology += c.apology_at is not None
+            self.with_postmortem += c.postmortem_at is not None
+            self.apology_on_time += c.apology_at is not None and c.apology_at - c.resolved_at <= k.apology_within
+            self.postmortem_on_time += c.postmortem_at is not None and c.postmortem_at - c.resolved_at <= k.postmortem_within
+
+    def figures(self, label: str, key: str) -> PeriodFigures:
+        within = self.commitments.first_update_within
+        return PeriodFigures(
+            label, key, tuple(self.slugs), self.incidents,
+            median_time_to_first_update=statistics.median(self.spans) if self.spans else None,
+            first_update_on_time=Share(sum(span <= within for span in self.spans), len(self.spans)),
+            promises_kept=Share(self.promises_kept, self.promises_due),
+            silences_within_cadence=Share(self.silences_within, self.silences),
+            with_apology=Share(self.with_apology, self.severe),
+            with_postmortem=Share(self.with_postmortem, self.severe),
+            apology_on_time=Share(self.apology_on_time, self.severe),
+            postmortem_on_time=Share(self.postmortem_on_time, self.severe),
+        )
+
+
+@dataclass(frozen=True)
+class SiteAccountability:
+    """The site-wide aggregates, judged at ``now``."""
+
+    now: datetime
+    recent: PeriodFigures  # the last 90 days ending at now
+    months: tuple[PeriodFigures, ...]  # newest month first
+    worst_silences: tuple[Silence, ...]  # longest first
+    all_time: PeriodFigures
+    # The entry whose figures were asked for last, and its figures: see communication_of.
+    latest_entry: list = field(default_factory=list, compare=False, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "as_of": iso_of(self.now),
+            "last_90_days": self.recent.to_dict(),
+            "all_time": self.all_time.to_dict(),
+            "months": [m.to_dict() for m in self.months],
+            "worst_silences": [{"incident": s.slug, **s.to_dict()} for s in self.worst_silences],
+        }
+
+
+def account(report: StatusReport, now: datetime) -> SiteAccountability:
+    """All site-wide accountability figures at ``now``.
+
+    Each entry's figures are made, counted into its periods and dropped: held
+    all at once, 10,000 entries' figures left ~18 MiB of freed but unreturned
+    memory in the build process, which its forked workers then copied."""
+    commitments = report.site.commitments
+    zone = report.site.time_zone
+    all_time, recent = PeriodTally(commitments), PeriodTally(commitments)
+    months: dict[str, PeriodTally] = {}
+    worst: list[Silence] = []  # the longest silences so far, cut back now and then
+    for f in report.entries:  # newest first, like the report
+        c = communication(f, now)
+        local = c.started_at.astimezone(zone)
+        month = f"{local.year:04d}-{local.month:02d}"
+        if month not in months:
+            months[month] = PeriodTally(commitments)
+        for tally in (all_time, months[month], recent if now - RECENT_WINDOW < c.started_at <= now else None):
+            if tally is not None:
+                tally.add(c)
+        worst.extend(c.silences)
+        if len(worst) > 8 * WORST_SILENCES_SHOWN:
+            worst = _longest(worst)
+    return SiteAccountability(
+        now=now,
+        recent=recent.figures("Last 90 days", "last-90-days"),
+        months=tuple(months[key].figures(_month_label(key), key) for key in sorted(months, reverse=True)),
+        worst_silences=tuple(_longest(worst)),
+        all_time=all_time.figures("All time", "all-time"),
+    )
+
+
+def _longest(silences: list[Silence]) -> list[Silence]:
+    """The silences listed among the worst: longest first, then earliest, then by entry
+    (a stable sort, so cutting back as entries come gives what one sort of all would)."""
+    return sorted(silences, key=lambda s: (-s.length.total_seconds(), s.start, s.slug))[:WORST_SILENCES_SHOWN]
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+
+
+def _month_label(key: str) -> str:
+    year, month = key.split("-")
+    return f"{_MONTHS[int(month) - 1]} {year}"
+
+
+def _report_now(report: StatusReport) -> datetime:
+    """The "now" of every published figure: the data's last change, so builds are reproducible."""
+    if report.last_change is not None:
+        return report.last_change
+    return datetime(1970, 1, 1, tzinfo=report.site.time_zone)
+
+
+_BUILT: dict[int, SiteAccountability] = {}
+
+
+def site_accountability(report: StatusReport) -> SiteAccountability:
+    """The published figures of ``report``, computed once per report (once per build)."""
+    key = id(report)
+    found = _BUILT.get(key)
+    if found is None:
+        found = _BUILT[key] = account(report, _report_now(report))
+        weakref.finalize(report, _BUILT.pop, key, None)
+    return found
+
+
+def communication_of(report: StatusReport, facts: IncidentFacts) -> Communication:
+    """One entry's published figures (for its page, JSON and feed items).
+
+    Computed when asked (~45 us), not kept for every entry: an entry's
+    outputs are rendered one after another, so only the latest is kept."""
+    acc = site_accountability(report)
+    latest = acc.latest_entry
+    if latest and latest[0] is facts:
+        return latest[1]
+    figures = communication(facts, acc.now)
+    latest[:] = [facts, figures]
+    return figures

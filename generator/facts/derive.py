@@ -1,0 +1,261 @@
+"""Derive step: pure functions from the validated model to the facts every
+output shows. Computed once per build; pages, feeds and JSON read them from
+here, so they can never disagree about a status or a duration.
+
+No clock is read here: every fact follows from the data alone.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import cached_property
+
+from generator.input.load import Catalog
+from generator.input.model import Incident, Site, Update
+from generator.input.values import CLOSING_STATUS, ComponentStatus, Impact, Kind
+
+#: Worst last. Maintenance ranks below any incident status: an outage during
+#: maintenance is still an outage.
+STATUS_RANK: dict[ComponentStatus, int] = {
+    ComponentStatus.operational: 0,
+    ComponentStatus.under_maintenance: 1,
+    ComponentStatus.degraded_performance: 2,
+    ComponentStatus.partial_outage: 3,
+    ComponentStatus.major_outage: 4,
+}
+IMPACT_RANK: dict[Impact, int] = {Impact.none: 0, Impact.minor: 1, Impact.major: 2, Impact.critical: 3}
+
+#: Statuspage's overall indicator and the sentence the home page shows for it.
+INDICATOR_DESCRIPTION: dict[str, str] = {
+    "none": "All systems operational",
+    "minor": "Minor service disruption",
+    "major": "Partial system outage",
+    "critical": "Major system outage",
+    "maintenance": "Service under maintenance",
+}
+#: Maintenance statuses during which its components are under maintenance.
+MAINTENANCE_ACTIVE = ("in_progress", "verifying")
+
+
+@dataclass(frozen=True)
+class IncidentFacts:
+    """What one entry's timeline adds up to."""
+
+    incident: Incident
+
+    @property
+    def slug(self) -> str:
+        return self.incident.slug
+
+    @property
+    def first_update(self) -> Update:
+        return self.incident.updates[0]
+
+    @property
+    def latest_update(self) -> Update:
+        return self.incident.updates[-1]
+
+    @property
+    def status(self) -> str:
+        """Lifecycle status of the latest update."""
+        return self.latest_update.status
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != CLOSING_STATUS[self.incident.kind]
+
+    @property
+    def is_upcoming(self) -> bool:
+        """A maintenance that is announced but has not begun."""
+        return self.incident.kind is Kind.maintenance and self.status == "scheduled"
+
+    @property
+    def is_active(self) -> bool:
+        """Affecting customers now: open, and for a maintenance, under way."""
+        if self.incident.kind is Kind.maintenance:
+            return self.status in MAINTENANCE_ACTIVE
+        return self.is_open
+
+    @cached_property
+    def started_at(self) -> datetime:
+        """Start of impact: stated explicitly, the maintenance's actual start, or the first update."""
+        incident = self.incident
+        if incident.impact_started_at is not None:
+            return incident.impact_started_at
+        if incident.kind is Kind.maintenance:
+            began = next((u.at for u in incident.updates if u.status in MAINTENANCE_ACTIVE), None)
+            return began or incident.window.start  # type: ignore[union-attr]  # load guarantees a window
+        return self.first_update.at
+
+    @cached_property
+    def closing_index(self) -> int | None:
+        """Index of the closing update that ended the latest episode (the first
+        of a run of closing updates at the end); None while open."""
+        if self.is_open:
+            return None
+        updates, closing = self.incident.updates, CLOSING_STATUS[self.incident.kind]
+        index = len(updates) - 1
+        while index > 0 and updates[index - 1].status == closing:
+            index -= 1
+        return index
+
+    @property
+    def ended_at(self) -> datetime | None:
+        """Time of the closing update that ended the latest episode; None while open."""
+        return None if self.closing_index is None else self.incident.updates[self.closing_index].at
+
+    @property
+    def duration(self) -> timedelta | None:
+        return None if self.ended_at is None else self.ended_at - self.started_at
+
+    @cached_property
+    def component_statuses(self) -> dict[str, ComponentStatus]:
+        """Each affected component's status now (empty when the entry no longer affects anything)."""
+        if not self.is_active:
+            return {}
+        statuses = dict(self.incident.components)
+        for update in self.incident.updates:
+            statuses.update(update.components or {})
+        return statuses
+
+    @cached_property
+    def peak_statuses(self) -> dict[str, ComponentStatus]:
+        """The worst status each affected component reached during the entry."""
+        peaks = dict(self.incident.components)
+        for update in self.incident.updates:
+            for component_id, status in (update.components or {}).items():
+                peaks[component_id] = max(peaks[component_id], status, key=STATUS_RANK.__getitem__)
+        return peaks
+
+    @cached_property
+    def statuses_after_each_update(self) -> tuple[dict[str, ComponentStatus], ...]:
+        """The affected components' statuses right after each update, oldest first,
+        by the rule of :attr:`component_statuses` (the last one equals it): what the
+        JSON API reports as each update's component changes."""
+        kind = self.incident.kind
+        closing = CLOSING_STATUS[kind]
+        statuses = dict(self.incident.components)
+        after: list[dict[str, ComponentStatus]] = []
+        for update in self.incident.updates:
+            statuses.update(update.components or {})
+            active = update.status in MAINTENANCE_ACTIVE if kind is Kind.maintenance else update.status != closing
+            after.append(dict(statuses) if active else {})
+        return tuple(after)
+
+    @property
+    def shown_statuses(self) -> dict[str, ComponentStatus]:
+        """What a page shows per component: its status now while active, else its peak."""
+        return {cid: self.component_statuses.get(cid, peak) for cid, peak in self.peak_statuses.items()}
+
+    @cached_property
+    def last_change(self) -> datetime:
+        """The newest timestamp anywhere in the entry: what the page's 'updated' means."""
+        stamps = [u.at for u in self.incident.updates]
+        incident = self.incident
+        if incident.apology:
+            stamps.append(incident.apology.at)
+        if incident.compensation:
+            stamps.append(incident.compensation.at)
+        if incident.postmortem:
+            stamps.append(incident.postmortem.published_at)
+        return max(stamps)
+
+    @property
+    def sort_key(self) -> tuple:
+        """Newest first: by start, then slug for a stable order."""
+        return (self.started_at, self.slug)
+
+
+@dataclass(frozen=True)
+class ComponentFacts:
+    component_id: str
+    status: ComponentStatus
+    entries: tuple[IncidentFacts, ...]  # newest first
+    active: tuple[IncidentFacts, ...]  # entries affecting it now
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    """The whole site's derived facts."""
+
+    site: Site
+    entries: tuple[IncidentFacts, ...]  # newest first
+    components: dict[str, ComponentFacts]  # in site order
+    indicator: str
+    by_slug: dict[str, IncidentFacts] = field(repr=False)
+
+    @property
+    def description(self) -> str:
+        return INDICATOR_DESCRIPTION[self.indicator]
+
+    @property
+    def open_incidents(self) -> list[IncidentFacts]:
+        return [f for f in self.entries if f.incident.kind is Kind.incident and f.is_open]
+
+    @property
+    def active_maintenance(self) -> list[IncidentFacts]:
+        return [f for f in self.entries if f.incident.kind is Kind.maintenance and f.is_active]
+
+    @property
+    def upcoming_maintenance(self) -> list[IncidentFacts]:
+        # Soonest first: that is the order a reader plans by.
+        found = [f for f in self.entries if f.is_upcoming]
+        return sorted(found, key=lambda f: (f.incident.window.start, f.slug))  # type: ignore[union-attr]
+
+    @property
+    def open_notices(self) -> list[IncidentFacts]:
+        return [f for f in self.entries if f.incident.kind is Kind.notice and f.is_open]
+
+    @property
+    def recent(self) -> list[IncidentFacts]:
+        """The most recently closed entries, newest end first."""
+        closed = [f for f in self.entries if not f.is_open]
+        closed.sort(key=lambda f: (f.ended_at, f.slug), reverse=True)
+        return closed[: self.site.recent_count]
+
+    @cached_property
+    def by_year(self) -> dict[int, list[IncidentFacts]]:
+        """Entries by the year (in the site's zone) their impact started, newest year first."""
+        years: dict[int, list[IncidentFacts]] = defaultdict(list)
+        for facts in self.entries:
+            years[facts.started_at.astimezone(self.site.time_zone).year].append(facts)
+        return dict(sorted(years.items(), reverse=True))
+
+    @cached_property
+    def last_change(self) -> datetime | None:
+        return max((f.last_change for f in self.entries), default=None)
+
+
+def derive(catalog: Catalog) -> StatusReport:
+    """Compute every derived fact of the site once."""
+    entries = sorted((IncidentFacts(i) for i in catalog.incidents), key=lambda f: f.sort_key, reverse=True)
+    components: dict[str, ComponentFacts] = {}
+    for component in catalog.site.components:
+        mine = tuple(f for f in entries if component.id in f.incident.components)
+        active = tuple(f for f in mine if component.id in f.component_statuses)
+        status = max(
+            (f.component_statuses[component.id] for f in active),
+            key=STATUS_RANK.__getitem__,
+            default=ComponentStatus.operational,
+        )
+        components[component.id] = ComponentFacts(component.id, status, mine, active)
+    return StatusReport(
+        site=catalog.site,
+        entries=tuple(entries),
+        components=components,
+        indicator=_indicator(entries),
+        by_slug={f.slug: f for f in entries},
+    )
+
+
+def _indicator(entries: list[IncidentFacts]) -> str:
+    """Statuspage's rule: the worst impact of open incidents, else maintenance, else none."""
+    impacts = [f.incident.impact for f in entries if f.incident.kind is Kind.incident and f.is_open]
+    worst = max(impacts, key=IMPACT_RANK.__getitem__, default=Impact.none)
+    if worst is not Impact.none:
+        return worst.value
+    if any(f.incident.kind is Kind.maintenance and f.is_active for f in entries):
+        return "maintenance"
+    return "none"

@@ -1,0 +1,413 @@
+"""Load step: site_config/site.yaml + incidents/*.yaml -> validated model.
+
+Nothing here raises on bad input except :class:`InvalidInput` at the very end,
+carrying every problem of every file, each as ``FILE:LINE:COL: message``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import types
+import typing
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from generator.input.model import Incident, Site
+from generator.input.problems import InvalidInput, Problems, display_path
+from generator.input.values import CLOSING_STATUS, LIFECYCLE, Kind
+from generator.input.yamlsource import FileSourceMap, Path_, SourceMap, YamlProblem, read_yaml
+
+SLUG_FILE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG = re.compile(r"^\d{4}-\d{2}-\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Everything the site is built from, validated."""
+
+    site: Site
+    incidents: tuple[Incident, ...]  # sorted by slug (which starts with the date)
+    sources: dict[str, Path]  # slug -> file, for messages and for `frankly` edit commands
+
+    @property
+    def input_paths(self) -> list[Path]:
+        return sorted(self.sources.values())
+
+
+@dataclass(frozen=True)
+class ProjectPaths:
+    """Where the inputs of one status site live."""
+
+    root: Path
+    site_config: Path
+    incidents_dir: Path
+
+    @classmethod
+    def at(cls, root: Path, site_config: str = "site_config/site.yaml", incidents_dir: str = "incidents") -> "ProjectPaths":
+        root = root.resolve()
+        return cls(root, root / site_config, root / incidents_dir)
+
+
+def load_all(paths: ProjectPaths) -> Catalog:
+    """Read and validate every input; raise InvalidInput listing all problems."""
+    problems = Problems()
+    site = load_site_config(paths, problems)
+    context = {"naive_timestamp_zone": site.time_zone if site and site.timestamps_without_offset == "site_time_zone" else None}
+    incidents: list[Incident] = []
+    sources: dict[str, Path] = {}
+    maps: dict[str, SourceMap | FileSourceMap] = {}
+    if not paths.incidents_dir.is_dir():
+        problems.add(display_path(paths.incidents_dir, paths.root), 1, 1, "the incidents folder does not exist; create it (it may be empty)")
+    else:
+        for file in sorted(paths.incidents_dir.iterdir()):
+            loaded = _load_incident(file, paths, context, problems)
+            if loaded:
+                incident, smap = loaded
+                incidents.append(incident)
+                sources[incident.slug] = file
+                maps[incident.slug] = smap
+    for incident in incidents:
+        _check_incident(incident, site, maps[incident.slug], display_path(sources[incident.slug], paths.root), problems)
+    _check_slugs(incidents, maps, sources, paths.root, problems)
+    if problems or site is None:
+        raise InvalidInput(problems)
+    return Catalog(site, tuple(incidents), sources)
+
+
+# ---------------------------------------------------------------- files
+
+
+def _read(file: Path, shown: str, problems: Problems) -> tuple[Any, SourceMap] | None:
+    try:
+        text = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        problems.add(shown, 1, 1, f"the file is not UTF-8 text (byte {exc.start}); save it as UTF-8")
+        return None
+    except OSError as exc:
+        problems.add(shown, 1, 1, f"cannot read the file: {exc.strerror}")
+        return None
+    try:
+        data, smap = read_yaml(text)
+    except YamlProblem as exc:
+        problems.add(shown, exc.position.line, exc.position.column, exc.message)
+        return None
+    if not isinstance(data, dict):
+        problems.add(shown, 1, 1, "the file must be a YAML mapping of keys (title:, updates:, ...), " + ("but it is empty" if data is None else "not a list or a single value"))
+        return None
+    return data, smap
+
+
+def load_site_config(paths: ProjectPaths, problems: Problems) -> Site | None:
+    """site.yaml alone, validated; None (with problems added) when it is unusable."""
+    shown = display_path(paths.site_config, paths.root)
+    if not paths.site_config.is_file():
+        problems.add(shown, 1, 1, "the site configuration is missing; create it with name, company, base_url, time_zone and components")
+        return None
+    read = _read(paths.site_config, shown, problems)
+    if read is None:
+        return None
+    data, smap = read
+    try:
+        site = Site.model_validate(data)
+    except ValidationError as exc:
+        _report_validation(exc, Site, smap, shown, problems)
+        return None
+    seen: dict[str, int] = {}
+    for index, component in enumerate(site.components):
+        if component.id in seen:
+            pos = smap.value(("components", index, "id"))
+            problems.add(shown, pos.line, pos.column, f"duplicate component id '{component.id}' (also component #{seen[component.id] + 1}); ids must be unique")
+        seen.setdefault(component.id, index)
+    return None if problems else site
+
+
+#: Parsed and validated files by (path, mtime, size, naive-timestamp zone):
+#: `frankly build` checks before mkdocs runs the plugin, and `serve` rebuilds on
+#: every save; neither should parse thousands of unchanged files again.
+_FILE_CACHE: dict[tuple, tuple[tuple[Incident, SourceMap | FileSourceMap] | None, list]] = {}
+
+
+def _load_incident(file: Path, paths: ProjectPaths, context: dict, problems: Problems) -> tuple[Incident, SourceMap | FileSourceMap] | None:
+    try:
+        stat = file.stat()
+        # file is below paths.root, which is resolved: no realpath per file
+        key = (str(file), str(paths.root), stat.st_mtime_ns, stat.st_size, str(context.get("naive_timestamp_zone")))
+    except OSError:
+        key = None
+    if key in _FILE_CACHE:
+        result, found = _FILE_CACHE[key]
+        problems.items.extend(found)
+        return result
+    own = Problems()
+    result = _parse_incident(file, paths, context, own)
+    if key is not None:
+        _FILE_CACHE[key] = (result, own.items)
+    problems.extend(own)
+    return result
+
+
+def _parse_incident(file: Path, paths: ProjectPaths, context: dict, problems: Problems) -> tuple[Incident, SourceMap | FileSourceMap] | None:
+    shown = display_path(file, paths.root)
+    if file.name.startswith(".") or file.is_dir():
+        return None
+    if file.suffix == ".yml":
+        problems.add(shown, 1, 1, f"incident files end in .yaml; rename it to {file.stem}.yaml")
+        return None
+    if file.suffix != ".yaml":
+        return None
+    slug = file.stem
+    match = SLUG_FILE.match(slug)
+    if not match or not _is_date(*match.groups()):
+        problems.add(
+            shown, 1, 1,
+            "the file name must be YYYY-MM-DD-short-slug.yaml with a real date and only lower-case letters, digits "
+            "and hyphens, e.g. 2026-11-20-messaging-outage.yaml; it becomes the permanent address, so rename the file",
+        )
+        return None
+    read = _read(file, shown, problems)
+    if read is None:
+        return None
+    data, smap = read
+    if "slug" in data:
+        pos = smap.key(("slug",))
+        problems.add(shown, pos.line, pos.column, f"remove 'slug': the address comes from the file name ({slug})")
+        return None
+    try:
+        return Incident.model_validate({**data, "slug": slug}, context=context), FileSourceMap(file)
+    except ValidationError as exc:
+        _report_validation(exc, Incident, smap, shown, problems)
+        return None
+
+
+def _is_date(year: str, month: str, day: str) -> bool:
+    try:
+        date(int(year), int(month), int(day))
+    except ValueError:
+        return False
+    return True
+
+
+# ---------------------------------------------------------------- pydantic -> sentences
+
+
+def _report_validation(exc: ValidationError, root: type[BaseModel], smap: SourceMap, shown: str, problems: Problems) -> None:
+    errors = exc.errors(include_url=False)
+    # 'titel:' gives "unknown key 'titel' (did you mean 'title'?)"; the matching
+    # "required key 'title' is missing" would only repeat it.
+    meant = {
+        tuple(e["loc"][:-1]) + (hint,)
+        for e in errors if e["type"] == "extra_forbidden"
+        for hint in difflib.get_close_matches(str(e["loc"][-1]), _allowed_keys(root, tuple(e["loc"][:-1])), n=1)
+    }
+    for error in errors:
+        loc: Path_ = tuple(error["loc"])
+        kind = error["type"]
+        if kind == "missing" and loc in meant:
+            continue
+        if kind == "extra_forbidden":
+            pos = smap.key(loc)
+        elif kind == "missing":
+            pos = smap.value(loc[:-1])
+        else:
+            pos = smap.value(loc)
+        problems.add(shown, pos.line, pos.column, _sentence(error, loc, root))
+
+
+def _sentence(error: dict, loc: Path_, root: type[BaseModel]) -> str:
+    kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
+    name = _field_name(loc)
+    if kind == "frankly":
+        return f"{name}: {error['msg']}" if name else error["msg"]
+    if kind == "missing":
+        return f"required key '{loc[-1]}' is missing{_where(loc[:-1])}"
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(root, loc[:-1])
+        hint = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+        guess = f" (did you mean '{hint[0]}'?)" if hint else ""
+        return f"unknown key '{loc[-1]}'{guess}{_where(loc[:-1])}; allowed keys: {', '.join(allowed)}"
+    if kind in ("enum", "literal_error"):
+        expected = ctx.get("expected", "").replace("'", "")
+        expected = expected.replace(" or ", ", ")
+        return f"{name}: '{value}' is not allowed; use one of: {expected}"
+    if kind == "bool_type":
+        return f"{name}: expected true or false, got {_show(value)}"
+    if kind == "string_pattern_mismatch":
+        return f"{name}: '{value}' is not a valid id; use lower-case letters, digits and hyphens, e.g. sms-delivery"
+    if kind == "too_short":
+        if isinstance(value, str):
+            return f"{name}: must not be empty"
+        wanted = ctx.get("min_length", 1)
+        return f"{name}: needs at least {'one item' if wanted == 1 else f'{wanted} items'}"
+    if kind in ("list_type", "dict_type", "model_type", "model_attributes_type"):
+        wanted = "a list (lines starting with '- ')" if kind == "list_type" else "a mapping (key: value lines)"
+        return f"{name}: expected {wanted}, got {_show(value)}"
+    return f"{name}: {error['msg']}" if name else error["msg"]
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, str):
+        return f"'{value}'"
+    if value is None:
+        return "nothing (an empty value)"
+    if isinstance(value, (list, dict)):
+        return "a list" if isinstance(value, list) else "a mapping"
+    return f"{value!r}"
+
+
+def _field_name(loc: Path_) -> str:
+    """'updates[2].status' style name of a location."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _where(loc: Path_) -> str:
+    return f" in {_field_name(loc)}" if loc else ""
+
+
+def _allowed_keys(root: type[BaseModel], loc: Path_) -> list[str]:
+    model: Any = root
+    for part in loc:
+        model = _inner(model, part)
+        if model is None:
+            return []
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        return [k for k in model.model_fields if k != "slug"]
+    return []
+
+
+def _inner(tp: Any, part: str | int) -> Any:
+    """The type found one step inside ``tp`` (field of a model, item of a list)."""
+    tp = _unwrap(tp)
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        field = tp.model_fields.get(str(part))
+        return _unwrap(field.annotation) if field else None
+    origin = typing.get_origin(tp)
+    if origin in (list, tuple):
+        return _unwrap(typing.get_args(tp)[0])
+    if origin is dict:
+        return _unwrap(typing.get_args(tp)[1])
+    return None
+
+
+def _unwrap(tp: Any) -> Any:
+    while True:
+        origin = typing.get_origin(tp)
+        if origin is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(tp) if a is not type(None)]
+            models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
+            tp = models[0] if models else args[0]
+        else:
+            return tp
+
+
+# ---------------------------------------------------------------- meaning checks
+
+
+def _check_incident(incident: Incident, site: Site | None, smap: SourceMap | FileSourceMap, shown: str, problems: Problems) -> None:
+    def report(loc: Path_, message: str, key: bool = False) -> None:
+        pos = smap.key(loc) if key else smap.value(loc)
+        problems.add(shown, pos.line, pos.column, message)
+
+    known = {c.id: c for c in site.components} if site else None
+    if known is not None:
+        for component_id in incident.components:
+            if component_id not in known:
+                report(("components", component_id), unknown_component_message(component_id, known), key=True)
+
+    allowed = LIFECYCLE[incident.kind]
+    closing = CLOSING_STATUS[incident.kind]
+    previous = None
+    closed_at: datetime | None = None
+    seen_ids: dict[str, int] = {}
+    for index, update in enumerate(incident.updates):
+        here = ("updates", index)
+        if update.status not in allowed:
+            report(here + ("status",), f"'{update.status}' is not a status for {_article(incident.kind)}; use one of: {', '.join(allowed)}")
+        if previous is not None and update.at < previous.at:
+            report(
+                here + ("at",),
+                f"this update ({update.at.isoformat()}) is earlier than the one before it ({previous.at.isoformat()}); "
+                "list updates oldest first and check the date and offset",
+            )
+        update_id = update.anchor
+        if update_id in seen_ids:
+            report(
+                here + ("id" if update.id else "at",),
+                f"two updates have the id '{update_id}' (the other is update #{seen_ids[update_id] + 1}); "
+                "give one of them its own 'id:' or a different time",
+            )
+        seen_ids.setdefault(update_id, index)
+        if closed_at is not None and update.status != closing and not update.reopens:
+            report(
+                here + ("status",),
+                f"this update reopens the {incident.kind.value}, which was {closing} at {closed_at.isoformat()}; "
+                "if that is what happened, add 'reopens: true' to this update, otherwise fix its status",
+            )
+        if update.reopens and closed_at is None:
+            report(here + ("reopens",), f"'reopens: true' but the {incident.kind.value} was not {closing} before this update; remove it", key=True)
+        closed_at = update.at if update.status == closing else None
+        for component_id in update.components or {}:
+            if known is not None and component_id not in known:
+                report(here + ("components", component_id), unknown_component_message(component_id, known), key=True)
+            elif component_id not in incident.components:
+                report(
+                    here + ("components", component_id),
+                    f"component '{component_id}' is not among this entry's components; add it to the top-level components first",
+                    key=True,
+                )
+        for link_index, link in enumerate(update.posted_to):
+            if link.url is None and link.channel is None:
+                report(here + ("posted_to", link_index), "a posted_to entry needs a url, a channel (sms, email, ...), or both")
+        previous = update
+
+    first, last = incident.updates[0], incident.updates[-1]
+    if incident.impact_started_at and last.status == closing and last.at < incident.impact_started_at:
+        report(("impact_started_at",), f"the {incident.kind.value} is {closing} at {last.at.isoformat()}, before its impact started ({incident.impact_started_at.isoformat()}); check both times and their offsets")
+    if incident.impact_started_at and incident.impact_started_at > first.at:
+        report(("impact_started_at",), f"impact_started_at is after the first update ({first.at.isoformat()}); it is for impact that began before the first post; remove it or fix the time")
+    if incident.kind is Kind.maintenance and incident.window is None:
+        report(("kind",), "a maintenance needs its window: add 'window:' with 'start:' and 'end:' timestamps")
+    if incident.kind is not Kind.maintenance and incident.window is not None:
+        report(("window",), f"only a maintenance has a window; remove it or set kind: maintenance", key=True)
+    if incident.window and incident.window.end <= incident.window.start:
+        report(("window", "end"), f"the window ends ({incident.window.end.isoformat()}) before or when it starts ({incident.window.start.isoformat()})")
+    for block, stamp_key in (("apology", "at"), ("compensation", "at"), ("postmortem", "published_at")):
+        value = getattr(incident, block)
+        if value is not None and getattr(value, stamp_key) < first.at:
+            report((block, stamp_key), f"the {block} is dated before the first update ({first.at.isoformat()}); check the date and offset")
+    for index, alias in enumerate(incident.aliases):
+        if not SLUG.match(alias):
+            report(("aliases", index), f"'{alias}' is not a slug; former addresses look like 2026-11-20-messaging-outage")
+
+
+def _check_slugs(incidents: list[Incident], maps: dict[str, SourceMap | FileSourceMap], sources: dict[str, Path], root: Path, problems: Problems) -> None:
+    owner: dict[str, str] = {incident.slug: incident.slug for incident in incidents}
+    for incident in incidents:
+        for index, alias in enumerate(incident.aliases):
+            other = owner.get(alias)
+            if other is not None and other != incident.slug or alias == incident.slug:
+                pos = maps[incident.slug].value(("aliases", index))
+                where = "this entry's own slug" if other == incident.slug else f"already used by {display_path(sources[other], root)}"
+                problems.add(display_path(sources[incident.slug], root), pos.line, pos.column, f"duplicate slug '{alias}': {where}; an address can point to one entry only")
+            owner.setdefault(alias, incident.slug)
+
+
+def unknown_component_message(component_id: str, known: dict) -> str:
+    """What an editor reads for a component id site.yaml does not declare."""
+    hint = difflib.get_close_matches(component_id, list(known), n=1)
+    guess = f" (did you mean '{hint[0]}'?)" if hint else ""
+    return f"unknown component '{component_id}'{guess}; components in site_config/site.yaml: {', '.join(known)}"
+
+
+def _article(kind: Kind) -> str:
+    return {"incident": "an incident", "maintenance": "a maintenance", "notice": "a notice"}[kind.value]
+

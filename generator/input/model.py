@@ -1,0 +1,283 @@
+"""The typed model of a status site: what editors write, validated.
+
+These pydantic models describe the YAML format field by field; each field's
+description is the documentation an editor sees in ``FORMAT.md``. They
+hold only what was written. Everything that can be computed (current status,
+start, end, duration) lives in :mod:`generator.facts.derive`, so nothing is typed
+twice and nothing can disagree.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from functools import cached_property
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from generator.input.values import (
+    UTC,
+    Channel,
+    ComponentId,
+    Day,
+    ImpactValue,
+    KindValue,
+    Markdown,
+    NextUpdate,
+    NonEmptyText,
+    StatusValue,
+    Text,
+    Timestamp,
+    Url,
+    described,
+    invalid,
+    parse_duration,
+    parse_text,
+    parse_zone,
+)
+
+
+class _Strict(BaseModel):
+    # extra='forbid' turns a typo ('titel:') into an error instead of lost text.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, arbitrary_types_allowed=True)
+
+    def model_post_init(self, context: Any, /) -> None:
+        # pydantic gives every object its own set of the field names it was
+        # given: at 10,000 entries, 90,000 sets and a quarter of the model's
+        # memory. Frozen objects never change theirs (model_copy copies it),
+        # so objects given the same fields can share one.
+        fields_set = self.__pydantic_fields_set__
+        object.__setattr__(self, "__pydantic_fields_set__", _FIELDS_SETS.setdefault(frozenset(fields_set), fields_set))
+
+
+_FIELDS_SETS: dict[frozenset[str], set[str]] = {}
+
+
+# ---------------------------------------------------------------- site.yaml
+
+
+class Component(_Strict):
+    id: ComponentId = Field(description="Short permanent id used in incident files and URLs (`/components/<id>/`): lower case, digits, hyphens.")
+    name: NonEmptyText = Field(description="Name shown to customers.")
+    description: Text = Field("", description="One sentence on what this component is.")
+    group: Text | None = Field(None, description="Optional group name; components of one group are shown together.")
+
+
+class Person(_Strict):
+    name: NonEmptyText = Field(description="Full name, as customers should read it.")
+    role: NonEmptyText = Field(description="Role, e.g. Chief Executive Officer.")
+
+
+class Contact(_Strict):
+    url: Url = Field(description="Where customers get help (support page, contact form).")
+    label: NonEmptyText = Field("Contact support", description="Link text.")
+
+
+class FeedSettings(_Strict):
+    max_entries: Annotated[int, Field(ge=1, le=1000)] = Field(
+        50, description="Most entries one feed holds, newest first; older ones stay on the site, so feeds stay small at any history size."
+    )
+
+
+def parse_commitment(value: Any) -> timedelta:
+    """A commitment's delay, written like a next_update duration: 15m, 1h, 72h, 14d."""
+    if isinstance(value, timedelta):
+        return value
+    if isinstance(value, str):
+        duration = parse_duration(value)
+        if duration is not None and duration > timedelta(0):
+            return duration
+    raise invalid(
+        "expected a duration such as 15m, 1h, 72h or 14d, got {got}",
+        got=f"'{value}'" if isinstance(value, str) else described(value),
+    )
+
+
+CommitmentDelay = Annotated[timedelta, BeforeValidator(parse_commitment)]
+
+
+class Commitments(_Strict):
+    """What the company promises about how it communicates; measured on /accountability/ and by `frankly check`."""
+
+    first_update_within: CommitmentDelay = Field(
+        "15m", validate_default=True,
+        description="First public update of an incident at most this long after its impact started.",
+    )
+    update_every: CommitmentDelay = Field(
+        "60m", validate_default=True,
+        description="While an incident is open (or a maintenance under way), at most this long between updates.",
+    )
+    apology_within: CommitmentDelay = Field(
+        "72h", validate_default=True,
+        description="A major or critical incident gets a named person's apology at most this long after it is resolved.",
+    )
+    postmortem_within: CommitmentDelay = Field(
+        "14d", validate_default=True,
+        description="A major or critical incident gets a postmortem at most this long after it is resolved.",
+    )
+
+
+class Site(_Strict):
+    name: NonEmptyText = Field(description="Name of the status site, e.g. 'Northwind Status'.")
+    company: NonEmptyText = Field(description="The company's name, used in sentences ('Northwind apologises').")
+    base_url: Url = Field(description="Public address of the site, used for every absolute link (feeds, social cards).")
+    time_zone: Annotated[ZoneInfo, BeforeValidator(parse_zone)] = Field(
+        description="IANA zone in which times are shown, e.g. Europe/Berlin. Every time also shows its UTC offset."
+    )
+    language: Annotated[str, BeforeValidator(parse_text), Field(pattern=r"^[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?$")] = Field(
+        "en", description="Language of the site, e.g. en, en-GB, de."
+    )
+    contact: Contact | None = Field(None, description="Support link shown on every incident page.")
+    social: dict[Channel, Url] = Field(default_factory=dict, description="The company's accounts, e.g. x: https://x.com/northwind.")
+    components: list[Component] = Field(min_length=1, description="Components in display order.")
+    timestamps_without_offset: Literal["error", "site_time_zone"] = Field(
+        "error",
+        description="'error' (default): every timestamp must carry its UTC offset. "
+        "'site_time_zone': a timestamp without offset is read in time_zone.",
+    )
+    recent_count: Annotated[int, Field(ge=0, le=100)] = Field(10, description="How many closed entries the home page lists under 'Recent history'.")
+    feeds: FeedSettings = Field(default_factory=FeedSettings, description="RSS and Atom feed options (see below).")
+    commitments: Commitments = Field(
+        default_factory=Commitments,
+        description="Communication commitments (first update, cadence, apology, postmortem); defaults shown below.",
+    )
+
+    @property
+    def base(self) -> str:
+        """base_url with exactly one trailing slash."""
+        return self.base_url.rstrip("/") + "/"
+
+    def component(self, component_id: str) -> Component:
+        return next(c for c in self.components if c.id == component_id)
+
+
+# ---------------------------------------------------------------- incidents/*.yaml
+
+
+class PostedLink(_Strict):
+    url: Url | None = Field(None, description="Address of the post (tweet, Mastodon toot, LinkedIn post).")
+    channel: Channel | None = Field(None, description="Where it went; guessed from the URL when omitted. Required for sms and email.")
+    note: Text = Field("", description="Optional note, e.g. 'SMS to 1.2 million affected customers'.")
+
+    @cached_property  # asked for on every page, feed and figure: urlsplit each time added up
+    def channel_name(self) -> str:
+        """The channel as given, else recognised from the URL's host."""
+        if self.channel:
+            return self.channel
+        parts = urlsplit(self.url or "")
+        host = parts.netloc.lower().removeprefix("www.")
+        for channel, hosts in _CHANNEL_HOSTS.items():
+            if host in hosts:
+                return channel
+        if "mastodon" in host or parts.path.startswith("/@"):
+            return "mastodon"
+        return "web"
+
+
+_CHANNEL_HOSTS: dict[str, tuple[str, ...]] = {
+    "x": ("x.com", "twitter.com", "mobile.twitter.com"),
+    "bluesky": ("bsky.app",),
+    "linkedin": ("linkedin.com",),
+    "facebook": ("facebook.com", "fb.com", "m.facebook.com"),
+    "instagram": ("instagram.com",),
+    "threads": ("threads.net", "threads.com"),
+}
+
+
+def _posted_link(value: Any) -> Any:
+    return {"url": value} if isinstance(value, str) else value
+
+
+class Update(_Strict):
+    at: Timestamp = Field(description="When this update was published, with UTC offset.")
+    status: NonEmptyText = Field(description="Lifecycle status after this update (depends on kind).")
+    message: Markdown = Field(description="What customers are told (Markdown).")
+    id: Annotated[str, BeforeValidator(parse_text), Field(pattern=r"^[a-z0-9][a-z0-9-]*$")] | None = Field(
+        None, description="Optional permanent id; by default derived from the timestamp."
+    )
+    next_update: NextUpdate | None = Field(None, description="Promise of the next update: a duration (30m, 1h) or a timestamp.")
+    posted_to: list[Annotated[PostedLink, BeforeValidator(_posted_link)]] = Field(
+        default_factory=list, description="Where this update was also posted: URLs, or {channel, url, note}."
+    )
+    components: dict[ComponentId, StatusValue] | None = Field(
+        None, description="Component statuses from this update on (when they changed)."
+    )
+    reopens: bool = Field(False, description="Set to true on an update that reopens a closed entry.")
+
+    @cached_property  # asked for ~12 times per update per build
+    def anchor(self) -> str:
+        """Permanent id of this update (page anchor, feed guid suffix, JSON id).
+
+        The explicit ``id`` when given, else the UTC time ('u-20261120t081400z'):
+        stable across rebuilds and unaffected by updates added before or after.
+        """
+        return self.id or "u-" + self.at.astimezone(UTC).strftime("%Y%m%dt%H%M%S") + "z"
+
+    @property
+    def promised_by(self) -> datetime | None:
+        """When the next update was promised for, however the promise was written."""
+        if isinstance(self.next_update, timedelta):
+            return self.at + self.next_update
+        return self.next_update
+
+
+class Window(_Strict):
+    start: Timestamp = Field(description="Planned start of the maintenance.")
+    end: Timestamp = Field(description="Planned end of the maintenance.")
+
+
+class Apology(_Strict):
+    at: Timestamp = Field(description="When the apology was published.")
+    by: Person = Field(description="Who apologises: a named person, not 'the team'.")
+    statement: Markdown = Field(description="The apology, in the first person (Markdown).")
+    video: Url | None = Field(None, description="Optional link to a video of the apology.")
+    link: Url | None = Field(None, description="Optional link to the statement elsewhere (blog, press release).")
+
+
+class Compensation(_Strict):
+    at: Timestamp = Field(description="When the offer was published.")
+    offer: Markdown = Field(description="What is offered (Markdown).")
+    eligible: Markdown = Field(description="Who is eligible (Markdown).")
+    how_to_claim: Markdown = Field(description="How to claim it; 'automatic' is a fine answer (Markdown).")
+    until: Day | None = Field(None, description="Last day to claim, if any.")
+
+
+class ActionItem(_Strict):
+    title: NonEmptyText = Field(description="What will change.")
+    owner: NonEmptyText = Field(description="Team or person responsible.")
+    due: Day | None = Field(None, description="Due date.")
+    done: bool = Field(False, description="true once done.")
+
+
+class Postmortem(_Strict):
+    published_at: Timestamp = Field(description="When the postmortem was published.")
+    root_cause: Markdown = Field(description="Why it happened (Markdown).")
+    changes: Markdown = Field(description="What changes so it does not happen again (Markdown).")
+    action_items: list[ActionItem] = Field(default_factory=list, description="Concrete follow-ups.")
+
+
+class Incident(_Strict):
+    """One file in incidents/: an incident, a maintenance or a notice."""
+
+    slug: str = Field(description="(not written) the file name without .yaml; the permanent address.")
+    kind: KindValue = Field(description="incident, maintenance or notice.")
+    title: NonEmptyText = Field(description="Short title, as a headline.")
+    summary: Markdown = Field(description="One paragraph: what happened, who was affected (Markdown).")
+    impact: ImpactValue = Field(description="none, minor, major or critical.")
+    components: dict[ComponentId, StatusValue] = Field(
+        default_factory=dict, description="Affected component ids, each with its status while the entry is open."
+    )
+    impact_started_at: Timestamp | None = Field(
+        None, description="When impact began, if before the first update (default: the first update)."
+    )
+    window: Window | None = Field(None, description="Maintenance only: the scheduled window.")
+    updates: list[Update] = Field(min_length=1, description="The timeline, oldest first; add new updates at the end.")
+    apology: Apology | None = Field(None, description="A named person's apology (see below).")
+    compensation: Compensation | None = Field(None, description="What customers get, who and how (see below).")
+    postmortem: Postmortem | None = Field(None, description="Root cause and what changes (see below).")
+    aliases: list[Annotated[str, BeforeValidator(parse_text)]] = Field(
+        default_factory=list, description="Former slugs of this entry; their addresses keep working."
+    )
+

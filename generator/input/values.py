@@ -1,0 +1,203 @@
+"""The vocabulary and the value types of what editors write.
+
+The kinds, impacts and statuses an entry can have, and the parsers behind
+each field's type: every parser raises ``PydanticCustomError("frankly", ...)``
+so the editor reads our sentence, not pydantic's, at the exact LINE:COL of
+the value. The models built from them are in :mod:`generator.input.model`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta, timezone
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BeforeValidator, Field, Strict, ValidationInfo
+from pydantic_core import PydanticCustomError
+
+UTC = timezone.utc
+
+
+class Kind(StrEnum):
+    incident = "incident"
+    maintenance = "maintenance"
+    notice = "notice"
+
+
+class Impact(StrEnum):
+    none = "none"
+    minor = "minor"
+    major = "major"
+    critical = "critical"
+
+
+class ComponentStatus(StrEnum):
+    """The Statuspage vocabulary, so JSON clients understand it unchanged."""
+
+    operational = "operational"
+    degraded_performance = "degraded_performance"
+    partial_outage = "partial_outage"
+    major_outage = "major_outage"
+    under_maintenance = "under_maintenance"
+
+
+#: Lifecycle statuses allowed in updates, per kind, in their natural order.
+#: The last one of each list closes the entry.
+LIFECYCLE: dict[Kind, tuple[str, ...]] = {
+    Kind.incident: ("investigating", "identified", "monitoring", "resolved"),
+    Kind.maintenance: ("scheduled", "in_progress", "verifying", "completed"),
+    Kind.notice: ("posted", "closed"),
+}
+CLOSING_STATUS: dict[Kind, str] = {kind: statuses[-1] for kind, statuses in LIFECYCLE.items()}
+
+#: Channels a post can be linked under; guessed from the URL's host when not given.
+Channel = Literal["x", "mastodon", "bluesky", "linkedin", "facebook", "instagram", "threads", "sms", "email", "web"]
+
+# ---------------------------------------------------------------- value parsers
+# Each parser raises PydanticCustomError("frankly", ...) so the editor reads our
+# sentence, not pydantic's, at the exact LINE:COL of the value.
+
+
+def invalid(message: str, **context: Any) -> PydanticCustomError:
+    return PydanticCustomError("frankly", message, context or None)
+
+
+def _zone_from(info: ValidationInfo) -> ZoneInfo | None:
+    """The site's zone, when site.yaml says naive timestamps take it."""
+    context = info.context or {}
+    return context.get("naive_timestamp_zone")
+
+
+def parse_timestamp(value: Any, info: ValidationInfo) -> datetime:
+    if isinstance(value, datetime):
+        stamp = value
+    elif isinstance(value, str):
+        text = value.strip()
+        try:
+            stamp = datetime.fromisoformat(text.replace(" ", "T", 1) if re.match(r"^\d{4}-\d\d-\d\d \d", text) else text)
+        except ValueError:
+            raise invalid(
+                "'{value}' is not a timestamp; write it as 2026-11-20T09:14:00+01:00 (date, 'T', time, UTC offset or Z)",
+                value=text,
+            ) from None
+    else:
+        raise invalid("expected a timestamp such as 2026-11-20T09:14:00+01:00, got {kind}", kind=described(value))
+    if stamp.tzinfo is None or stamp.utcoffset() is None:
+        zone = _zone_from(info)
+        if zone is None:
+            raise invalid(
+                "timestamp '{value}' has no time zone; add the UTC offset, e.g. '{value}+01:00' or '{value}Z' "
+                "(or set timestamps_without_offset: site_time_zone in site.yaml)",
+                value=str(value).strip(),
+            )
+        stamp = stamp.replace(tzinfo=zone)
+    elif type(stamp.tzinfo) is timezone:
+        # Each parsed timestamp comes with its own offset object; one per offset will do.
+        stamp = stamp.replace(tzinfo=_FIXED_OFFSETS.setdefault(stamp.tzinfo, stamp.tzinfo))
+    return stamp
+
+
+_FIXED_OFFSETS: dict[timezone, timezone] = {}
+
+
+def parse_date(value: Any) -> date:
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise invalid("expected a date such as 2026-12-31, got {got}", got=described(value) if not isinstance(value, str) else f"'{value}'")
+
+
+_DURATION = re.compile(r"^\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*$")
+
+
+def parse_duration(text: str) -> timedelta | None:
+    """'30m', '1h', '2h30m', '1d' -> timedelta; None when the text is not a duration."""
+    match = _DURATION.match(text)
+    if not match or not any(match.groups()):
+        return None
+    days, hours, minutes = (int(g) if g else 0 for g in match.groups())
+    return timedelta(days=days, hours=hours, minutes=minutes)
+
+
+def parse_next_update(value: Any, info: ValidationInfo) -> datetime | timedelta:
+    """A promise: either a duration after the update ('30m') or a timestamp."""
+    if isinstance(value, str):
+        duration = parse_duration(value)
+        if duration is not None:
+            if duration <= timedelta(0):
+                raise invalid("a promised next update must be after this update; '{value}' is zero", value=value)
+            return duration
+        if re.match(r"^\d{4}-", value.strip()):
+            return parse_timestamp(value, info)
+    raise invalid(
+        "next_update must be a duration such as 30m, 1h or 2h30m, or a timestamp such as "
+        "2026-11-20T10:00:00+01:00; got {got}",
+        got=f"'{value}'" if isinstance(value, str) else described(value),
+    )
+
+
+def parse_url(value: Any) -> str:
+    """Only http(s) links: a javascript: or data: URL on a status page would run code."""
+    if isinstance(value, str):
+        parts = urlsplit(value.strip())
+        if parts.scheme in ("http", "https") and parts.netloc and not re.search(r"\s", value.strip()):
+            return value.strip()
+    raise invalid(
+        "expected a web address starting with https:// (or http://), got {got}",
+        got=f"'{value}'" if isinstance(value, str) else described(value),
+    )
+
+
+def parse_text(value: Any) -> str:
+    """Text fields refuse numbers and booleans instead of silently converting them."""
+    if isinstance(value, str):
+        return value
+    raise invalid(
+        "expected text, got {got}; put the value in quotes if you mean it as text",
+        got=described(value),
+    )
+
+
+def parse_zone(value: Any) -> ZoneInfo:
+    if isinstance(value, str):
+        try:
+            return ZoneInfo(value.strip())
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    raise invalid(
+        "'{value}' is not a time zone; use an IANA name such as Europe/Berlin, America/New_York or UTC",
+        value=value,
+    )
+
+
+def described(value: Any) -> str:
+    if value is None:
+        return "nothing (an empty value)"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"'{value}'"
+
+
+Timestamp = Annotated[datetime, BeforeValidator(parse_timestamp)]
+Day = Annotated[date, BeforeValidator(parse_date)]
+Url = Annotated[str, BeforeValidator(parse_url)]
+Text = Annotated[str, BeforeValidator(parse_text)]
+NonEmptyText = Annotated[str, BeforeValidator(parse_text), Field(min_length=1)]
+Markdown = Annotated[str, BeforeValidator(parse_text), Field(min_length=1)]
+NextUpdate = Annotated[datetime | timedelta, BeforeValidator(parse_next_update)]
+# Enums accept their value as text even though the models are strict.
+KindValue = Annotated[Kind, Strict(False)]
+ImpactValue = Annotated[Impact, Strict(False)]
+StatusValue = Annotated[ComponentStatus, Strict(False)]
+ComponentId = Annotated[str, BeforeValidator(parse_text), Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]

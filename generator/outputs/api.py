@@ -1,0 +1,331 @@
+"""The JSON API: static files shaped like Atlassian Statuspage's public API v2.
+
+Aggregators, chat bots, exporters and dashboards already read Statuspage's
+``/api/v2/*.json``; answering in the same shapes lets them read a Frankly site
+unchanged. Everything comes from the derived report (:mod:`generator.facts.derive`)
+and HTML from :mod:`generator.outputs.markup`; nothing is computed twice.
+
+Ids are opaque strings to clients but stable across builds:
+
+* page: the site's host and path (``status.example.com``),
+* component: its id from site.yaml; a component group: ``group:`` plus its
+  name in lower case with non-alphanumerics as ``-`` (a ``:`` never occurs in
+  a component id, so the two cannot collide),
+* incident and scheduled maintenance: its slug (the file name; renaming an
+  entry therefore gives it a new id, as it gives it a new canonical address),
+* update: ``<slug>.<update anchor>`` (the anchor is the update's permanent id).
+
+Information Statuspage has no field for (summary, apology, compensation,
+postmortem, posted_to links, promised next update, HTML renderings) is under
+the key ``frankly`` of each object, so strict clients still parse.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime, timezone
+from typing import Any, Callable, Iterable
+from urllib.parse import urlsplit
+
+from generator.facts.accountability import communication_of
+from generator.facts.derive import STATUS_RANK, IncidentFacts, StatusReport
+from generator.input.values import ComponentStatus, Kind
+from generator.outputs import urls
+from generator.outputs.files import GeneratedFile
+from generator.outputs.markup import render_markdown
+from generator.outputs.timefmt import local_iso
+
+#: Statuspage's list endpoints return at most this many entries.
+LIST_LIMIT = 50
+#: page.updated_at and created_at when a site has no entries at all (the
+#: same fallback the plugin uses for SOURCE_DATE_EPOCH).
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def to_json(document: Any) -> bytes:
+    """Same document, same bytes: sorted keys, UTF-8 as is, compact, one trailing newline.
+
+    Compact as Statuspage serves it; it is also ~8x faster, because Python's
+    C encoder is used only without indentation (`python -m json.tool` reads it)."""
+    return (json.dumps(document, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n").encode("utf-8")
+
+
+# ---------------------------------------------------------------- building the objects
+
+
+def _slugify(text: str) -> str:
+    return re.sub(r"[^0-9a-z]+", "-", text.lower()).strip("-")
+
+
+class StatuspageApi:
+    """The API documents of one built site."""
+
+    @classmethod
+    def of(cls, renderer) -> "StatuspageApi":
+        return cls(renderer.report)
+
+    def __init__(self, report: StatusReport):
+        self.report = report
+        self.site = report.site
+        parts = urlsplit(self.site.base)
+        self.page_id = (parts.netloc + parts.path).rstrip("/")
+        self.now = report.last_change or EPOCH
+        self.oldest = min((f.first_update.at for f in report.entries), default=EPOCH)
+        self.groups = self._group_ids()
+        self._components = {c["id"]: c for c in self._component_list()}
+
+    def iso(self, moment: datetime | None) -> str | None:
+        return None if moment is None else local_iso(moment, self.site.time_zone)
+
+    def absolute(self, url: str) -> str:
+        return urls.absolute(self.site.base, url)
+
+    # -- page, status, components
+
+    def page(self) -> dict:
+        return {
+            "id": self.page_id,
+            "name": self.site.name,
+            "url": self.site.base,
+            "time_zone": self.site.time_zone.key,
+            "updated_at": self.iso(self.now),
+        }
+
+    def status(self) -> dict:
+        return {"indicator": self.report.indicator, "description": self.report.description}
+
+    def _group_ids(self) -> dict[str, str]:
+        ids: dict[str, str] = {}
+        for component in self.site.components:
+            if component.group is not None and component.group not in ids:
+                ids[component.group] = "group:" + (_slugify(component.group) or str(len(ids) + 1))
+        # Two names that differ only in punctuation would share an id; number them apart.
+        taken: dict[str, int] = {}
+        for name, group_id in ids.items():
+            taken[group_id] = taken.get(group_id, 0) + 1
+            if taken[group_id] > 1:
+                ids[name] = f"{group_id}-{taken[group_id]}"
+        return ids
+
+    def _component_updated_at(self, component_id: str) -> datetime:
+        entries = self.report.components[component_id].entries
+        return max((f.last_change for f in entries), default=self.oldest)
+
+    def _component_list(self) -> list[dict]:
+        listed: list[dict] = []
+        for component in self.site.components:
+            group_id = self.groups.get(component.group) if component.group is not None else None
+            if group_id is not None and not any(c["id"] == group_id for c in listed):
+                members = [c for c in self.site.components if c.group == component.group]
+                listed.append(self._component_object(
+                    group_id, component.group, None,
+                    # A group shows its worst member, the way Statuspage colours a group.
+                    max((self.report.components[m.id].status for m in members), key=STATUS_RANK.__getitem__),
+                    len(listed) + 1, None, max(self._component_updated_at(m.id) for m in members),
+                    group=True, members=[m.id for m in members],
+                ))
+            listed.append(self._component_object(
+                component.id, component.name, component.description or None, self.report.components[component.id].status,
+                len(listed) + 1, group_id, self._component_updated_at(component.id),
+            ))
+        return listed
+
+    def _component_object(
+        self, component_id: str, name: str, description: str | None, status: ComponentStatus, position: int,
+        group_id: str | None, updated_at: datetime, *, group: bool = False, members: list[str] | None = None,
+    ) -> dict:
+        component = {
+            "id": component_id,
+            "name": name,
+            "description": description,
+            "status": status.value,
+            "position": position,
+            "group": group,
+            "group_id": group_id,
+            "page_id": self.page_id,
+            "created_at": self.iso(self.oldest),
+            "updated_at": self.iso(updated_at),
+            "showcase": True,
+            "only_show_if_degraded": False,
+            "start_date": None,
+        }
+        if group:
+            component["components"] = members
+        return component
+
+    def components(self) -> list[dict]:
+        return list(self._components.values())
+
+    # -- incidents and maintenances
+
+    def incident(self, facts: IncidentFacts) -> dict:
+        incident = facts.incident
+        updates = list(zip(incident.updates, facts.statuses_after_each_update))
+        before: dict[str, ComponentStatus] = {}
+        update_objects = []
+        for update, after in updates:
+            update_objects.append(self._update(facts, update, before, after))
+            before = after
+        obj = {
+            "id": facts.slug,
+            "name": incident.title,
+            "status": facts.status,
+            "impact": incident.impact.value,
+            "created_at": self.iso(facts.first_update.at),
+            "updated_at": self.iso(facts.last_change),
+            "started_at": self.iso(facts.started_at),
+            "monitoring_at": self.iso(self._monitoring_at(facts)),
+            "resolved_at": self.iso(facts.ended_at),
+            "shortlink": self.absolute(urls.incident(facts.slug)),
+            "page_id": self.page_id,
+            "components": [self._components[c.id] for c in self.site.components if c.id in incident.components],
+            "incident_updates": list(reversed(update_objects)),
+            "frankly": self._incident_extra(facts),
+        }
+        if incident.window is not None:
+            obj["scheduled_for"] = self.iso(incident.window.start)
+            obj["scheduled_until"] = self.iso(incident.window.end)
+        return obj
+
+    @staticmethod
+    def _monitoring_at(facts: IncidentFacts) -> datetime | None:
+        if facts.incident.kind is not Kind.incident:
+            return None
+        moved, previous = None, None
+        for update in facts.incident.updates:
+            if update.status == "monitoring" and previous != "monitoring":
+                moved = update.at
+            previous = update.status
+        return moved
+
+    def _update(self, facts: IncidentFacts, update, before: dict, after: dict) -> dict:
+        changed = [
+            {
+                "code": c.id,
+                "name": c.name,
+                "old_status": before.get(c.id, ComponentStatus.operational).value,
+                "new_status": after.get(c.id, ComponentStatus.operational).value,
+            }
+            for c in self.site.components
+            if before.get(c.id, ComponentStatus.operational) != after.get(c.id, ComponentStatus.operational)
+        ]
+        at = self.iso(update.at)
+        return {
+            "id": f"{facts.slug}.{update.anchor}",
+            "incident_id": facts.slug,
+            "status": update.status,
+            "body": update.message,
+            "created_at": at,
+            "updated_at": at,
+            "display_at": at,
+            "affected_components": changed or None,
+            "frankly": {
+                "anchor": update.anchor,
+                "url": self.absolute(urls.incident(facts.slug)) + "#" + update.anchor,
+                "body_html": str(render_markdown(update.message)),
+                "next_update_by": self.iso(update.promised_by),
+                "posted_to": [{"channel": p.channel_name, "url": p.url, "note": p.note or None} for p in update.posted_to],
+                "reopens": update.reopens,
+            },
+        }
+
+    def _incident_extra(self, facts: IncidentFacts) -> dict:
+        """What the incident page shows beyond Statuspage's fields."""
+        incident = facts.incident
+        apology = incident.apology
+        compensation = incident.compensation
+        postmortem = incident.postmortem
+        return {
+            "kind": incident.kind.value,
+            "communication": communication_of(self.report, facts).to_dict(),
+            "url": self.absolute(urls.incident(facts.slug)),
+            "json": self.absolute(urls.incident_json(facts.slug)),
+            "summary": incident.summary,
+            "summary_html": str(render_markdown(incident.summary)),
+            "is_open": facts.is_open,
+            "ended_at": self.iso(facts.ended_at),
+            "duration_seconds": None if facts.duration is None else int(facts.duration.total_seconds()),
+            "affected": [
+                {"id": cid, "name": self.site.component(cid).name, "status": status.value, "now": facts.is_active}
+                for cid, status in facts.shown_statuses.items()
+            ],
+            "aliases": [self.absolute(urls.incident(alias)) for alias in incident.aliases],
+            "apology": None if apology is None else {
+                "at": self.iso(apology.at),
+                "by": {"name": apology.by.name, "role": apology.by.role},
+                "statement": apology.statement,
+                "statement_html": str(render_markdown(apology.statement)),
+                "video": apology.video,
+                "link": apology.link,
+            },
+            "compensation": None if compensation is None else {
+                "at": self.iso(compensation.at),
+                "offer": compensation.offer,
+                "offer_html": str(render_markdown(compensation.offer)),
+                "eligible": compensation.eligible,
+                "eligible_html": str(render_markdown(compensation.eligible)),
+                "how_to_claim": compensation.how_to_claim,
+                "how_to_claim_html": str(render_markdown(compensation.how_to_claim)),
+                "until": None if compensation.until is None else compensation.until.isoformat(),
+            },
+            "postmortem": None if postmortem is None else {
+                "published_at": self.iso(postmortem.published_at),
+                "root_cause": postmortem.root_cause,
+                "root_cause_html": str(render_markdown(postmortem.root_cause)),
+                "changes": postmortem.changes,
+                "changes_html": str(render_markdown(postmortem.changes)),
+                "action_items": [
+                    {"title": a.title, "owner": a.owner, "due": None if a.due is None else a.due.isoformat(), "done": a.done}
+                    for a in postmortem.action_items
+                ],
+            },
+        }
+
+    def incidents(self, entries: Iterable[IncidentFacts]) -> list[dict]:
+        return [self.incident(f) for f in entries]
+
+    # -- the documents
+
+    def documents(self) -> dict[str, dict]:
+        """Every endpoint's document, by address."""
+        report = self.report
+        page = self.page()
+        incidents = [f for f in report.entries if f.incident.kind is Kind.incident]
+        maintenances = [f for f in report.entries if f.incident.kind is Kind.maintenance]
+        return {
+            urls.API_STATUS: {"page": page, "status": self.status()},
+            urls.API_COMPONENTS: {"page": page, "components": self.components()},
+            urls.API_INCIDENTS: {"page": page, "incidents": self.incidents(incidents[:LIST_LIMIT])},
+            urls.API_INCIDENTS_UNRESOLVED: {"page": page, "incidents": self.incidents(report.open_incidents)},
+            urls.API_MAINTENANCES: {"page": page, "scheduled_maintenances": self.incidents(maintenances[:LIST_LIMIT])},
+            urls.API_MAINTENANCES_UPCOMING: {"page": page, "scheduled_maintenances": self.incidents(report.upcoming_maintenance)},
+            urls.API_MAINTENANCES_ACTIVE: {"page": page, "scheduled_maintenances": self.incidents(report.active_maintenance)},
+            urls.API_SUMMARY: {
+                "page": page,
+                "status": self.status(),
+                "components": self.components(),
+                "incidents": self.incidents(report.open_incidents),
+                "scheduled_maintenances": self.incidents([*report.active_maintenance, *report.upcoming_maintenance]),
+                # Notices have no Statuspage equivalent; the home page shows the open ones.
+                "frankly": {"notices": self.incidents(report.open_notices)},
+            },
+        }
+
+    def incident_document(self, facts: IncidentFacts) -> dict:
+        """Everything the incident's page shows, beside it as index.json."""
+        return {"page": self.page(), "incident": self.incident(facts)}
+
+
+def render_api(renderer) -> Iterable:
+    """Producer for site.PRODUCERS: the /api/v2/ files."""
+
+    for url, document in renderer.shared(StatuspageApi.of).documents().items():
+        yield GeneratedFile(url, to_json(document))
+
+
+def entry_api_files(renderer) -> Callable[[IncidentFacts], Iterable]:
+    """Producer for site.ENTRY_PRODUCERS: /incidents/<slug>/index.json."""
+
+    api = renderer.shared(StatuspageApi.of)
+    return lambda facts: [GeneratedFile(urls.incident_json(facts.slug), to_json(api.incident_document(facts)))]

@@ -1,0 +1,347 @@
+"""Link-preview card images: one 1200×630 PNG per incident, one for the site.
+
+What a card shows is decided in :mod:`generator.outputs.social` (a :class:`Card`);
+this module only lays it out and draws it, with Pillow and the DejaVu Sans
+fonts shipped in ``assets/fonts`` (no network, no system fonts).
+
+Rules the drawing keeps:
+
+- Text never leaves the card and is never cut mid-glyph: it is wrapped at
+  spaces by measured width, and what does not fit in the allowed lines ends
+  in an ellipsis. A single word wider than a line is split between
+  characters (never before a combining mark).
+- Characters the font lacks degrade sanely: emoji and other pictographs are
+  left out, anything else missing shows as U+FFFD.
+- Same card → same bytes: basic (non-raqm) layout, which is in every Pillow
+  build, and a PNG without time or text chunks.
+- A card is drawn only when what it shows changed: PNGs are cached on disk
+  under a hash of their content (see :func:`use_cache_dir`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+import os
+import re
+import tempfile
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import PIL
+from PIL import Image, ImageDraw, ImageFont
+
+log = logging.getLogger("mkdocs.plugins.frankly")
+
+WIDTH, HEIGHT = 1200, 630
+MARGIN = 64
+#: Part of the cache key: raise it whenever the drawing below changes, so
+#: cached cards from an older layout are not reused.
+LAYOUT_VERSION = 1
+
+FONT_DIR = Path(__file__).parent / "assets" / "fonts"
+REGULAR = FONT_DIR / "DejaVuSans.ttf"
+BOLD = FONT_DIR / "DejaVuSans-Bold.ttf"
+ELLIPSIS = "…"
+
+BACKGROUND = "#ffffff"
+INK = "#1f2328"
+MUTED = "#57606a"
+RULE = "#d0d7de"
+
+
+@dataclass(frozen=True)
+class Pill:
+    """A coloured label; its words carry the meaning, the colour reinforces it."""
+
+    text: str
+    colour: str
+
+
+@dataclass(frozen=True)
+class Card:
+    """Everything one card shows: also the cache key, so keep it complete."""
+
+    eyebrow: str  # company, kind
+    title: str
+    pills: tuple[Pill, ...]
+    details: tuple[str, ...]  # e.g. affected components, start and duration
+    footer: str  # the site's host
+    accent: str  # colour of the side bar
+
+
+@dataclass
+class DrawnText:
+    """Where one piece of text landed: lets tests prove nothing left the card."""
+
+    text: str
+    box: tuple[int, int, int, int]
+
+
+@dataclass
+class CardStats:
+    drawn: int = 0
+    reused: int = 0
+    used_keys: set[str] = field(default_factory=set)
+
+    def copy(self) -> "CardStats":
+        return CardStats(self.drawn, self.reused, set(self.used_keys))
+
+    def since(self, before: "CardStats") -> "CardStats":
+        """What happened after ``before`` (a copy): a worker process's share of the build."""
+        return CardStats(self.drawn - before.drawn, self.reused - before.reused, self.used_keys - before.used_keys)
+
+    def add(self, other: "CardStats") -> None:
+        self.drawn += other.drawn
+        self.reused += other.reused
+        self.used_keys |= other.used_keys
+
+
+#: Counts of the current build; reset by :func:`begin_build`.
+stats = CardStats()
+_cache_dir: Path | None = None
+
+
+def use_cache_dir(path: Path | None) -> None:
+    """Keep drawn cards in ``path`` (normally .cache/frankly/cards beside mkdocs.yml); None: no cache."""
+    global _cache_dir
+    _cache_dir = path
+
+
+def begin_build() -> None:
+    global stats
+    stats = CardStats()
+
+
+def end_build() -> None:
+    """Report the counts and drop cached cards this build no longer shows."""
+    log.info("Cards: %d drawn, %d reused from the cache", stats.drawn, stats.reused)
+    if _cache_dir is None or not _cache_dir.is_dir():
+        return
+    for cached in _cache_dir.glob("*.png"):
+        if cached.stem not in stats.used_keys:
+            cached.unlink(missing_ok=True)
+
+
+def card_output(card: Card) -> Path | bytes:
+    """The card's cached PNG file, drawn first if the same card was never drawn;
+    without a cache folder, the PNG bytes. A path keeps the image out of memory:
+    at 3,000 incidents, holding every card's bytes cost about 150 MB."""
+    key = cache_key(card)
+    stats.used_keys.add(key)
+    cached = _cache_dir / f"{key}.png" if _cache_dir is not None else None
+    if cached is not None and _readable_cached(cached):
+        stats.reused += 1
+        return cached
+    png, _ = draw(card)
+    stats.drawn += 1
+    if cached is None:
+        return png
+    _write_atomically(cached, png)
+    return cached
+
+
+#: Output files are read by whichever user serves the site.
+_PUBLISHED_MODE = 0o644
+
+
+def _readable_cached(cached: Path) -> bool:
+    """Whether the cached card exists; made readable by all if an earlier version
+    cached it owner-only (the site links to it, and a web server must read it)."""
+    try:
+        mode = cached.stat().st_mode
+    except OSError:
+        return False
+    if mode & _PUBLISHED_MODE != _PUBLISHED_MODE:
+        cached.chmod(_PUBLISHED_MODE)
+    return True
+
+
+def cache_key(card: Card) -> str:
+    material = json.dumps(
+        {"card": asdict(card), "layout": LAYOUT_VERSION, "pillow": PIL.__version__, "fonts": _font_digest()},
+        sort_keys=True, ensure_ascii=False,
+    )
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()[:32]
+
+
+def _write_atomically(target: Path, content: bytes) -> None:
+    """Two builds at once never see half a file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+    os.fchmod(handle, _PUBLISHED_MODE)  # mkstemp makes owner-only files; the site links to this one
+    with os.fdopen(handle, "wb") as out:
+        out.write(content)
+    os.replace(temporary, target)
+
+
+@lru_cache(maxsize=1)
+def _font_digest() -> str:
+    digest = hashlib.sha256()
+    for font in (REGULAR, BOLD):
+        digest.update(font.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+# ---------------------------------------------------------------- drawing
+
+
+@lru_cache(maxsize=None)
+def _font(path: Path, size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(path), size, layout_engine=ImageFont.Layout.BASIC)
+
+
+@lru_cache(maxsize=1)
+def _covered() -> frozenset[int]:
+    """Code points both shipped fonts can draw."""
+    from fontTools.ttLib import TTFont
+
+    sets = []
+    for path in (REGULAR, BOLD):
+        with TTFont(str(path), lazy=True) as font:
+            sets.append(set(font.getBestCmap()))
+    return frozenset(sets[0] & sets[1])
+
+
+_INVISIBLE = {0x200D, 0xFE0E, 0xFE0F, 0x20E3}  # joiners and emoji presentation selectors
+
+
+def drawable(text: str) -> str:
+    """The text as the font can show it: no emoji, U+FFFD for other missing characters, one line."""
+    covered = _covered()
+    out = []
+    for char in unicodedata.normalize("NFC", text):
+        point = ord(char)
+        if char in "\t\n\r\v\f" or unicodedata.category(char) == "Cc":
+            out.append(" ")
+        elif point in _INVISIBLE:
+            continue  # joiners and selectors only glue emoji together, which are left out
+        elif point in covered:
+            out.append(char)
+        elif 0x1F3FB <= point <= 0x1F3FF or unicodedata.category(char) in ("So", "Sk", "Mn", "Cf", "Cs", "Co"):
+            continue  # pictographs, skin tones, joiners: leaving them out reads better than boxes
+        else:
+            out.append("\ufffd")
+    return re.sub(r" {2,}", " ", "".join(out)).strip()
+
+
+def wrap(text: str, font: ImageFont.FreeTypeFont, width: int, max_lines: int) -> list[str]:
+    """Lines of ``text`` no wider than ``width``; the last ends in … when text was left out."""
+    lines: list[str] = []
+    words = text.split(" ")
+    current = ""
+    overflow = False
+    index = 0
+    while index < len(words):
+        word = words[index]
+        candidate = f"{current} {word}" if current else word
+        if font.getlength(candidate) <= width:
+            current = candidate
+            index += 1
+            continue
+        if not current:  # one word wider than the line: split it between characters
+            head = _longest_prefix(word, lambda part: font.getlength(part) <= width)
+            current, words[index] = head, word[len(head):]
+        if len(lines) + 1 == max_lines:
+            overflow = True
+            break
+        lines.append(current)
+        current = ""
+    if current or not lines:
+        lines.append(current)
+    if overflow:
+        lines[-1] = _with_ellipsis(lines[-1], font, width)
+    return lines
+
+
+def _with_ellipsis(line: str, font: ImageFont.FreeTypeFont, width: int) -> str:
+    """``line`` shortened at a space if possible, then …, within ``width``."""
+    def fits(part: str) -> bool:
+        return font.getlength(part.rstrip(" ,;:-–—") + ELLIPSIS) <= width
+
+    words = line.split(" ")
+    for count in range(len(words), 0, -1):
+        candidate = " ".join(words[:count])
+        if fits(candidate):
+            return candidate.rstrip(" ,;:-–—") + ELLIPSIS
+    return _longest_prefix(words[0], fits) + ELLIPSIS
+
+
+def _longest_prefix(word: str, fits) -> str:
+    """The longest start of ``word`` that fits, cut only before a base character."""
+    best = ""
+    for end in range(1, len(word) + 1):
+        if end < len(word) and unicodedata.combining(word[end]):
+            continue
+        if not fits(word[:end]):
+            break
+        best = word[:end]
+    return best or word[:1]
+
+
+def draw(card: Card) -> tuple[bytes, list[DrawnText]]:
+    """Lay out and draw ``card``; returns the PNG and where each text landed."""
+    image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
+    pen = ImageDraw.Draw(image)
+    placed: list[DrawnText] = []
+    left, right = MARGIN + 24, WIDTH - MARGIN
+    width = right - left
+
+    def text(at: tuple[int, int], line: str, font, fill: str) -> None:
+        pen.text(at, line, font=font, fill=fill)
+        placed.append(DrawnText(line, tuple(int(v) for v in pen.textbbox(at, line, font=font))))
+
+    pen.rectangle((0, 0, 20, HEIGHT), fill=card.accent)
+
+    y = MARGIN - 8
+    eyebrow_font = _font(BOLD, 30)
+    for line in wrap(drawable(card.eyebrow), eyebrow_font, width, 1):
+        text((left, y), line, eyebrow_font, MUTED)
+        y += 44
+
+    y += 12
+    title = drawable(card.title)
+    title_font, leading = _font(BOLD, 58), 72
+    if len(wrap(title, title_font, width, 3)) > 2:  # a long title gets a smaller size, not fewer words
+        title_font, leading = _font(BOLD, 48), 60
+    for line in wrap(title, title_font, width, 3):
+        text((left, y), line, title_font, INK)
+        y += leading
+
+    y += 18
+    pill_font = _font(BOLD, 30)
+    x = left
+    for pill in card.pills:
+        label = wrap(drawable(pill.text), pill_font, width - 2 * 22, 1)[0]
+        size = int(pill_font.getlength(label)) + 2 * 22
+        if x > left and x + size > right:  # no room beside the previous pill: leave it out
+            break
+        pen.rounded_rectangle((x, y, x + size, y + 50), radius=25, fill=pill.colour)
+        text((x + 22, y + 9), label, pill_font, "#ffffff")
+        x += size + 16
+    y += 50 + 26
+
+    detail_font = _font(REGULAR, 28)
+    footer_top = HEIGHT - MARGIN - 34
+    for detail in card.details:
+        room = (footer_top - 12 - y) // 38
+        if room <= 0:
+            break
+        for line in wrap(drawable(detail), detail_font, width, min(2, room)):
+            text((left, y), line, detail_font, INK)
+            y += 38
+        y += 6
+
+    pen.line((left, footer_top - 6, right, footer_top - 6), fill=RULE, width=2)
+    footer_font = _font(REGULAR, 26)
+    for line in wrap(drawable(card.footer), footer_font, width, 1):
+        text((left, footer_top + 6), line, footer_font, MUTED)
+
+    out = io.BytesIO()
+    # No pnginfo, no time chunk: the bytes depend on the pixels only.
+    image.save(out, format="PNG", optimize=False, compress_level=6)
+    return out.getvalue(), placed

@@ -1,0 +1,76 @@
+"""The pages of the site: home, each incident, the history archive, the
+component pages, the accountability page, and the redirects that keep a
+renamed entry's former addresses alive."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+from typing import Iterable, Sequence
+
+from generator.facts.accountability import site_accountability
+from generator.facts.derive import IncidentFacts
+from generator.outputs import social, urls
+from generator.outputs.files import GeneratedFile, GeneratedPage, LaterPage
+from generator.outputs.templating import TEMPLATES, Renderer
+
+
+def render_incident_page(r: Renderer, facts: IncidentFacts) -> GeneratedPage:
+    return r.page("incident.md.j2", urls.incident(facts.slug), f=facts, i=facts.incident, share_links=social.share_links)
+
+
+def render_home_page(r: Renderer) -> GeneratedPage:
+    return r.page("home.md.j2", urls.HOME)
+
+
+#: Entries per archive page: no page grows with the size of the history.
+HISTORY_PAGE_SIZE = 100
+COMPONENT_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class Paging:
+    """Where one page of a paged listing stands among its siblings."""
+
+    base: str
+    number: int
+    count: int
+
+    def url(self, number: int) -> str:
+        return urls.paged(self.base, number)
+
+
+def _paged(base: str, entries: Sequence, size: int) -> Iterable[tuple[Paging, Sequence]]:
+    count = max(1, -(-len(entries) // size))
+    for number in range(1, count + 1):
+        yield Paging(base, number, count), entries[(number - 1) * size : number * size]
+
+
+def render_history_pages(r: Renderer) -> Iterable[GeneratedPage | LaterPage]:
+    yield r.page("history_index.md.j2", urls.HISTORY)
+    for year, entries in r.report.by_year.items():
+        for paging, chunk in _paged(urls.history_year(year), entries, HISTORY_PAGE_SIZE):
+            url = paging.url(paging.number)
+            yield LaterPage(url, partial(r.page, "history_year.md.j2", url, year=year, entries=chunk, paging=paging))
+
+
+def render_component_pages(r: Renderer) -> Iterable[GeneratedPage | LaterPage]:
+    yield r.page("components_index.md.j2", urls.COMPONENTS)
+    for component in r.site.components:
+        facts = r.report.components[component.id]
+        for paging, chunk in _paged(urls.component(component.id), facts.entries, COMPONENT_PAGE_SIZE):
+            url = paging.url(paging.number)
+            yield LaterPage(url, partial(r.page, "component.md.j2", url, component=component, c=facts, entries=chunk, paging=paging))
+
+
+def render_accountability_page(r: Renderer) -> GeneratedPage:
+    return r.page("accountability.md.j2", urls.ACCOUNTABILITY, acc=site_accountability(r.report))
+
+
+def render_alias_redirects(r: Renderer, facts: IncidentFacts) -> Iterable[GeneratedFile]:
+    """Former addresses of a renamed entry keep working: a page that sends readers on."""
+    template = TEMPLATES.get_template("redirect.html.j2")
+    for alias in facts.incident.aliases:
+        here = urls.incident(alias)
+        html = template.render(r.context(here, f=facts, target=urls.incident(facts.slug)))
+        yield GeneratedFile(here + "index.html", html.encode("utf-8"))

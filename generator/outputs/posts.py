@@ -1,0 +1,159 @@
+"""`frankly post`: ready-to-post text for one update of one incident.
+
+Three versions, each ending with the incident's canonical address:
+
+- X: at most 280, counted the way X counts (twitter-text-parser, a pure
+  Python port of X's own twitter-text that passes its conformance suite:
+  most characters weigh 1, CJK and emoji 2, every link 23 whatever its
+  length). Its last release is from 2023, but the rules it implements (X's
+  "v3" weighting) have not changed since; links are counted here ourselves,
+  so a domain that X's list of top-level domains lacks still counts 23.
+- Mastodon: at most 500. Mastodon counts every link as 23 and the rest in
+  grapheme clusters; we count code points, which are never fewer than
+  grapheme clusters, so a text we accept always fits (an emoji built from
+  several code points costs us more than it costs Mastodon, never less).
+- LinkedIn / Facebook: the whole update with its context, up to LinkedIn's
+  3000 characters.
+
+Text that does not fit is shortened at a word boundary and ends with '…';
+the address line then reads 'Full update: <url>' so readers know there is more.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from twitter_text import parse_tweet
+
+from generator.facts.derive import IncidentFacts, StatusReport
+from generator.input.model import Update
+from generator.outputs import urls
+from generator.outputs.social import affected_list, paragraphs, plain_text, shorten, status_sentence
+from generator.outputs.timefmt import format_moment
+from generator.outputs.words import label
+
+X_LIMIT = 280
+MASTODON_LIMIT = 500
+LONG_LIMIT = 3000  # LinkedIn's limit; Facebook's is far higher
+LINK_WEIGHT = 23  # both X and Mastodon count any link as 23 characters
+
+# Punctuation right after a link is not part of it (X and Mastodon count it as text).
+_URL = re.compile(r"https?://\S+?(?=[.,;:!?'\")\]]*(?:\s|$))")
+
+
+@dataclass(frozen=True)
+class Post:
+    network: str
+    text: str
+    length: int
+    limit: int
+    shortened: bool
+    note: str  # how the length was counted
+
+
+def x_length(text: str) -> int:
+    """Length as X counts it, with every http(s) link at 23 even where X's TLD list would not link it."""
+    links = _URL.findall(text)
+    return parse_tweet(_URL.sub("", text)).weightedLength + LINK_WEIGHT * len(links)
+
+
+def mastodon_length(text: str) -> int:
+    """Code points, every link at 23 (an upper bound of Mastodon's grapheme count)."""
+    links = _URL.findall(text)
+    return len(_URL.sub("", text)) + LINK_WEIGHT * len(links)
+
+
+def plain_length(text: str) -> int:
+    return len(text)
+
+
+def find_update(facts: IncidentFacts, update_id: str | None) -> Update | None:
+    """The update with this permanent id (see Update.anchor), or the latest when no id is given."""
+    if update_id is None:
+        return facts.latest_update
+    return next((u for u in facts.incident.updates if u.anchor == update_id), None)
+
+
+def compose(report: StatusReport, facts: IncidentFacts, update: Update) -> list[Post]:
+    site = report.site
+    page = urls.absolute(site.base, urls.incident(facts.slug))
+    title = facts.incident.title
+    status = label(update.status)
+    message = paragraphs(update.message)
+    headline = f"{title}: {status}"
+    short_message = plain_text(update.message)
+
+    x = _fit(
+        "X", lambda m: f"{headline}. {m}" if m else f"{headline}.", short_message, page, X_LIMIT, x_length,
+        "counted as X does: links 23, emoji and CJK 2",
+    )
+
+    extras = []
+    if facts.incident.components and update is facts.latest_update and facts.shown_statuses:
+        extras.append(("Affected: " if facts.is_active else "Affected (at worst): ") + affected_list(facts, site))
+    if update.promised_by:
+        extras.append(f"Next update by {format_moment(update.promised_by, site.time_zone, site.language)}.")
+    tail = "\n\n" + "\n".join(extras) if extras else ""
+    mastodon = _fit(
+        "Mastodon", lambda m: f"{headline}\n\n{m}{tail}" if m else f"{headline}{tail}",
+        "\n\n".join(message), page, MASTODON_LIMIT, mastodon_length, "links 23, other characters by code point",
+    )
+
+    when = format_moment(update.at, site.time_zone, site.language)
+    context = [status_sentence(facts, site)] if update is facts.latest_update else []
+    long_tail = "\n\n" + "\n".join(context + extras) if context or extras else ""
+    long = _fit(
+        "LinkedIn / Facebook", lambda m: f"{title}\n{status} · update of {when}\n\n{m}{long_tail}",
+        "\n\n".join(message), page, LONG_LIMIT, plain_length, "LinkedIn's limit",
+    )
+    return [x, mastodon, long]
+
+
+def _fit(network: str, assemble: Callable[[str], str], message: str, page: str, limit: int,
+         measure: Callable[[str], int], note: str) -> Post:
+    """Shorten the message (never the headline or the link) until the whole post fits."""
+    def whole(body: str, shortened: bool) -> str:
+        return f"{body}\n{'Full update: ' if shortened else ''}{page}"
+
+    def fits(candidate: str) -> bool:
+        return measure(whole(assemble(candidate), True)) <= limit
+
+    if measure(whole(assemble(message), False)) <= limit:
+        text, shortened = whole(assemble(message), False), False
+    elif fits("…"):
+        kept, _ = shorten(message, fits)
+        text, shortened = whole(assemble(kept), True), True
+    else:
+        # Even the headline is too long: shorten everything before the link.
+        body, _ = shorten(assemble(message), lambda b: measure(whole(b, True)) <= limit)
+        text, shortened = whole(body, True), True
+    return Post(network, text, measure(text), limit, shortened, note)
+
+
+def render_posts(posts: list[Post]) -> str:
+    """What `frankly post` prints: each version under a header that says its length."""
+    blocks = []
+    for post in posts:
+        state = "; shortened to fit, the full update is on the page" if post.shortened else ""
+        blocks.append(f"--- {post.network}: {post.length}/{post.limit} characters ({post.note}){state} ---\n{post.text}")
+    return "\n\n".join(blocks)
+
+
+def unknown_incident_message(report: StatusReport, slug: str) -> str:
+    known = [f.slug for f in report.entries]
+    shown = ", ".join(known[:10]) + (f" and {len(known) - 10} more" if len(known) > 10 else "")
+    return f"frankly post: unknown incident '{slug}'; known (newest first): {shown or 'none'}"
+
+
+def unknown_update_message(facts: IncidentFacts, update_id: str) -> str:
+    ids = ", ".join(u.anchor for u in reversed(facts.incident.updates))
+    return f"frankly post: incident '{facts.slug}' has no update '{update_id}'; its updates (newest first): {ids}"
+
+
+def resolve(report: StatusReport, slug: str) -> IncidentFacts | None:
+    """The entry at ``slug``, or the one that lists it as a former slug."""
+    if slug in report.by_slug:
+        return report.by_slug[slug]
+    return next((f for f in report.entries if slug in f.incident.aliases), None)

@@ -1,0 +1,107 @@
+"""The Jinja environment of every page, feed and widget template, and the
+helpers bound to one site that the templates call (:class:`Renderer`)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Callable, TypeVar
+
+import jinja2
+from markupsafe import Markup, escape
+
+from generator.facts.accountability import communication_of
+from generator.facts.derive import StatusReport
+from generator.input.values import Kind
+from generator.outputs import urls
+from generator.outputs.files import GeneratedPage, split_fragments
+from generator.outputs.markup import render_markdown
+from generator.outputs.timefmt import format_day, format_duration, format_moment, local_iso, time_tag
+from generator.outputs.words import label
+
+T = TypeVar("T")
+
+#: The stylesheet the templates' markup needs; the publication adds it to every page.
+STYLESHEET_FILE = Path(__file__).parent / "assets" / "frankly.css"
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+        autoescape=True,  # every {{ }} is escaped unless it is Markup we made
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+        auto_reload=False,  # otherwise every get_template() stats the file: 1 s per 300 pages
+    )
+    env.filters["label"] = label
+    env.filters["md"] = render_markdown
+    env.filters["duration"] = format_duration
+    env.filters["meta"] = _front_matter_value
+    env.globals["communication"] = communication_of  # the entry's accountability figures (facts/accountability.py)
+    return env
+
+
+def _front_matter_value(text: str) -> Markup:
+    """A value for page front matter. Material prints meta values raw (the
+    theme does not autoescape), so they are HTML-escaped here, then quoted as
+    a JSON string, which is valid YAML. Markup: already safe for this template."""
+    return Markup(json.dumps(str(escape(text)), ensure_ascii=False))
+
+
+#: The one Jinja environment of every page, feed and widget template.
+TEMPLATES = _environment()
+
+
+class Renderer:
+    """Shared helpers bound to one site; templates call them."""
+
+    def __init__(self, report: StatusReport):
+        self.report = report
+        self.site = report.site
+        self.zone = report.site.time_zone
+        self.language = report.site.language
+        self._shared: dict[Callable, object] = {}
+
+    def shared(self, factory: Callable[["Renderer"], T]) -> T:
+        """The one helper of this build made by ``factory`` (a feed builder, the API):
+        site-wide outputs and each entry's outputs use the same one."""
+        if factory not in self._shared:
+            self._shared[factory] = factory(self)
+        return self._shared[factory]  # type: ignore[return-value]
+
+    def when_text(self, moment: datetime) -> str:
+        """A moment as plain text in the site's zone and language, with its UTC offset."""
+        return format_moment(moment, self.zone, self.language)
+
+    def context(self, here: str, **values) -> dict:
+        def href(to: str) -> str:
+            return urls.relative(here, to)
+
+        return {
+            "site": self.site,
+            "report": self.report,
+            "here": here,
+            "href": href,
+            "urls": urls,
+            "when": lambda moment: time_tag(moment, self.zone, self.language),
+            "when_text": self.when_text,
+            "day": lambda value: format_day(value, self.language),
+            "iso": lambda moment: local_iso(moment, self.zone),
+            "badge": badge,
+            "component_name": lambda cid: self.site.component(cid).name,
+            "Kind": Kind,
+            **values,
+        }
+
+    def page(self, template: str, url: str, **values) -> GeneratedPage:
+        markdown, fragments = split_fragments(TEMPLATES.get_template(template).render(self.context(url, **values)))
+        return GeneratedPage(url, markdown, fragments)
+
+
+def badge(status: str) -> Markup:
+    """Status in colour *and* words, so it reads without colour too."""
+    # f-string + escape: Markup.format costs ~50 us a call, and this runs ~10 times per page.
+    return Markup(f'<span class="frankly-badge frankly-badge--{escape(status)}">{escape(label(status))}</span>')

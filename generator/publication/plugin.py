@@ -1,0 +1,259 @@
+"""The mkdocs plugin: publishes what the core produced. Nothing else.
+
+Registered as the ``frankly`` entry point, so a plain ``mkdocs build`` or
+``mkdocs serve`` with ``plugins: [frankly]`` builds the status site too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from markupsafe import escape
+from mkdocs.commands import build as mkdocs_build
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+
+from generator.facts.derive import StatusReport, derive
+from generator.input.load import ProjectPaths, load_all
+from generator.input.problems import InvalidInput, Problems
+from generator.outputs import cards, markup
+from generator.outputs.files import GeneratedPage, LaterPage
+from generator.outputs.site import entry_renderer, render_head, render_site_outputs
+from generator.outputs.templating import STYLESHEET_FILE, Renderer
+from generator.publication.publish import EntryPublisher, OutputWriter, write_search_index
+from generator.publication.theme_shell import ShellRenderer, compact_chrome
+from generator.publication.workers import WorkerFailed, relax_gc
+
+log = logging.getLogger("mkdocs.plugins.frankly")
+
+STYLESHEET = "assets/frankly.css"
+
+
+class FranklyConfig(base.Config):
+    site_config = c.Type(str, default="site_config/site.yaml")
+    """Path of site.yaml, relative to mkdocs.yml."""
+    incidents_dir = c.Type(str, default="incidents")
+    """Folder of incident files, relative to mkdocs.yml."""
+    jobs = c.Type(int, default=0)
+    """Processes that render entries at once. 0: one per usable CPU for sites of
+    publish.AUTO_PARALLEL_FROM entries or more, else one. Same bytes either way."""
+    page_shells = c.Type(bool, default=True)
+    """Fill pages outside the navigation (incidents, archives) into the theme's
+    chrome rendered once per page shape, instead of a full theme render each
+    (generator/publication/theme_shell.py). Same bytes either way; off is slower, for
+    checking that claim or for a theme that varies pages in ways the check misses."""
+    compact_html = c.Type(bool, default=True)
+    """Remove the theme's indentation around each page's content (about 3.5 KB of a
+    ~26 KB incident page); pages render the same. Off: the theme's HTML as it is."""
+
+
+class FranklyPlugin(BasePlugin[FranklyConfig]):
+    def __init__(self) -> None:
+        self.command = "build"
+        self.report: StatusReport | None = None
+        self.renderer: Renderer | None = None
+        self.pages_by_src: dict[str, GeneratedPage] = {}  # in-nav pages mkdocs converts; filled in on_page_content
+        self.later_pages: list[LaterPage] = []  # archive listings outside the nav (history, components)
+        self.nav: Navigation | None = None
+        self.env = None
+        self.files: Files | None = None
+        self.stale: Problems | None = None  # serve only: problems that kept the last good pages
+        self._bare = False  # while rendering a shell's marker page: no <head> additions
+        self._epoch_is_ours = False
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Remember the command. Defining this hook also makes mkdocs keep this
+        instance across `serve` rebuilds, which is how the last good pages survive."""
+        self.command = command
+        relax_gc()  # also under plain `mkdocs build`
+
+    def paths(self, config: MkDocsConfig) -> ProjectPaths:
+        root = Path(config.config_file_path or ".").parent
+        return ProjectPaths.at(root, self.config.site_config, self.config.incidents_dir)
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        """Load, validate and derive; stop before mkdocs touches the output if the input is bad.
+
+        mkdocs cleans site_dir only after on_config and on_pre_build, and turns
+        a PluginError into a logged error plus Abort (no traceback), so a bad
+        file leaves the last good site, and `serve` keeps serving it.
+        """
+        try:
+            catalog = load_all(self.paths(config))
+        except InvalidInput as exc:
+            if self.command != "serve" or self.report is None:
+                raise PluginError("The status site was not rebuilt:\n" + exc.problems.report()) from None
+            # mkdocs' dev server blocks every request while builds fail, so
+            # while serving we rebuild from the last good input instead, and
+            # say so loudly in the terminal and on every page.
+            self.stale = exc.problems
+            log.error("Showing the last good version until these are fixed:\n%s", exc.problems.report())
+        else:
+            self.stale = None
+            self.report = derive(catalog)
+            self.renderer = Renderer(self.report)
+            # Card images are redrawn only when what they show changed (generator/outputs/cards.py),
+            # texts re-rendered only when they changed (generator/outputs/markup.py).
+            cache = self.paths(config).root / ".cache" / "frankly"
+            cards.use_cache_dir(cache / "cards")
+            markup.use_cache_file(cache / "rendered.sqlite")
+        site = self.report.site
+        # site.yaml is the single source of the site's name and address.
+        config.site_name = site.name
+        config.site_url = site.base
+        if STYLESHEET not in config.extra_css:
+            config.extra_css.append(STYLESHEET)
+        self._pin_build_date()
+        return config
+
+    def _pin_build_date(self) -> None:
+        """Make mkdocs' own dates (sitemap) follow the data, so same input gives same bytes.
+
+        An explicit SOURCE_DATE_EPOCH from the caller always wins.
+        """
+        if "SOURCE_DATE_EPOCH" in os.environ and not self._epoch_is_ours:
+            return
+        assert self.report is not None
+        stamp = self.report.last_change
+        os.environ["SOURCE_DATE_EPOCH"] = str(int(stamp.timestamp()) if stamp else 0)
+        self._epoch_is_ours = True
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        """Hand the site-wide pages in the navigation and the site-wide files to mkdocs.
+
+        Pages outside the navigation and everything of each entry are written
+        by on_post_build instead (see generator/publication/theme_shell.py): mkdocs would
+        render each through the full theme and hold all of them in memory.
+        """
+        assert self.renderer is not None
+        self.pages_by_src, self.later_pages = {}, []
+        for output in render_site_outputs(self.renderer):
+            if isinstance(output, LaterPage):
+                self.later_pages.append(output)
+                continue
+            if isinstance(output, GeneratedPage):
+                path = output.src_uri
+                self.pages_by_src[path] = output
+                file = File.generated(config, path, content=output.markdown)
+            else:
+                path = output.path
+                file = (
+                    File.generated(config, path, abs_src_path=str(output.source))
+                    if output.source is not None
+                    else File.generated(config, path, content=output.content)
+                )
+            existing = files.get_file_from_path(path)
+            if existing is not None:
+                log.warning("docs/%s is replaced by the page Frankly generates at that address", path)
+                files.remove(existing)
+            files.append(file)
+        files.append(File.generated(config, STYLESHEET, abs_src_path=str(STYLESHEET_FILE)))
+        self.files = files
+        return files
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        self.nav = nav
+        return nav
+
+    def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        self.env = env
+        return env
+
+    def on_post_page(self, output: str, *, page, config: MkDocsConfig) -> str:
+        """Trim the theme's indentation and add the core's <head> contributions
+        (feeds, social tags) to every page."""
+        if self.config.compact_html:
+            output = compact_chrome(output, page.content)
+        if self._bare:
+            return output
+        head = self._head(page.url)
+        # str(): Markup + "</head>" would escape the closing tag into the page's text.
+        return output.replace("</head>", head + "</head>", 1) if head else output
+
+    def _head(self, url: str) -> str:
+        assert self.renderer is not None
+        return str(render_head(self.renderer, url))
+
+    def on_page_content(self, html: str, *, page, config: MkDocsConfig, files: Files) -> str:
+        """Put our pre-rendered HTML into generated pages; while serving with
+        broken input, tell the editor on the page itself."""
+        return self._content(self.pages_by_src.get(page.file.src_uri), html)
+
+    def _content(self, generated: GeneratedPage | None, html: str) -> str:
+        if generated is not None:
+            html = generated.fill(html)
+        if self.stale is None:
+            return html
+        listing = escape("\n".join(str(p) for p in self.stale.sorted()))
+        return (
+            '<div class="admonition danger frankly-preview-stale"><p class="admonition-title">'
+            "Preview not updated: fix these problems and save again</p>"
+            f"<pre>{listing}</pre></div>" + html
+        )
+
+    @contextlib.contextmanager
+    def _without_head(self):
+        self._bare = True
+        try:
+            yield
+        finally:
+            self._bare = False
+
+    @event_priority(-100)  # after Material's search plugin has written its index and mkdocs its sitemap
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Write every entry's files and the archive pages (publish.py), then add
+        them to the search index and the sitemap."""
+        assert self.report is not None and self.renderer is not None and self.files is not None
+        shells = ShellRenderer(
+            config, self.env, self.files, self.nav, pages_by_src=self.pages_by_src,
+            fill_content=self._content, head=self._head, bare=self._without_head, enabled=self.config.page_shells,
+        )
+        writer = OutputWriter(Path(config.site_dir), {file.dest_uri for file in self.files}, log.warning)
+        publisher = EntryPublisher(self.report, entry_renderer(self.renderer), shells, writer, self.config.jobs)
+        workdir = Path(tempfile.mkdtemp(prefix="frankly-publish-"))
+        try:
+            try:
+                published = publisher.run(self.later_pages, workdir)
+            except WorkerFailed as exc:
+                raise PluginError(f"Rendering the entries failed in a worker process:\n{exc}") from None
+            cards.end_build()
+            markup.flush_cache()
+            index = Path(config.site_dir) / "search" / "search_index.json"
+            if index.is_file():
+                write_search_index(index, published.search_lines)
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+        log.info("Frankly: %d entries and %d archive pages in %d process(es); %d pages from shells, %d rendered by mkdocs in full",
+                 len(self.report.entries), len(self.later_pages), published.processes,
+                 len(published.pages) - shells.full_renders, shells.full_renders)
+        self._add_to_sitemap(config, published.pages)
+
+    def _add_to_sitemap(self, config: MkDocsConfig, sources: list[str]) -> None:
+        """mkdocs' sitemap (theme template, gzip copy) made again with our pages in it."""
+        if "sitemap.xml" not in config.theme.static_templates or not sources:
+            return
+        listed = Files(list(self.files))
+        for source in sources:
+            file = File.generated(config, source, content="", inclusion=InclusionLevel.NOT_IN_NAV)
+            Page(None, file, config)
+            listed.append(file)
+        mkdocs_build._build_theme_template("sitemap.xml", self.env, listed, config, self.nav)
+
+    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder) -> LiveReloadServer:
+        """Rebuild when an incident file or site.yaml is saved."""
+        paths = self.paths(config)
+        server.watch(str(paths.incidents_dir))
+        server.watch(str(paths.site_config.parent))
+        return server

@@ -1,0 +1,164 @@
+"""Publish step: every entry's files and the archive pages, written as they are made.
+
+An entry's outputs (page, feeds, JSON, card, redirects, search entries)
+depend on that entry alone, so they are rendered and written one entry at a
+time, by one forked process per CPU (generator/publication/workers.py); nothing is held
+until the end of the build. Pages go through the theme's chrome via
+generator/publication/theme_shell.py. What the processes must tell each other (card
+counts, the search entries) comes back as small results and files.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterator, Sequence
+
+from generator.facts.derive import IncidentFacts, StatusReport
+from generator.outputs import cards, markup, urls
+from generator.outputs.files import GeneratedFile, GeneratedPage, LaterPage, Output
+from generator.outputs.search import entry_search_entries, serialized
+from generator.publication.workers import map_chunks, usable_cpus
+
+if TYPE_CHECKING:  # the shell renderer is mkdocs' side; this module needs only its render()
+    from generator.publication.theme_shell import ShellRenderer
+
+#: Below this many entries, starting processes costs more than it saves.
+AUTO_PARALLEL_FROM = 500
+#: Entries rendered here before forking, so the children inherit the page shells they find.
+WARM_UP_ENTRIES = 50
+
+
+class OutputWriter:
+    """Writes generated files into the site folder as they are made, so none is held."""
+
+    def __init__(self, site_dir: Path, written_by_mkdocs: set[str], warn: Callable[[str], None]):
+        self.site_dir = site_dir
+        self.written_by_mkdocs = written_by_mkdocs  # site-relative paths mkdocs wrote from docs/ and the theme
+        self.warn = warn
+        self.made: set[Path] = set()
+
+    def _target(self, path: str) -> Path:
+        target = self.site_dir / path
+        if target.parent not in self.made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self.made.add(target.parent)
+        if path in self.written_by_mkdocs:
+            self.warn(f"{path} from docs/ is replaced by the file Frankly generates at that address")
+        return target
+
+    def write(self, path: str, content: bytes) -> None:
+        self._target(path).write_bytes(content)
+
+    def write_file(self, output: GeneratedFile) -> None:
+        target = self._target(output.path)
+        if output.source is None:
+            target.write_bytes(output.content)
+            return
+        # Cached card images: a hard link costs no copy (the cache replaces
+        # files, never rewrites them); a copy where links are not possible.
+        target.unlink(missing_ok=True)
+        try:
+            os.link(output.source, target)
+        except OSError:
+            shutil.copyfile(output.source, target)
+
+
+@dataclass(frozen=True)
+class Published:
+    """What the entries' publishing leaves for the site-wide files."""
+
+    processes: int
+    pages: list[str]  # source URIs of every page written, for the sitemap
+    search_lines: Iterator[str]  # the entries' search entries, one line each, in entry order
+
+
+class EntryPublisher:
+    """Renders and writes every entry and archive page, in several processes when worth it."""
+
+    def __init__(self, report: StatusReport, render_entry: Callable[[IncidentFacts], list[Output]],
+                 shells: "ShellRenderer", writer: OutputWriter, jobs: int):
+        self.report = report
+        self.render_entry = render_entry
+        self.shells = shells
+        self.writer = writer
+        self.jobs = jobs or (usable_cpus() if len(report.entries) >= AUTO_PARALLEL_FROM else 1)
+
+    def publish(self, output: Output) -> None:
+        if isinstance(output, GeneratedPage):
+            html = self.shells.render(output)
+            self.writer.write(output.url + "index.html", html.encode("utf-8", errors="xmlcharrefreplace"))
+        else:
+            self.writer.write_file(output)
+
+    def run(self, later_pages: Sequence[LaterPage], workdir: Path) -> Published:
+        """Publish everything; the search lines are read from files in ``workdir``
+        (the caller removes it once they are consumed)."""
+        entries = self.report.entries
+        items = [*entries, *later_pages]  # entries first: the warm-up finds their page shells
+        warm = WARM_UP_ENTRIES if self.jobs > 1 else len(items)
+        first = self._publish_items(items[:warm], workdir)
+        markup.flush_cache()  # children start from a store that has this process's texts
+        rest = items[warm:]
+        results = map_chunks(lambda chunk: self._publish_items(chunk, workdir), rest, self.jobs) if rest else []
+        for drawn_cards, full_renders, _ in results[1:]:  # results[0] is this process's own, already counted
+            cards.stats.add(drawn_cards)
+            self.shells.full_renders += full_renders
+        # Each entry has one page (render_incident_page); its other outputs are files.
+        pages = [page.src_uri for page in later_pages] + [urls.source_of(urls.incident(f.slug)) for f in entries]
+        return Published(max(1, len(results)), pages, _in_entry_order(first[-1], [r[-1] for r in results]))
+
+    def _publish_items(self, items: Sequence[IncidentFacts | LaterPage], workdir: Path) -> tuple[cards.CardStats, int, str]:
+        """Writes these entries' files (or archive pages), and their search entries
+        to a file of their own, one line per item (empty for archive pages);
+        returns what the other processes must know."""
+        cards_before, full_before = cards.stats.copy(), self.shells.full_renders
+        handle, part = tempfile.mkstemp(dir=workdir, suffix=".jsonl")
+        with os.fdopen(handle, "w", encoding="utf-8") as lines:
+            for item in items:
+                if isinstance(item, LaterPage):
+                    self.publish(item.make())
+                    lines.write("\n")
+                    continue
+                for output in self.render_entry(item):
+                    self.publish(output)
+                lines.write(serialized(entry_search_entries(self.report, item)) + "\n")
+        markup.flush_cache()
+        return cards.stats.since(cards_before), self.shells.full_renders - full_before, part
+
+
+def _in_entry_order(first: str, slices: list[str]) -> Iterator[str]:
+    """The non-empty lines of ``first``, then of ``slices`` read in turn: they were
+    dealt round-robin (workers.map_chunks), so this gives the items' order back."""
+    with open(first, encoding="utf-8") as lines:
+        yield from (line.rstrip("\n") for line in lines if line.strip())
+    files = [open(part, encoding="utf-8") for part in slices]
+    try:
+        for turn in itertools.count():
+            line = files[turn % len(files)].readline() if files else ""
+            if not line:
+                return
+            if line.strip():
+                yield line.rstrip("\n")
+    finally:
+        for handle in files:
+            handle.close()
+
+
+def write_search_index(index: Path, lines: Iterator[str]) -> None:
+    """Material's search index with the entries' search entries added, written as a stream."""
+    data = json.loads(index.read_text(encoding="utf-8"))
+    docs = data.pop("docs")
+    parts = itertools.chain((json.dumps(doc, separators=(",", ":"), ensure_ascii=False) for doc in docs), lines)
+    # Compact, as Material writes it (UTF-8 rather than \u escapes).
+    head = json.dumps(data, separators=(",", ":"), ensure_ascii=False)[:-1]
+    with open(index, "w", encoding="utf-8") as out:
+        out.write(head + (',"docs":[' if data else '"docs":['))
+        for number, part in enumerate(parts):
+            out.write(("," if number else "") + part)
+        out.write("]}")
