@@ -66,6 +66,12 @@ def tree_bytes(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def editors_files(root: Path) -> dict[str, bytes]:
+    """Every file of a project that an editor or git sees, with its bytes: all
+    but ``.cache/`` (the writer lock, cached cards and texts; ignored by git)."""
+    return {name: data for name, data in tree_bytes(root).items() if not name.startswith(".cache/")}
+
+
 def copy_project(source: Path, root: Path, parts: tuple[str, ...] | None = None) -> Path:
     """A writable copy of a site project (all of ``source``, or only ``parts`` of it)."""
     if parts is None:

@@ -9,7 +9,7 @@ import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
-from conftest import _chdir, copy_project, run_frankly, tree_bytes, write_incident
+from conftest import _chdir, copy_project, editors_files, run_frankly, tree_bytes, write_incident
 from generator.cli import editing as edit_commands
 from generator.cli import main
 from generator.editing.values import EditError
@@ -333,31 +333,31 @@ FAILURES = [
 
 @pytest.mark.parametrize("args, message", FAILURES, ids=[" ".join(a[:3]) for a, _ in FAILURES])
 def test_refusals_exit_1_with_a_clear_message_and_leave_every_file_as_it_was(project: Path, args: list[str], message: str):
-    before = tree_bytes(project)
+    before = editors_files(project)
     result = frankly(project, *args)
     assert result.exit_code == 1
     assert result.stderr == message + "\n"
     assert "Traceback" not in result.output
-    assert tree_bytes(project) == before
+    assert editors_files(project) == before
 
 
 def test_a_broken_file_is_reported_with_its_position_and_kept(project: Path):
     path = write_incident(project, "2026-04-02-broken.yaml", "kind: incident\ntitle: [unclosed\n")
-    before = tree_bytes(project)
+    before = editors_files(project)
     result = frankly(project, "update", "2026-04-02-broken", "x", *NOW)
     assert result.exit_code == 1
     assert result.stderr.startswith("incidents/2026-04-02-broken.yaml:3:1: YAML syntax error")
     assert result.stderr.endswith("Fix the file first; nothing was written.\n")
-    assert tree_bytes(project) == before and path.exists()
+    assert editors_files(project) == before and path.exists()
 
 
 def test_another_broken_file_blocks_the_edit_and_says_where(project: Path):
     write_incident(project, "2026-04-02-typo.yaml", (project / "incidents" / f"{DASHBOARD}.yaml").read_text().replace("title:", "titel:"))
-    before = tree_bytes(project)
+    before = editors_files(project)
     result = frankly(project, "update", DASHBOARD, "x", *NOW)
     assert result.exit_code == 1
     assert result.stderr.startswith("incidents/2026-04-02-typo.yaml:2:1: unknown key 'titel' (did you mean 'title'?)")
-    assert tree_bytes(project) == before
+    assert editors_files(project) == before
 
 
 # ---------------------------------------------------------------- insertion on unusual layouts
@@ -407,11 +407,11 @@ def test_slug_may_be_a_path_or_a_unique_suffix(project: Path):
     messages = [u.message for u in next(i for i in catalog(project).incidents if i.slug == DASHBOARD).updates]
     assert messages[-2:] == ["One.\n", "Two.\n"]
     write_incident(project, "2026-04-02-dashboard-slow.yaml", (project / "incidents" / f"{DASHBOARD}.yaml").read_text())
-    before = tree_bytes(project)
+    before = editors_files(project)
     ambiguous = frankly(project, "update", "dashboard-slow", "Three.", "--now", "2026-04-10T09:40:00-04:00")
     assert ambiguous.exit_code == 1
     assert ambiguous.stderr == "'dashboard-slow' matches several entries: 2026-03-10-dashboard-slow, 2026-04-02-dashboard-slow; give the full slug\n"
-    assert tree_bytes(project) == before
+    assert editors_files(project) == before
 
 
 def test_new_file_is_readable_like_any_other(project: Path):
@@ -463,9 +463,9 @@ def test_new_records_impact_that_began_before_the_first_post(project: Path):
     assert result.exit_code == 0, result.stderr
     entry = catalog(project).incidents[-1]
     assert entry.impact_started_at.isoformat() == "2026-04-10T08:40:00-04:00"
-    before = tree_bytes(project)
+    before = editors_files(project)
     later = frankly(project, "new", "Other", "-c", "api", "-m", "x", "--impact-started", "2026-04-10T10:00", "--now", "2026-04-10T09:00:00-04:00")
     assert later.exit_code == 1
     assert later.stderr == ("--impact-started: 2026-04-10T10:00:00-04:00 is after now (2026-04-10T09:00:00-04:00); "
                             "it is for impact that began before this first update\n")
-    assert tree_bytes(project) == before
+    assert editors_files(project) == before

@@ -48,7 +48,7 @@ def check_kept_addresses(paths: ProjectPaths, catalog: Catalog) -> tuple[Problem
             continue
         path = root / line
         slug = path.stem
-        if path.parent.resolve() != folder.resolve() or path.suffix != ".yaml" or not SLUG.match(slug):
+        if path.parent.resolve() != folder.resolve() or path.suffix != ".yaml" or not SLUG.fullmatch(slug):
             continue
         if slug in seen or slug in kept or path.exists():
             continue

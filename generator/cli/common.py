@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from generator.input.load import Catalog, ProjectPaths, load_all
-from generator.input.problems import InvalidInput
+from generator.input.problems import InvalidInput, printable
 
 CONFIG_OPTION = click.option(
     "-f", "--config-file", "config_file", default="mkdocs.yml", show_default=True,
@@ -46,7 +46,10 @@ def project_paths(config_file: str) -> ProjectPaths:
 
 
 def fail(message: str) -> None:
-    click.echo(message, err=True)
+    """Print ``message`` on stderr and exit 1. Each line is printed with its
+    control characters escaped: text from a file name or a value never moves
+    the terminal's cursor or forges a line of its own."""
+    click.echo("\n".join(printable(line) for line in message.split("\n")), err=True)
     sys.exit(1)
 
 

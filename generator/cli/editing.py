@@ -8,12 +8,15 @@ stderr and exit status 1, never a traceback, and nothing is written.
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from pathlib import Path
+from typing import Callable
 
 import click
 
 from generator.cli.common import CONFIG_OPTION, fail, project_paths
-from generator.editing.entries import apply, find_entry, load_site
+from generator.editing.entries import Edit, apply, find_entry, load_site, writer_lock
+from generator.input.load import Catalog
 from generator.editing.plans import plan_apology, plan_compensation, plan_new, plan_update, public_url
 from generator.editing.values import EditError, parse_now
 from generator.input.values import Kind
@@ -89,18 +92,30 @@ def new_command(title, components, impact, kind, window, message, summary, statu
         kind_value = _kind(kind)
         paths = project_paths(config_file)
         site = load_site(paths)
-        now = parse_now(now_text, site)
+        parse_now(now_text, site)  # a wrong --now is refused before any editor opens
         text = _message(message, "first update message", f"New {kind_value.value}: {title}")
-        edit = plan_new(paths, site, now, title=title, message=text, kind=kind_value, components=components,
-                        impact=impact, window=tuple(window) if window else None, summary=summary, status=status,
-                        next_update=next_update, posted_to=posted_to, slug=slug, impact_started=impact_started)
-        apply(paths, edit)
+        edit, _ = _write(paths, site, now_text, lambda now: plan_new(
+            paths, site, now, title=title, message=text, kind=kind_value, components=components, impact=impact,
+            window=tuple(window) if window else None, summary=summary, status=status, next_update=next_update,
+            posted_to=posted_to, slug=slug, impact_started=impact_started))
     except EditError as exc:
         fail(str(exc))
     slug_text = edit.path.stem
     click.echo(edit.summary)
     click.echo(f"Public address (live after the next build and deploy): {public_url(site, slug_text)}")
     click.echo(f"Next: frankly update {slug_text} --status identified \"What we know now\"")
+
+
+def _write(paths, site, now_text, plan: Callable[[datetime], Edit]) -> tuple[Edit, Catalog]:
+    """Plan and write an edit holding the project's writer lock.
+
+    "now" is read inside the lock, after the message was written: two editors
+    who run a command at the same moment get their changes in one after the
+    other, in the order of their timestamps, and neither is lost.
+    """
+    with writer_lock(paths):
+        edit = plan(parse_now(now_text, site))
+        return edit, apply(paths, edit)
 
 
 def _kind(text: str) -> Kind:
@@ -140,12 +155,12 @@ def update_command(slug, message, status, components, reopens, next_update, post
     try:
         paths = project_paths(config_file)
         site = load_site(paths)
-        now = parse_now(now_text, site)
+        parse_now(now_text, site)  # a wrong --now is refused before any editor opens
         find_entry(paths, slug)  # an unknown slug is reported before any editor opens
         text = _message(message, "update message", f"Update for {slug}")
-        edit = plan_update(paths, site, now, slug, message=text, status=status, next_update=next_update,
-                           posted_to=posted_to, components=components, reopens=reopens)
-        catalog = apply(paths, edit)
+        edit, catalog = _write(paths, site, now_text, lambda now: plan_update(
+            paths, site, now, slug, message=text, status=status, next_update=next_update, posted_to=posted_to,
+            components=components, reopens=reopens))
     except EditError as exc:
         fail(str(exc))
     _report_update(site, catalog, edit)
@@ -166,11 +181,11 @@ def resolve_command(slug, message, posted_to, now_text, config_file):
     try:
         paths = project_paths(config_file)
         site = load_site(paths)
-        now = parse_now(now_text, site)
+        parse_now(now_text, site)  # a wrong --now is refused before any editor opens
         find_entry(paths, slug)
         text = _message(message, "closing message", f"Closing update for {slug}")
-        edit = plan_update(paths, site, now, slug, message=text, posted_to=posted_to, closing=True)
-        catalog = apply(paths, edit)
+        edit, catalog = _write(paths, site, now_text, lambda now: plan_update(
+            paths, site, now, slug, message=text, posted_to=posted_to, closing=True))
     except EditError as exc:
         fail(str(exc))
     _report_update(site, catalog, edit)
@@ -195,11 +210,11 @@ def apologize_command(slug, statement, by, role, video, link, now_text, config_f
     try:
         paths = project_paths(config_file)
         site = load_site(paths)
-        now = parse_now(now_text, site)
+        parse_now(now_text, site)  # a wrong --now is refused before any editor opens
         find_entry(paths, slug)
         text = _message(statement, "apology statement", f"Apology by {by} ({role}) for {slug}; write it in the first person")
-        edit = plan_apology(paths, now, slug, by=by, role=role, statement=text, video=video, link=link)
-        apply(paths, edit)
+        edit, _ = _write(paths, site, now_text, lambda now: plan_apology(
+            paths, now, slug, by=by, role=role, statement=text, video=video, link=link))
     except EditError as exc:
         fail(str(exc))
     click.echo(edit.summary)
@@ -219,9 +234,9 @@ def compensate_command(slug, offer, eligible, how_to_claim, until, now_text, con
     try:
         paths = project_paths(config_file)
         site = load_site(paths)
-        now = parse_now(now_text, site)
-        edit = plan_compensation(paths, now, slug, offer=offer, eligible=eligible, how_to_claim=how_to_claim, until=until)
-        apply(paths, edit)
+        parse_now(now_text, site)
+        edit, _ = _write(paths, site, now_text, lambda now: plan_compensation(
+            paths, now, slug, offer=offer, eligible=eligible, how_to_claim=how_to_claim, until=until))
     except EditError as exc:
         fail(str(exc))
     click.echo(edit.summary)

@@ -1,27 +1,34 @@
 """The entry files of a project, as the editing commands read, validate and write them.
 
 The whole project is validated with the real :func:`load_all` on the
-would-be content (in a temporary copy) before anything is written, and the
-file is replaced atomically (temporary file + ``os.replace``). On any error
-the file is left exactly as it was.
+would-be content before anything is written, and the file is replaced
+atomically (temporary file + ``os.replace``). On any error the file is left
+exactly as it was. Writers of one project take turns (:func:`writer_lock`):
+two editors who run `frankly update` at the same moment both get their
+update into the file, one after the other.
 """
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import os
 import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
+
+import filelock
 
 from generator.editing.values import EditError
+from generator.input.files import FileProblem, read_text
 from generator.input.load import Catalog, ProjectPaths, load_all, load_site_config
 from generator.input.model import Site
 from generator.input.problems import InvalidInput, Problems, display_path
 from generator.input.values import Kind
-from generator.input.yamlsource import YamlProblem, read_yaml
+from generator.input.yamlnodes import YamlProblem
+from generator.input.yamlsource import read_yaml
 
 # ---------------------------------------------------------------- the project
 
@@ -66,12 +73,9 @@ def find_entry(paths: ProjectPaths, given: str) -> Path:
 def read_entry(file: Path, paths: ProjectPaths) -> tuple[str, dict[str, Any]]:
     shown = display_path(file, paths.root)
     try:
-        text = file.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise EditError(f"{shown}:1:1: the file is not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
-    try:
+        text = read_text(file, paths.root)
         data, _ = read_yaml(text)
-    except YamlProblem as exc:
+    except (FileProblem, YamlProblem) as exc:
         raise EditError(f"{shown}:{exc.position.line}:{exc.position.column}: {exc.message}\nFix the file first; nothing was written.") from None
     if not isinstance(data, dict):
         raise EditError(f"{shown}:1:1: the file must be a YAML mapping of keys (title:, updates:, ...)")
@@ -94,34 +98,46 @@ def current_status(data: dict[str, Any], shown: str) -> str:
 
 def validate(paths: ProjectPaths, edit: Edit) -> Catalog:
     """Load the whole project as it would be after ``edit``; raise EditError with every problem."""
-    with tempfile.TemporaryDirectory(prefix="frankly-edit-") as tmp:
-        root = Path(tmp)
-        copy = ProjectPaths(root, root / _inside(paths, paths.site_config, "site_config/site.yaml"), root / _inside(paths, paths.incidents_dir, "incidents"))
-        copy.site_config.parent.mkdir(parents=True, exist_ok=True)
-        if paths.site_config.is_file():
-            shutil.copyfile(paths.site_config, copy.site_config)
-        copy.incidents_dir.mkdir(parents=True, exist_ok=True)
-        for file in paths.incidents_dir.iterdir() if paths.incidents_dir.is_dir() else ():
-            if file.is_file():
-                shutil.copyfile(file, copy.incidents_dir / file.name)
-        (copy.incidents_dir / edit.path.name).write_bytes(edit.after.encode("utf-8"))
-        try:
-            return load_all(copy)
-        except InvalidInput as exc:
-            shown = display_path(edit.path, paths.root)
-            lines = [str(p) for p in exc.problems.sorted()]
-            lines.append(
-                f"Nothing was written: {shown} is unchanged. "
-                + (f"Line numbers in {shown} refer to the file as it would have been after this change." if edit.before is not None else "")
-            )
-            raise EditError("\n".join(line.rstrip() for line in lines)) from None
-
-
-def _inside(paths: ProjectPaths, path: Path, fallback: str) -> str:
     try:
-        return path.resolve().relative_to(paths.root).as_posix()
-    except ValueError:
-        return fallback
+        return load_all(paths, pending={edit.path: edit.after})
+    except InvalidInput as exc:
+        shown = display_path(edit.path, paths.root)
+        lines = [str(p) for p in exc.problems.sorted()]
+        lines.append(
+            f"Nothing was written: {shown} is unchanged. "
+            + (f"Line numbers in {shown} refer to the file as it would have been after this change." if edit.before is not None else "")
+        )
+        raise EditError("\n".join(line.rstrip() for line in lines)) from None
+
+
+#: Seconds a command waits for another one writing to the same project.
+LOCK_WAIT = 60
+
+
+@contextlib.contextmanager
+def writer_lock(paths: ProjectPaths) -> Iterator[None]:
+    """Hold the project's writer lock: read, plan, validate and write inside it.
+
+    An operating-system lock (``filelock``: flock on Linux and macOS, the
+    runner of CI included, LockFileEx on Windows) on ``.cache/frankly/edit.lock``
+    beside mkdocs.yml; released by the system if the process dies.
+    """
+    lock_file = paths.root / ".cache" / "frankly" / "edit.lock"
+    try:
+        lock_file.parent.mkdir(parents=True, exist_ok=True)
+        lock = filelock.FileLock(lock_file, timeout=LOCK_WAIT)
+        lock.acquire()
+    except filelock.Timeout:
+        raise EditError(
+            f"another frankly command has been writing to this project for {LOCK_WAIT} s "
+            f"({display_path(lock_file, paths.root)} is held); nothing was written: run the command again"
+        ) from None
+    except OSError as exc:
+        raise EditError(f"cannot lock {display_path(lock_file, paths.root)}: {exc.strerror or exc}; nothing was written") from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def write_atomically(path: Path, text: str, *, new: bool) -> None:
@@ -152,10 +168,17 @@ def write_atomically(path: Path, text: str, *, new: bool) -> None:
         tmp.unlink(missing_ok=True)
 
 
+def _current(path: Path) -> str | None:
+    try:
+        return path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
 def apply(paths: ProjectPaths, edit: Edit) -> Catalog:
     """Validate the project with the edit, then write it. Nothing is written on any error."""
     catalog = validate(paths, edit)
-    if edit.before is not None and edit.path.read_bytes().decode("utf-8") != edit.before:
+    if edit.before is not None and _current(edit.path) != edit.before:
         raise EditError(f"{display_path(edit.path, paths.root)} changed on disk while this command ran; nothing was written, run it again")
     try:
         edit.path.parent.mkdir(parents=True, exist_ok=True)

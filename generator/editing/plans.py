@@ -9,7 +9,7 @@ part, and returns an :class:`~generator.editing.entries.Edit` that
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from generator.editing.entries import Edit, current_status, entry_kind, find_entry, read_entry
@@ -33,7 +33,8 @@ from generator.input.load import ProjectPaths
 from generator.input.model import Site
 from generator.input.problems import display_path
 from generator.input.values import CLOSING_STATUS, LIFECYCLE, ComponentStatus, Impact, Kind
-from generator.input.yamlsource import YamlProblem, read_yaml
+from generator.input.yamlnodes import YamlProblem
+from generator.input.yamlsource import read_yaml
 from generator.outputs import urls
 
 # ---------------------------------------------------------------- the five edits
@@ -124,6 +125,28 @@ def _update_item(now: datetime, status: str, message: str, next_update: str | No
     }
 
 
+def _with_own_id(item: dict[str, Any], now: datetime, updates: Any) -> dict[str, Any]:
+    """The update with an explicit ``id`` when another update of the file has
+    the one its time would give (two updates in the same second): its
+    permanent address must be its own."""
+    automatic = "u-" + now.astimezone(timezone.utc).strftime("%Y%m%dt%H%M%S") + "z"
+    taken = set()
+    for update in updates if isinstance(updates, list) else ():
+        if isinstance(update, dict) and isinstance(update.get("id"), str):
+            taken.add(update["id"])
+        elif isinstance(update, dict) and isinstance(update.get("at"), str):
+            try:
+                taken.add("u-" + datetime.fromisoformat(update["at"]).astimezone(timezone.utc).strftime("%Y%m%dt%H%M%S") + "z")
+            except ValueError:
+                pass
+    if automatic not in taken:
+        return item
+    number = 2
+    while f"{automatic}-{number}" in taken:
+        number += 1
+    return {"at": item["at"], "id": f"{automatic}-{number}", **{k: v for k, v in item.items() if k != "at"}}
+
+
 def plan_update(
     paths: ProjectPaths, site: Site, now: datetime, given: str, *, message: str, status: str | None = None,
     next_update: str | None = None, posted_to: tuple[str, ...] = (), components: tuple[str, ...] = (),
@@ -156,6 +179,7 @@ def plan_update(
                 f"add it under the top-level 'components:' of {shown} first"
             )
     item = _update_item(now, new_status, message, next_update, posted_to, component_map, site, reopens and new_status != closing_status)
+    item = _with_own_id(item, now, data.get("updates"))
     after = insert_update(text, item, shown)
     _check_same_plus(text, after, data, shown, lambda old: {**old, "updates": old["updates"] + [plain_data(item)]})
     verb = ("Resolved" if kind is Kind.incident else "Closed") if closing else "Added an update to"

@@ -16,7 +16,8 @@ from typing import Any
 import yaml
 
 from generator.editing.values import EditError, Markdown
-from generator.input.yamlsource import YamlProblem, compose_node, read_yaml
+from generator.input.yamlnodes import YamlProblem
+from generator.input.yamlsource import compose_node, read_yaml
 
 # ---------------------------------------------------------------- rendering new YAML text
 

@@ -8,19 +8,20 @@ from __future__ import annotations
 
 import difflib
 import re
-import types
-import typing
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
+from generator.input.files import FileProblem, read_text
 from generator.input.model import Incident, Site
+from generator.input.sentences import report_validation
 from generator.input.problems import InvalidInput, Problems, display_path
 from generator.input.values import CLOSING_STATUS, LIFECYCLE, Kind
-from generator.input.yamlsource import FileSourceMap, Path_, SourceMap, YamlProblem, read_yaml
+from generator.input.yamlnodes import YamlProblem
+from generator.input.yamlsource import FileSourceMap, Path_, SourceMap, read_yaml
 
 SLUG_FILE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG = re.compile(r"^\d{4}-\d{2}-\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -53,8 +54,14 @@ class ProjectPaths:
         return cls(root, root / site_config, root / incidents_dir)
 
 
-def load_all(paths: ProjectPaths) -> Catalog:
-    """Read and validate every input; raise InvalidInput listing all problems."""
+def load_all(paths: ProjectPaths, pending: dict[Path, str] | None = None) -> Catalog:
+    """Read and validate every input; raise InvalidInput listing all problems.
+
+    ``pending`` holds incident files as an edit would leave them (path ->
+    text): the project is validated as it would be, without writing or
+    copying anything.
+    """
+    pending = pending or {}
     problems = Problems()
     site = load_site_config(paths, problems)
     context = {"naive_timestamp_zone": site.time_zone if site and site.timestamps_without_offset == "site_time_zone" else None}
@@ -64,8 +71,8 @@ def load_all(paths: ProjectPaths) -> Catalog:
     if not paths.incidents_dir.is_dir():
         problems.add(display_path(paths.incidents_dir, paths.root), 1, 1, "the incidents folder does not exist; create it (it may be empty)")
     else:
-        for file in sorted(paths.incidents_dir.iterdir()):
-            loaded = _load_incident(file, paths, context, problems)
+        for file in sorted({*paths.incidents_dir.iterdir(), *pending}):
+            loaded = _load_incident(file, paths, context, problems, pending.get(file))
             if loaded:
                 incident, smap = loaded
                 incidents.append(incident)
@@ -82,18 +89,13 @@ def load_all(paths: ProjectPaths) -> Catalog:
 # ---------------------------------------------------------------- files
 
 
-def _read(file: Path, shown: str, problems: Problems) -> tuple[Any, SourceMap] | None:
+def _read(file: Path, shown: str, root: Path, problems: Problems, text: str | None = None) -> tuple[Any, SourceMap] | None:
+    """A file's data and positions (``text``: its would-be content, not read from disk)."""
     try:
-        text = file.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        problems.add(shown, 1, 1, f"the file is not UTF-8 text (byte {exc.start}); save it as UTF-8")
-        return None
-    except OSError as exc:
-        problems.add(shown, 1, 1, f"cannot read the file: {exc.strerror}")
-        return None
-    try:
+        if text is None:
+            text = read_text(file, root)
         data, smap = read_yaml(text)
-    except YamlProblem as exc:
+    except (FileProblem, YamlProblem) as exc:
         problems.add(shown, exc.position.line, exc.position.column, exc.message)
         return None
     if not isinstance(data, dict):
@@ -105,17 +107,17 @@ def _read(file: Path, shown: str, problems: Problems) -> tuple[Any, SourceMap] |
 def load_site_config(paths: ProjectPaths, problems: Problems) -> Site | None:
     """site.yaml alone, validated; None (with problems added) when it is unusable."""
     shown = display_path(paths.site_config, paths.root)
-    if not paths.site_config.is_file():
+    if not (paths.site_config.exists() or paths.site_config.is_symlink()):
         problems.add(shown, 1, 1, "the site configuration is missing; create it with name, company, base_url, time_zone and components")
         return None
-    read = _read(paths.site_config, shown, problems)
+    read = _read(paths.site_config, shown, paths.root, problems)
     if read is None:
         return None
     data, smap = read
     try:
         site = Site.model_validate(data)
     except ValidationError as exc:
-        _report_validation(exc, Site, smap, shown, problems)
+        report_validation(exc, Site, smap, shown, problems)
         return None
     seen: dict[str, int] = {}
     for index, component in enumerate(site.components):
@@ -132,7 +134,10 @@ def load_site_config(paths: ProjectPaths, problems: Problems) -> Site | None:
 _FILE_CACHE: dict[tuple, tuple[tuple[Incident, SourceMap | FileSourceMap] | None, list]] = {}
 
 
-def _load_incident(file: Path, paths: ProjectPaths, context: dict, problems: Problems) -> tuple[Incident, SourceMap | FileSourceMap] | None:
+def _load_incident(file: Path, paths: ProjectPaths, context: dict, problems: Problems,
+                   text: str | None = None) -> tuple[Incident, SourceMap | FileSourceMap] | None:
+    if text is not None:  # an edit's would-be content: not on disk, not cached
+        return _parse_incident(file, paths, context, problems, text)
     try:
         stat = file.stat()
         # file is below paths.root, which is resolved: no realpath per file
@@ -151,17 +156,17 @@ def _load_incident(file: Path, paths: ProjectPaths, context: dict, problems: Pro
     return result
 
 
-def _parse_incident(file: Path, paths: ProjectPaths, context: dict, problems: Problems) -> tuple[Incident, SourceMap | FileSourceMap] | None:
+def _parse_incident(file: Path, paths: ProjectPaths, context: dict, problems: Problems,
+                    text: str | None = None) -> tuple[Incident, SourceMap | FileSourceMap] | None:
     shown = display_path(file, paths.root)
-    if file.name.startswith(".") or file.is_dir():
-        return None
-    if file.suffix == ".yml":
-        problems.add(shown, 1, 1, f"incident files end in .yaml; rename it to {file.stem}.yaml")
-        return None
+    if file.name.startswith(".") or file.suffix.lower() not in (".yaml", ".yml"):
+        return None  # hidden files, README.md, .gitkeep: not entries
     if file.suffix != ".yaml":
+        case = "" if file.suffix == ".yml" else ", in lower case"
+        problems.add(shown, 1, 1, f"incident files end in .yaml{case}; rename it to {file.stem}.yaml")
         return None
     slug = file.stem
-    match = SLUG_FILE.match(slug)
+    match = SLUG_FILE.fullmatch(slug)
     if not match or not _is_date(*match.groups()):
         problems.add(
             shown, 1, 1,
@@ -169,7 +174,7 @@ def _parse_incident(file: Path, paths: ProjectPaths, context: dict, problems: Pr
             "and hyphens, e.g. 2026-11-20-messaging-outage.yaml; it becomes the permanent address, so rename the file",
         )
         return None
-    read = _read(file, shown, problems)
+    read = _read(file, shown, paths.root, problems, text)
     if read is None:
         return None
     data, smap = read
@@ -178,9 +183,9 @@ def _parse_incident(file: Path, paths: ProjectPaths, context: dict, problems: Pr
         problems.add(shown, pos.line, pos.column, f"remove 'slug': the address comes from the file name ({slug})")
         return None
     try:
-        return Incident.model_validate({**data, "slug": slug}, context=context), FileSourceMap(file)
+        return Incident.model_validate({**data, "slug": slug}, context=context), smap if text is not None else FileSourceMap(file)
     except ValidationError as exc:
-        _report_validation(exc, Incident, smap, shown, problems)
+        report_validation(exc, Incident, smap, shown, problems)
         return None
 
 
@@ -190,123 +195,6 @@ def _is_date(year: str, month: str, day: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-# ---------------------------------------------------------------- pydantic -> sentences
-
-
-def _report_validation(exc: ValidationError, root: type[BaseModel], smap: SourceMap, shown: str, problems: Problems) -> None:
-    errors = exc.errors(include_url=False)
-    # 'titel:' gives "unknown key 'titel' (did you mean 'title'?)"; the matching
-    # "required key 'title' is missing" would only repeat it.
-    meant = {
-        tuple(e["loc"][:-1]) + (hint,)
-        for e in errors if e["type"] == "extra_forbidden"
-        for hint in difflib.get_close_matches(str(e["loc"][-1]), _allowed_keys(root, tuple(e["loc"][:-1])), n=1)
-    }
-    for error in errors:
-        loc: Path_ = tuple(error["loc"])
-        kind = error["type"]
-        if kind == "missing" and loc in meant:
-            continue
-        if kind == "extra_forbidden":
-            pos = smap.key(loc)
-        elif kind == "missing":
-            pos = smap.value(loc[:-1])
-        else:
-            pos = smap.value(loc)
-        problems.add(shown, pos.line, pos.column, _sentence(error, loc, root))
-
-
-def _sentence(error: dict, loc: Path_, root: type[BaseModel]) -> str:
-    kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
-    name = _field_name(loc)
-    if kind == "frankly":
-        return f"{name}: {error['msg']}" if name else error["msg"]
-    if kind == "missing":
-        return f"required key '{loc[-1]}' is missing{_where(loc[:-1])}"
-    if kind == "extra_forbidden":
-        allowed = _allowed_keys(root, loc[:-1])
-        hint = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
-        guess = f" (did you mean '{hint[0]}'?)" if hint else ""
-        return f"unknown key '{loc[-1]}'{guess}{_where(loc[:-1])}; allowed keys: {', '.join(allowed)}"
-    if kind in ("enum", "literal_error"):
-        expected = ctx.get("expected", "").replace("'", "")
-        expected = expected.replace(" or ", ", ")
-        return f"{name}: '{value}' is not allowed; use one of: {expected}"
-    if kind == "bool_type":
-        return f"{name}: expected true or false, got {_show(value)}"
-    if kind == "string_pattern_mismatch":
-        return f"{name}: '{value}' is not a valid id; use lower-case letters, digits and hyphens, e.g. sms-delivery"
-    if kind == "too_short":
-        if isinstance(value, str):
-            return f"{name}: must not be empty"
-        wanted = ctx.get("min_length", 1)
-        return f"{name}: needs at least {'one item' if wanted == 1 else f'{wanted} items'}"
-    if kind in ("list_type", "dict_type", "model_type", "model_attributes_type"):
-        wanted = "a list (lines starting with '- ')" if kind == "list_type" else "a mapping (key: value lines)"
-        return f"{name}: expected {wanted}, got {_show(value)}"
-    return f"{name}: {error['msg']}" if name else error["msg"]
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, str):
-        return f"'{value}'"
-    if value is None:
-        return "nothing (an empty value)"
-    if isinstance(value, (list, dict)):
-        return "a list" if isinstance(value, list) else "a mapping"
-    return f"{value!r}"
-
-
-def _field_name(loc: Path_) -> str:
-    """'updates[2].status' style name of a location."""
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-def _where(loc: Path_) -> str:
-    return f" in {_field_name(loc)}" if loc else ""
-
-
-def _allowed_keys(root: type[BaseModel], loc: Path_) -> list[str]:
-    model: Any = root
-    for part in loc:
-        model = _inner(model, part)
-        if model is None:
-            return []
-    if isinstance(model, type) and issubclass(model, BaseModel):
-        return [k for k in model.model_fields if k != "slug"]
-    return []
-
-
-def _inner(tp: Any, part: str | int) -> Any:
-    """The type found one step inside ``tp`` (field of a model, item of a list)."""
-    tp = _unwrap(tp)
-    if isinstance(tp, type) and issubclass(tp, BaseModel):
-        field = tp.model_fields.get(str(part))
-        return _unwrap(field.annotation) if field else None
-    origin = typing.get_origin(tp)
-    if origin in (list, tuple):
-        return _unwrap(typing.get_args(tp)[0])
-    if origin is dict:
-        return _unwrap(typing.get_args(tp)[1])
-    return None
-
-
-def _unwrap(tp: Any) -> Any:
-    while True:
-        origin = typing.get_origin(tp)
-        if origin is typing.Annotated:
-            tp = typing.get_args(tp)[0]
-        elif origin in (typing.Union, types.UnionType):
-            args = [a for a in typing.get_args(tp) if a is not type(None)]
-            models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
-            tp = models[0] if models else args[0]
-        else:
-            return tp
 
 
 # ---------------------------------------------------------------- meaning checks
@@ -385,7 +273,7 @@ def _check_incident(incident: Incident, site: Site | None, smap: SourceMap | Fil
         if value is not None and getattr(value, stamp_key) < first.at:
             report((block, stamp_key), f"the {block} is dated before the first update ({first.at.isoformat()}); check the date and offset")
     for index, alias in enumerate(incident.aliases):
-        if not SLUG.match(alias):
+        if not SLUG.fullmatch(alias):
             report(("aliases", index), f"'{alias}' is not a slug; former addresses look like 2026-11-20-messaging-outage")
 
 

@@ -6,8 +6,25 @@ raising, so one run shows every mistake in every file.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+
+#: Characters an error line never prints as they are: controls (a newline in a
+#: file name would forge a second FILE:LINE:COL line), format characters (a
+#: right-to-left override reorders the terminal's text), separators, lone
+#: surrogates and unassigned code points.
+_ESCAPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Cn", "Zl", "Zp"})
+
+
+def printable(text: str) -> str:
+    """``text`` with every character an error line must not print written as an escape (\\n, \\x00, \\u202e)."""
+    if text.isprintable():
+        return text
+    return "".join(
+        char.encode("unicode_escape").decode("ascii") if unicodedata.category(char) in _ESCAPED_CATEGORIES else char
+        for char in text
+    )
 
 
 @dataclass(frozen=True, order=True)
@@ -20,7 +37,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.message}"
+        return f"{printable(self.path)}:{self.line}:{self.column}: {printable(self.message)}"
 
 
 @dataclass

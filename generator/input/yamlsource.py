@@ -11,55 +11,35 @@ Why not plain ``yaml.safe_load``:
 * Validation messages need ``LINE:COL`` for every value, so we keep a map from
   each path (``("updates", 2, "status")``) to the position of its value and of
   its key.
+* A file must not exhaust the machine: nodes are composed within the limits of
+  :mod:`generator.input.limits` (:mod:`generator.input.yamlnodes`), and
+  scalars are built by our own core-schema rules, never by PyYAML's
+  constructors (a tag that does not fit its value is a problem, not a crash).
 """
 
 from __future__ import annotations
 
 import os
-import re
 import sys
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
+from generator.input.limits import LIMITS
+from generator.input.yamlnodes import (
+    BOOL, CORE_SCHEMA, FLOAT, INT, MAP, NULL, SEQ, STR, Position, YamlProblem, check_characters, compose, position_of,
+)
+
 Path_ = tuple[str | int, ...]
 
 
-class _Loader(yaml.CSafeLoader):
-    """libyaml parser with YAML 1.2 core-schema scalar resolution."""
+class _Loader(yaml.cyaml.CParser):
+    """libyaml's parser alone: composing (yamlnodes.compose) and building the
+    data (_walk, _scalar) are ours, by the YAML 1.2 core schema."""
 
 
-# Start from no implicit resolvers at all, then add the YAML 1.2 core schema.
-_Loader.yaml_implicit_resolvers = {}
-_CORE_SCHEMA = [
-    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
-    ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
-    ("tag:yaml.org,2002:int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
-    (
-        "tag:yaml.org,2002:float",
-        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
-        "-+0123456789.",
-    ),
-]
-for _tag, _pattern, _first in _CORE_SCHEMA:
-    _Loader.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
-
-
-def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
-    text = node.value
-    if text.startswith("0o"):
-        return int(text[2:], 8)
-    return int(text, 0) if text.startswith("0x") else int(text)
-
-
-_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
-
-
-@dataclass(frozen=True)
-class Position:
-    line: int  # 1-based
-    column: int  # 1-based
+_WANTED = {BOOL: "true or false", NULL: "null or nothing", INT: "a whole number", FLOAT: "a number"}
 
 
 @dataclass
@@ -118,7 +98,7 @@ class _NodeSourceMap:
     def _loaded(self) -> SourceMap:
         if self._map is None:
             self._map = SourceMap()
-            _walk(self._node, (), self._map)
+            _walk(self._node, (), self._map, build=False)
             self._node = None
         return self._map
 
@@ -132,69 +112,95 @@ class _NodeSourceMap:
         return getattr(self._loaded(), name)
 
 
-class YamlProblem(Exception):
-    """A syntax error, duplicate key or other reason the file cannot be read."""
-
-    def __init__(self, position: Position, message: str):
-        super().__init__(message)
-        self.position = position
-        self.message = message
+def _tag_name(tag: str) -> str:
+    return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
 
 
-def _pos(mark: Any) -> Position:
-    return Position(mark.line + 1, mark.column + 1)
+def _shortened(text: str, keep: int = 40) -> str:
+    return text if len(text) <= keep else text[:keep] + "…"
 
 
-_RECURSIVE_ALIAS = "an alias (*name) here refers to the mapping or list that contains it; write the values out"
-_STR, _MAP, _SEQ = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+def _scalar(node: yaml.ScalarNode) -> Any:
+    """A scalar by the YAML 1.2 core schema; an explicit tag must fit its text.
+
+    PyYAML's constructors are not used: given a tag, they raise ValueError,
+    TypeError and worse on text the tag cannot hold (``!!int abc``), and they
+    know tags no incident needs (``!!timestamp``, ``!!binary``).
+    """
+    tag, text = node.tag, node.value
+    if tag == STR:
+        return _shared(text)
+    if tag in (MAP, SEQ):
+        raise YamlProblem(position_of(node.start_mark), f"the tag {_tag_name(tag)} does not fit a single value; remove the tag")
+    if tag not in CORE_SCHEMA:
+        raise YamlProblem(position_of(node.start_mark), f"the tag {_tag_name(tag)} is not supported; remove it and write the value as plain text")
+    if not CORE_SCHEMA[tag][0].match(text):
+        raise YamlProblem(
+            position_of(node.start_mark),
+            f"'{_shortened(text)}' is not {_WANTED[tag]}, as its tag {_tag_name(tag)} says; remove the tag or fix the value",
+        )
+    if tag == BOOL:
+        return text[0] in "tT"
+    if tag == NULL:
+        return None
+    digits = len(text.lstrip("+-").removeprefix("0o").removeprefix("0x"))
+    if digits > LIMITS.number_digits:
+        raise YamlProblem(
+            position_of(node.start_mark),
+            f"this number has {digits:,} digits; the numbers Frankly reads have at most {LIMITS.number_digits}",
+        )
+    if tag == INT:
+        if text.startswith("0o"):
+            return int(text[2:], 8)
+        return int(text, 16) if text.startswith("0x") else int(text)
+    lowered = text.lower()
+    if lowered.endswith(".inf"):
+        return float("-inf") if text.startswith("-") else float("inf")
+    return float("nan") if lowered == ".nan" else float(text)
 
 
-def _walk(node: yaml.Node, path: Path_, smap: SourceMap | None, loader: "_Loader | None" = None,
-          ancestors: frozenset[int] = frozenset()) -> Any:
+def _walk(node: yaml.Node, path: Path_, smap: SourceMap | None, build: bool = True) -> Any:
     """Reject what YAML allows but editors never mean, record positions in
-    ``smap`` if given, and with a ``loader`` return the data.
+    ``smap`` if given, and (``build``) return the data.
 
-    Building the data here, in the same pass, replaces PyYAML's generic
-    constructor for plain text, mappings and lists (most of a file, at a
-    third of the cost); every other scalar goes to PyYAML's constructors.
+    Depth is bounded by the composer's limits, so recursion here is safe.
     """
     if smap is not None:
-        smap.values[path] = _pos(node.start_mark)
+        smap.values[path] = position_of(node.start_mark)
     if isinstance(node, yaml.MappingNode):
-        ancestors = ancestors | {id(node)}
-        seen: dict[Any, Position] = {}
-        data: dict | None = {} if loader is not None else None
+        if node.tag != MAP:
+            raise YamlProblem(position_of(node.start_mark), f"the tag {_tag_name(node.tag)} does not fit a mapping; remove the tag")
+        seen: dict[str, Position] = {}
+        data: dict | None = {} if build else None
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                raise YamlProblem(_pos(key_node.start_mark), "a key must be plain text, not a list or mapping")
+                raise YamlProblem(position_of(key_node.start_mark), "a key must be plain text, not a list or mapping")
+            if key_node.explicit:
+                raise YamlProblem(position_of(key_node.start_mark), f"a key must be plain text, without a tag ({_tag_name(key_node.tag)}); remove the tag")
             key = key_node.value
             if key == "<<":
-                raise YamlProblem(_pos(key_node.start_mark), "merge keys (<<) are not supported; write the keys out")
+                raise YamlProblem(position_of(key_node.start_mark), "merge keys (<<) are not supported; write the keys out")
             if key in seen:
                 first = seen[key]
                 raise YamlProblem(
-                    _pos(key_node.start_mark),
-                    f"duplicate key '{key}' (first at line {first.line}); "
+                    position_of(key_node.start_mark),
+                    f"duplicate key '{_shortened(key)}' (first at line {first.line}); "
                     "YAML would silently keep only the last one: remove or rename one of them",
                 )
-            seen[key] = position = _pos(key_node.start_mark)
+            seen[key] = position_of(key_node.start_mark)
             if smap is not None:
-                smap.keys[path + (key,)] = position
-            if id(value_node) in ancestors:
-                raise YamlProblem(position, _RECURSIVE_ALIAS)
-            value = _walk(value_node, path + (key,), smap, loader, ancestors)
+                smap.keys[path + (key,)] = seen[key]
+            value = _walk(value_node, path + (key,), smap, build)
             if data is not None:
-                data[_shared(key) if key_node.tag == _STR else loader.construct_object(key_node)] = value
-        return data if node.tag == _MAP or loader is None else loader.construct_object(node, deep=True)
+                # A key is the text written: `1:` and `true:` are names, not a number and a boolean.
+                data[_shared(key)] = value
+        return data
     if isinstance(node, yaml.SequenceNode):
-        ancestors = ancestors | {id(node)}
-        if any(id(item) in ancestors for item in node.value):
-            raise YamlProblem(_pos(node.start_mark), _RECURSIVE_ALIAS)
-        items = [_walk(item, path + (index,), smap, loader, ancestors) for index, item in enumerate(node.value)]
-        return items if node.tag == _SEQ or loader is None else loader.construct_object(node, deep=True)
-    if loader is None:
-        return None
-    return _shared(node.value) if node.tag == _STR else loader.construct_object(node)
+        if node.tag != SEQ:
+            raise YamlProblem(position_of(node.start_mark), f"the tag {_tag_name(node.tag)} does not fit a list; remove the tag")
+        items = [_walk(item, path + (index,), smap, build) for index, item in enumerate(node.value)]
+        return items if build else None
+    return _scalar(node) if build else None
 
 
 def _shared(text: str) -> str:
@@ -215,37 +221,39 @@ def _hint(problem: str, line: str) -> str:
     return "check the indentation, colons and quotes on this line and the one before"
 
 
+def _composed(text: str) -> yaml.Node | None:
+    """The node tree of ``text``, or YamlProblem with the editor's position."""
+    check_characters(text)
+    loader = _Loader(text)
+    try:
+        return compose(loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = position_of(mark) if mark else Position(1, 1)
+        what = exc.problem or "invalid YAML"
+        if exc.context:
+            what = f"{exc.context}, {what}"
+        lines = text.splitlines()
+        line = lines[where.line - 1] if 0 < where.line <= len(lines) else ""
+        raise YamlProblem(where, f"YAML syntax error: {what}; {_hint(exc.problem or '', line)}") from None
+    except yaml.YAMLError as exc:
+        raise YamlProblem(Position(1, 1), f"YAML error: {exc}") from None
+    finally:
+        loader.dispose()
+
+
 def read_yaml(text: str) -> tuple[Any, "SourceMap | _NodeSourceMap"]:
     """Parse one YAML document; return its data and where everything stands.
 
     Raises :class:`YamlProblem` for anything that makes the file unreadable.
     """
-    loader = _Loader(text)
-    try:
-        try:
-            node = loader.get_single_node()
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            where = _pos(mark) if mark else Position(1, 1)
-            what = exc.problem or "invalid YAML"
-            if exc.context:
-                what = f"{exc.context}, {what}"
-            line = text.splitlines()[where.line - 1] if 0 < where.line <= len(text.splitlines()) else ""
-            raise YamlProblem(where, f"YAML syntax error: {what}; {_hint(exc.problem or '', line)}") from None
-        except yaml.YAMLError as exc:  # e.g. "expected a single document"
-            raise YamlProblem(Position(1, 1), f"YAML error: {exc}") from None
-        if node is None:
-            return None, SourceMap()
-        try:
-            data = _walk(node, (), None, loader)
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            raise YamlProblem(_pos(mark) if mark else Position(1, 1), f"YAML error: {exc.problem}") from None
-        # Positions are needed only to report a problem: most files have none,
-        # so the map is made on first use (a third of the time of reading a file).
-        return data, _NodeSourceMap(node)
-    finally:
-        loader.dispose()
+    node = _composed(text)
+    if node is None:
+        return None, SourceMap()
+    data = _walk(node, (), None)
+    # Positions are needed only to report a problem: most files have none,
+    # so the map is made on first use (a third of the time of reading a file).
+    return data, _NodeSourceMap(node)
 
 
 def compose_node(text: str) -> yaml.Node | None:
@@ -253,9 +261,7 @@ def compose_node(text: str) -> yaml.Node | None:
 
     Raises :class:`YamlProblem` for anything that makes the file unreadable.
     """
-    read_yaml(text)  # same checks and messages as loading (syntax, duplicate keys)
-    loader = _Loader(text)
-    try:
-        return loader.get_single_node()
-    finally:
-        loader.dispose()
+    node = _composed(text)
+    if node is not None:
+        _walk(node, (), None, build=False)  # same checks and messages as loading (duplicate keys, tags)
+    return node

@@ -1,0 +1,129 @@
+"""pydantic's validation errors as sentences an editor acts on, each at the
+position of the value (or of the key) it is about."""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from generator.input.problems import Problems
+from generator.input.yamlsource import Path_, SourceMap
+
+
+
+def report_validation(exc: ValidationError, root: type[BaseModel], smap: SourceMap, shown: str, problems: Problems) -> None:
+    errors = exc.errors(include_url=False)
+    # 'titel:' gives "unknown key 'titel' (did you mean 'title'?)"; the matching
+    # "required key 'title' is missing" would only repeat it.
+    meant = {
+        tuple(e["loc"][:-1]) + (hint,)
+        for e in errors if e["type"] == "extra_forbidden"
+        for hint in difflib.get_close_matches(str(e["loc"][-1]), _allowed_keys(root, tuple(e["loc"][:-1])), n=1)
+    }
+    for error in errors:
+        loc: Path_ = tuple(error["loc"])
+        kind = error["type"]
+        if kind == "missing" and loc in meant:
+            continue
+        if kind == "extra_forbidden":
+            pos = smap.key(loc)
+        elif kind == "missing":
+            pos = smap.value(loc[:-1])
+        else:
+            pos = smap.value(loc)
+        problems.add(shown, pos.line, pos.column, _sentence(error, loc, root))
+
+
+def _sentence(error: dict, loc: Path_, root: type[BaseModel]) -> str:
+    kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
+    name = _field_name(loc)
+    if kind == "frankly":
+        return f"{name}: {error['msg']}" if name else error["msg"]
+    if kind == "missing":
+        return f"required key '{loc[-1]}' is missing{_where(loc[:-1])}"
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(root, loc[:-1])
+        hint = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+        guess = f" (did you mean '{hint[0]}'?)" if hint else ""
+        return f"unknown key '{loc[-1]}'{guess}{_where(loc[:-1])}; allowed keys: {', '.join(allowed)}"
+    if kind in ("enum", "literal_error"):
+        expected = ctx.get("expected", "").replace("'", "")
+        expected = expected.replace(" or ", ", ")
+        return f"{name}: '{value}' is not allowed; use one of: {expected}"
+    if kind == "bool_type":
+        return f"{name}: expected true or false, got {_show(value)}"
+    if kind == "string_pattern_mismatch":
+        return f"{name}: '{value}' is not a valid id; use lower-case letters, digits and hyphens, e.g. sms-delivery"
+    if kind == "too_short":
+        if isinstance(value, str):
+            return f"{name}: must not be empty"
+        wanted = ctx.get("min_length", 1)
+        return f"{name}: needs at least {'one item' if wanted == 1 else f'{wanted} items'}"
+    if kind in ("list_type", "dict_type", "model_type", "model_attributes_type"):
+        wanted = "a list (lines starting with '- ')" if kind == "list_type" else "a mapping (key: value lines)"
+        return f"{name}: expected {wanted}, got {_show(value)}"
+    return f"{name}: {error['msg']}" if name else error["msg"]
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, str):
+        return f"'{value}'"
+    if value is None:
+        return "nothing (an empty value)"
+    if isinstance(value, (list, dict)):
+        return "a list" if isinstance(value, list) else "a mapping"
+    return f"{value!r}"
+
+
+def _field_name(loc: Path_) -> str:
+    """'updates[2].status' style name of a location."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _where(loc: Path_) -> str:
+    return f" in {_field_name(loc)}" if loc else ""
+
+
+def _allowed_keys(root: type[BaseModel], loc: Path_) -> list[str]:
+    model: Any = root
+    for part in loc:
+        model = _inner(model, part)
+        if model is None:
+            return []
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        return [k for k in model.model_fields if k != "slug"]
+    return []
+
+
+def _inner(tp: Any, part: str | int) -> Any:
+    """The type found one step inside ``tp`` (field of a model, item of a list)."""
+    tp = _unwrap(tp)
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        field = tp.model_fields.get(str(part))
+        return _unwrap(field.annotation) if field else None
+    origin = typing.get_origin(tp)
+    if origin in (list, tuple):
+        return _unwrap(typing.get_args(tp)[0])
+    if origin is dict:
+        return _unwrap(typing.get_args(tp)[1])
+    return None
+
+
+def _unwrap(tp: Any) -> Any:
+    while True:
+        origin = typing.get_origin(tp)
+        if origin is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(tp) if a is not type(None)]
+            models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
+            tp = models[0] if models else args[0]
+        else:
+            return tp
