@@ -47,11 +47,11 @@ def _tree_pss_kib(pid: int) -> int:
 
 
 def _wait_for_cleanup(root: Path, limit: float = 300.0) -> None:
-    """`frankly build` deletes the previous site in the background (generator.cli.site._swap_into_place);
+    """`frankly build` deletes the previous site in the background (generator.publication.staging);
     let that finish, untimed, so each build is measured alone, not competing with the
     previous one's clean-up (back to back, at 10,000 entries, that cost up to 20 s)."""
     deadline = time.monotonic() + limit
-    while any(root.glob(".site-previous-*")) and time.monotonic() < deadline:
+    while (any(root.glob(".site-previous-*")) or any(root.glob(".site-build-*"))) and time.monotonic() < deadline:
         time.sleep(0.2)
 
 

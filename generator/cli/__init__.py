@@ -11,18 +11,20 @@ from __future__ import annotations
 import click
 
 from generator.cli.editing import EDIT_COMMANDS
+from generator.cli.failures import FranklyGroup
 from generator.cli.site import SITE_COMMANDS
 from generator.publication.workers import relax_gc
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=FranklyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="frankly")
 def main() -> None:
     """Frankly: an honest status site from incident files in git.
 
     Write one YAML file per incident, maintenance or notice in incidents/,
     describe the services in site_config/site.yaml, then run `frankly check`
-    and `frankly build`.
+    and `frankly build`. Add --debug to any command to see a traceback
+    instead of the one-line report of an unexpected error.
     """
     relax_gc()
 

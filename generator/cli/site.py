@@ -6,10 +6,9 @@
 
 from __future__ import annotations
 
+import errno
 import logging
-import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import click
 
 from generator.cli.common import CONFIG_OPTION, Moment, config_paths, fail, load_checked, mkdocs_config, project_paths
 from generator.input.load import Catalog, ProjectPaths
+from generator.publication.staging import folder_size, remove_leftovers, staging_folder, swap_into_place
 
 
 def _check_kept_addresses(paths: ProjectPaths, catalog: Catalog) -> None:
@@ -92,37 +92,38 @@ def build(config_file: str, site_dir: str | None, verbose: bool) -> None:
     catalog = load_checked(paths)
     _check_kept_addresses(paths, catalog)
     final = Path(config.site_dir)
-    staging = final.parent / f".site-build-{os.getpid()}"
+    remove_leftovers(final)  # staging folders of builds that were killed
+    staging = staging_folder(final)
     config.site_dir = str(staging)
     try:
         mkdocs_build.build(config)
+        swap_into_place(staging, final)
     except (exceptions.MkDocsException, SystemExit) as exc:
         shutil.rmtree(staging, ignore_errors=True)
         fail(f"Build failed; the previous {final.name}/ was left untouched. {exc}")
-    _swap_into_place(staging, final)
-    click.echo(f"Built {len(catalog.incidents)} entries into {final}/")
+    except OSError as exc:
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        written = folder_size(staging)
+        shutil.rmtree(staging, ignore_errors=True)
+        fail(_disk_full(exc, staging, final, written))
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    click.echo(f"Built {len(catalog.incidents)} {'entry' if len(catalog.incidents) == 1 else 'entries'} into {final}/")
 
 
-def _swap_into_place(staging: Path, final: Path) -> None:
-    """Replace ``final`` with ``staging`` with the shortest possible gap.
-
-    The previous site is then deleted by a detached `rm -rf`: at 10,000
-    entries that is 50,000 files and ~12 s of disk work the editor need not
-    wait for (the command returns; the folder is gone moments later).
-    """
-    previous = final.parent / f".site-previous-{os.getpid()}"
-    if final.exists():
-        final.rename(previous)
-    staging.rename(final)
-    if not previous.exists():
-        return
-    rm = shutil.which("rm")
-    if rm is None:
-        shutil.rmtree(previous, ignore_errors=True)
-        return
-    subprocess.Popen(
-        [rm, "-rf", "--", str(previous)],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+def _disk_full(exc: OSError, staging: Path, final: Path, written: int) -> str:
+    """One line: where the disk filled up, and how much room a build needs."""
+    where = str(exc.filename or final)
+    if where.startswith(str(staging)):
+        where = final.name + where[len(str(staging)):]
+    needed = max(folder_size(final), written)
+    return (
+        f"no space left on device while writing {where}: the site needs about {needed / 1048576:.0f} MB "
+        f"({written / 1048576:.0f} MB were written before the disk filled up); free some space and build again. "
+        f"The previous {final.name}/ was left untouched."
     )
 
 

@@ -14,7 +14,9 @@ from urllib.parse import urlsplit
 
 from generator.input.load import unknown_component_message
 from generator.input.model import Site
-from generator.input.values import LIFECYCLE, Channel, ComponentStatus, Impact, Kind, parse_duration
+from generator.input.values import (
+    FIRST_YEAR, LAST_YEAR, LIFECYCLE, Channel, ComponentStatus, DurationTooLong, Impact, Kind, parse_duration,
+)
 
 
 class EditError(Exception):
@@ -63,7 +65,13 @@ def parse_now(text: str | None, site: Site) -> datetime:
             raise EditError(f"--now / FRANKLY_NOW: '{text}' is not a time; write it as 2026-11-20T09:14:00+01:00") from None
         if stamp.utcoffset() is None:
             raise EditError(f"--now / FRANKLY_NOW: '{text}' has no UTC offset; write it as {text.strip()}+01:00 or {text.strip()}Z")
+        _check_year(stamp, "--now / FRANKLY_NOW", text)
     return stamp.astimezone(site.time_zone).replace(microsecond=0)
+
+
+def _check_year(stamp: datetime, option: str, text: str) -> None:
+    if not FIRST_YEAR <= stamp.year <= LAST_YEAR:
+        raise EditError(f"{option}: '{text.strip()}' is out of range: years go from {FIRST_YEAR} to {LAST_YEAR}")
 
 
 def stamp_text(stamp: datetime) -> str:
@@ -76,6 +84,7 @@ def parse_time(text: str, site: Site, option: str) -> datetime:
         stamp = datetime.fromisoformat(text.strip())
     except ValueError:
         raise EditError(f"{option}: '{text}' is not a time; write it as 2026-12-02T02:00 (site time) or 2026-12-02T02:00:00+01:00") from None
+    _check_year(stamp, option, text)
     if stamp.utcoffset() is None:
         stamp = stamp.replace(tzinfo=site.time_zone)
     return stamp.astimezone(site.time_zone).replace(microsecond=0)
@@ -84,7 +93,10 @@ def parse_time(text: str, site: Site, option: str) -> datetime:
 def parse_next_update_option(text: str, now: datetime, site: Site) -> str:
     """'30m', '1h', '2h30m', '1d', a time of day ('14:00', the next one after now) or a full timestamp."""
     value = text.strip()
-    duration = parse_duration(value) if value else None
+    try:
+        duration = parse_duration(value) if value else None
+    except DurationTooLong as exc:
+        raise EditError(f"--next-update: {exc}") from None
     if duration is not None and duration > timedelta(0):
         return re.sub(r"\s+", "", value)
     clock = re.fullmatch(r"(\d{1,2}):(\d{2})", value)
@@ -165,8 +177,12 @@ def slugify(title: str) -> str:
 
 
 def normalize_message(text: str) -> str:
-    """Message text as written: surrounding blank lines and trailing spaces of the whole text removed."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    """Message text as written: surrounding blank lines and trailing spaces of the whole text removed.
+
+    Line breaks of every kind (CR LF, CR, and NEL, U+2028, U+2029, which YAML
+    would count but editors do not see) become plain line breaks."""
+    lines = re.split("\r\n|[\r\x85\u2028\u2029]", text)
+    lines = "\n".join(lines).split("\n")
     while lines and not lines[0].strip():
         lines.pop(0)
     while lines and not lines[-1].strip():

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from generator.editing.values import EditError, Markdown
-from generator.input.yamlnodes import YamlProblem
+from generator.input.yamlnodes import FORBIDDEN, YamlProblem, describe_character, position_at
 from generator.input.yamlsource import compose_node, read_yaml
 
 # ---------------------------------------------------------------- rendering new YAML text
@@ -45,6 +45,8 @@ def _inline(value: Any) -> str:
 
 
 def _scalar_lines(key: str, value: Any, pad: str) -> list[str]:
+    if isinstance(value, str):
+        _refuse_forbidden(key, value)
     if isinstance(value, Markdown):
         body = [pad + "  " + line if line else "" for line in value.split("\n")]
         candidate = [f"{pad}{key}: |"] + body
@@ -53,6 +55,18 @@ def _scalar_lines(key: str, value: Any, pad: str) -> list[str]:
             return candidate
         return [f"{pad}{key}: {_quoted(value + chr(10))}"]
     return [f"{pad}{key}: {_inline(value)}"]
+
+
+def _refuse_forbidden(key: str, text: str) -> None:
+    """Every text an editor gives passes here on its way into a file: refuse
+    what no page or feed can carry, saying where, before anything is written."""
+    match = FORBIDDEN.search(text)
+    if match:
+        where = position_at(text, match.start())
+        raise EditError(
+            f"the {key} contains {describe_character(match.group())} at line {where.line}, column {where.column} "
+            "of the text; remove it. Nothing was written."
+        )
 
 
 def render_mapping(data: dict[str, Any], indent: int) -> list[str]:
@@ -71,6 +85,7 @@ def render_mapping(data: dict[str, Any], indent: int) -> list[str]:
                 if isinstance(item, dict):
                     lines += list_item(render_mapping(item, indent + 4), indent + 2, 2)
                 else:
+                    _refuse_forbidden(key, str(item))
                     lines.append(f"{pad}  - {_inline(item)}")
         else:
             lines += _scalar_lines(key, value, pad)

@@ -33,7 +33,9 @@ from generator.input.values import (
     Url,
     described,
     invalid,
+    DurationTooLong,
     parse_duration,
+    parse_language,
     parse_text,
     parse_zone,
 )
@@ -86,7 +88,10 @@ def parse_commitment(value: Any) -> timedelta:
     if isinstance(value, timedelta):
         return value
     if isinstance(value, str):
-        duration = parse_duration(value)
+        try:
+            duration = parse_duration(value)
+        except DurationTooLong as exc:
+            raise invalid(str(exc).replace("{", "{{").replace("}", "}}")) from None
         if duration is not None and duration > timedelta(0):
             return duration
     raise invalid(
@@ -126,7 +131,7 @@ class Site(_Strict):
     time_zone: Annotated[ZoneInfo, BeforeValidator(parse_zone)] = Field(
         description="IANA zone in which times are shown, e.g. Europe/Berlin. Every time also shows its UTC offset."
     )
-    language: Annotated[str, BeforeValidator(parse_text), Field(pattern=r"^[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?$")] = Field(
+    language: Annotated[str, BeforeValidator(parse_language), Field(pattern=r"^[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?$")] = Field(
         "en", description="Language of the site, e.g. en, en-GB, de."
     )
     contact: Contact | None = Field(None, description="Support link shown on every incident page.")

@@ -8,12 +8,17 @@ the value. The models built from them are in :mod:`generator.input.model`.
 
 from __future__ import annotations
 
+import difflib
+import functools
 import re
+import zoneinfo
 from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
+
+import babel
 
 from pydantic import BeforeValidator, Field, Strict, ValidationInfo
 from pydantic_core import PydanticCustomError
@@ -97,37 +102,63 @@ def parse_timestamp(value: Any, info: ValidationInfo) -> datetime:
     elif type(stamp.tzinfo) is timezone:
         # Each parsed timestamp comes with its own offset object; one per offset will do.
         stamp = stamp.replace(tzinfo=_FIXED_OFFSETS.setdefault(stamp.tzinfo, stamp.tzinfo))
+    if not FIRST_YEAR <= stamp.year <= LAST_YEAR:
+        raise invalid(_YEAR_RANGE, value=str(value).strip())
     return stamp
 
 
 _FIXED_OFFSETS: dict[timezone, timezone] = {}
 
+#: The years a date may have. Every output can hold them: feeds, JSON,
+#: calendars, and the 32-bit timestamps of zip and gzip headers (which end
+#: in 2106); a status page of 1969 or 2100 is a typing mistake.
+FIRST_YEAR, LAST_YEAR = 1970, 2099
+_YEAR_RANGE = f"'{{value}}' is out of range: years go from {FIRST_YEAR} to {LAST_YEAR}; check the year"
+#: The longest duration (a promise, a commitment) Frankly reads.
+LONGEST_DURATION = timedelta(days=366)
+
 
 def parse_date(value: Any) -> date:
     if isinstance(value, str):
         try:
-            return date.fromisoformat(value.strip())
+            day = date.fromisoformat(value.strip())
         except ValueError:
             pass
+        else:
+            if not FIRST_YEAR <= day.year <= LAST_YEAR:
+                raise invalid(_YEAR_RANGE, value=value.strip())
+            return day
     raise invalid("expected a date such as 2026-12-31, got {got}", got=described(value) if not isinstance(value, str) else f"'{value}'")
 
 
 _DURATION = re.compile(r"^\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*$")
 
 
+class DurationTooLong(ValueError):
+    """A duration beyond :data:`LONGEST_DURATION`."""
+
+
 def parse_duration(text: str) -> timedelta | None:
-    """'30m', '1h', '2h30m', '1d' -> timedelta; None when the text is not a duration."""
-    match = _DURATION.match(text)
+    """'30m', '1h', '2h30m', '1d' -> timedelta; None when the text is not a duration.
+
+    Raises :class:`DurationTooLong` beyond :data:`LONGEST_DURATION` (a year:
+    no promise or commitment is longer, and '9999999999d' overflows dates)."""
+    match = _DURATION.fullmatch(text)
     if not match or not any(match.groups()):
         return None
-    days, hours, minutes = (int(g) if g else 0 for g in match.groups())
+    days, hours, minutes = (int(g[:12]) if g else 0 for g in match.groups())
+    if max(len(g or "") for g in match.groups()) > 9 or timedelta(days=days, hours=hours, minutes=minutes) > LONGEST_DURATION:
+        raise DurationTooLong(f"'{text.strip()}' is longer than {LONGEST_DURATION.days} days, the longest duration Frankly reads")
     return timedelta(days=days, hours=hours, minutes=minutes)
 
 
 def parse_next_update(value: Any, info: ValidationInfo) -> datetime | timedelta:
     """A promise: either a duration after the update ('30m') or a timestamp."""
     if isinstance(value, str):
-        duration = parse_duration(value)
+        try:
+            duration = parse_duration(value)
+        except DurationTooLong as exc:
+            raise invalid(str(exc).replace("{", "{{").replace("}", "}}")) from None
         if duration is not None:
             if duration <= timedelta(0):
                 raise invalid("a promised next update must be after this update; '{value}' is zero", value=value)
@@ -163,16 +194,34 @@ def parse_text(value: Any) -> str:
     )
 
 
+@functools.cache
+def _zone_names() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
 def parse_zone(value: Any) -> ZoneInfo:
-    if isinstance(value, str):
-        try:
-            return ZoneInfo(value.strip())
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
+    """An IANA zone name the tz database has (a folder such as 'Europe' is not one)."""
+    if isinstance(value, str) and value.strip() in _zone_names():
+        return ZoneInfo(value.strip())
+    hint = difflib.get_close_matches(value.strip(), sorted(_zone_names()), n=1) if isinstance(value, str) and len(value) < 100 else []
     raise invalid(
-        "'{value}' is not a time zone; use an IANA name such as Europe/Berlin, America/New_York or UTC",
-        value=value,
+        "'{value}' is not a time zone; use an IANA name such as Europe/Berlin, America/New_York or UTC" + (" (did you mean {hint}?)" if hint else ""),
+        value=value if not isinstance(value, str) or len(value) < 100 else value[:100] + "…",
+        hint=hint[0] if hint else "",
     )
+
+
+def parse_language(value: Any) -> str:
+    """A language Babel knows (its dates, numbers and Material's chrome follow it)."""
+    text = parse_text(value).strip()
+    try:
+        babel.Locale.parse(text.replace("-", "_"))
+    except (ValueError, babel.UnknownLocaleError):
+        raise invalid(
+            "'{value}' is not a language Frankly knows; use a code such as en, en-GB, fr, fr-CA or de",
+            value=text if len(text) < 100 else text[:100] + "…",
+        ) from None
+    return text
 
 
 def described(value: Any) -> str:

@@ -34,7 +34,7 @@ from generator.outputs.site import entry_renderer, render_head, render_site_outp
 from generator.outputs.templating import STYLESHEET_FILE, Renderer
 from generator.publication.publish import EntryPublisher, OutputWriter, write_search_index
 from generator.publication.theme_shell import ShellRenderer, compact_chrome
-from generator.publication.workers import WorkerFailed, relax_gc
+from generator.publication.workers import relax_gc
 
 log = logging.getLogger("mkdocs.plugins.frankly")
 
@@ -224,10 +224,7 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         publisher = EntryPublisher(self.report, entry_renderer(self.renderer), shells, writer, self.config.jobs)
         workdir = Path(tempfile.mkdtemp(prefix="frankly-publish-"))
         try:
-            try:
-                published = publisher.run(self.later_pages, workdir)
-            except WorkerFailed as exc:
-                raise PluginError(f"Rendering the entries failed in a worker process:\n{exc}") from None
+            published = publisher.run(self.later_pages, workdir)  # a worker's failure is raised as is (workers.py)
             cards.end_build()
             markup.flush_cache()
             index = Path(config.site_dir) / "search" / "search_index.json"

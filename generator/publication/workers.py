@@ -26,6 +26,10 @@ Result = TypeVar("Result")
 class WorkerFailed(RuntimeError):
     """A child process raised; the message carries its traceback."""
 
+    def __init__(self, child_traceback: str):
+        super().__init__(child_traceback.strip().splitlines()[-1] if child_traceback.strip() else "a worker process failed")
+        self.child_traceback = child_traceback
+
 
 def relax_gc() -> None:
     """Collect young objects every 50,000 allocations instead of 700.
@@ -66,8 +70,10 @@ def map_chunks(work: Callable[[Sequence[Item]], Result], items: Sequence[Item], 
                 os.close(read_end)
                 try:
                     payload = pickle.dumps((True, work(chunk)))
-                except BaseException:
-                    payload = pickle.dumps((False, traceback.format_exc()))
+                except BaseException as exc:
+                    # An OSError (a full disk, a permission) is raised again in the parent as itself.
+                    same = exc if isinstance(exc, OSError) else None
+                    payload = pickle.dumps((False, (same, traceback.format_exc())))
                 with os.fdopen(write_end, "wb") as pipe:
                     pipe.write(payload)
                 os._exit(0)
@@ -80,10 +86,13 @@ def map_chunks(work: Callable[[Sequence[Item]], Result], items: Sequence[Item], 
             with os.fdopen(read_end, "rb") as pipe:
                 data = pipe.read()  # read before waiting: a full pipe would block the child forever
             os.waitpid(pid, 0)
-            outcomes.append(pickle.loads(data) if data else (False, "the worker process ended without a result"))
+            outcomes.append(pickle.loads(data) if data else (False, (None, "the worker process ended without a result")))
         gc.unfreeze()
     for ok, value in outcomes:
         if not ok:
-            raise WorkerFailed(value)
+            same, child_traceback = value
+            if same is not None:
+                raise same from WorkerFailed(child_traceback)
+            raise WorkerFailed(child_traceback)
         results.append(value)
     return results
