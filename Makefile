@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: build test golden serve check bench browser clean
+.PHONY: build test golden serve check bench browser clean fuzz
 
 # Re-install only when the pins or the package metadata change.
 $(STAMP): requirements.txt pyproject.toml
@@ -34,6 +34,10 @@ golden: $(STAMP)
 	FRANKLY_UPDATE_GOLDEN=1 $(BIN)/python -m pytest tests/test_golden.py
 	$(BIN)/python -m generator.input.formatdoc FORMAT.md
 	$(BIN)/python -m generator.outputs.api_shapes docs/api.md
+
+# The property-based tests of tests/test_fuzz.py for much longer than `make test` runs them.
+fuzz: $(STAMP)
+	FRANKLY_HYPOTHESIS=fuzz $(BIN)/python -m pytest tests/test_fuzz.py
 
 # Time and memory of synthetic sites (100 to 10,000 incidents); SIZES=100,1000 for a quick run.
 SIZES ?= 100,1000,3000,10000

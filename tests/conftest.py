@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -9,10 +10,16 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, settings
 
 from generator.cli import main
 
 FIXTURE_SITE = Path(__file__).parent / "fixtures" / "site"
+
+# Property-based tests: a bounded run in `make test`, a long one in `make fuzz`.
+settings.register_profile("frankly", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("fuzz", max_examples=20_000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("FRANKLY_HYPOTHESIS", "frankly"))
 REPO = Path(__file__).parent.parent
 
 

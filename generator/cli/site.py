@@ -116,7 +116,8 @@ def build(config_file: str, site_dir: str | None, verbose: bool) -> None:
 
 def _disk_full(exc: OSError, staging: Path, final: Path, written: int) -> str:
     """One line: where the disk filled up, and how much room a build needs."""
-    where = str(exc.filename or final)
+    names = [str(name) for name in (exc.filename2, exc.filename) if name]  # a copy names its source first
+    where = next((name for name in names if name.startswith(str(staging))), names[0] if names else str(final))
     if where.startswith(str(staging)):
         where = final.name + where[len(str(staging)):]
     needed = max(folder_size(final), written)

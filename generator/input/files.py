@@ -87,5 +87,5 @@ def read_text(path: Path, root: Path, limits: Limits = LIMITS) -> str:
 
 
 def _too_large(size: int, limits: Limits) -> str:
-    return (f"the file is {size / 1048576:.1f} MiB, more than the {limits.file_bytes // 1048576} MiB an input file may hold; "
+    return (f"the file is {size / 1048576:,.1f} MiB, more than the {limits.file_bytes // 1048576} MiB an input file may hold; "
             "an incident is a few kilobytes: publish long documents elsewhere and link to them")

@@ -201,13 +201,21 @@ def _zone_names() -> frozenset[str]:
 
 def parse_zone(value: Any) -> ZoneInfo:
     """An IANA zone name the tz database has (a folder such as 'Europe' is not one)."""
-    if isinstance(value, str) and value.strip() in _zone_names():
-        return ZoneInfo(value.strip())
-    hint = difflib.get_close_matches(value.strip(), sorted(_zone_names()), n=1) if isinstance(value, str) and len(value) < 100 else []
+    text = value.strip() if isinstance(value, str) else None
+    if text in _zone_names():
+        return ZoneInfo(text)
+    hint = ""
+    if text and len(text) < 100:
+        inside = sorted(zone for zone in _zone_names() if zone.startswith(text.rstrip("/") + "/"))
+        close = difflib.get_close_matches(text, sorted(_zone_names()), n=1, cutoff=0.8)
+        if inside:
+            hint = f" ('{text.rstrip('/')}' is a region: name a zone in it, such as {inside[0]})"
+        elif close:
+            hint = f" (did you mean {close[0]}?)"
+    shown = value if not isinstance(value, str) or len(value) < 100 else value[:100] + "…"
     raise invalid(
-        "'{value}' is not a time zone; use an IANA name such as Europe/Berlin, America/New_York or UTC" + (" (did you mean {hint}?)" if hint else ""),
-        value=value if not isinstance(value, str) or len(value) < 100 else value[:100] + "…",
-        hint=hint[0] if hint else "",
+        "'{value}' is not a time zone; use an IANA name such as Europe/Berlin, America/New_York or UTC{hint}",
+        value=shown, hint=hint,
     )
 
 
