@@ -210,3 +210,29 @@ def test_an_unexpected_error_is_one_line_and_a_report(project: Path, monkeypatch
     report.unlink()
     with pytest.raises(RuntimeError, match="a bug in derive"):
         invoke(project, "check", "--debug")
+
+
+def test_an_unexpected_error_while_serving_is_one_logged_line(monkeypatch, tmp_path: Path):
+    """`frankly serve` keeps running: mkdocs logs the PluginError's one line, no traceback."""
+    from mkdocs.exceptions import PluginError
+
+    from generator.publication import plugin as plugin_module
+
+    def broken(paths, pending=None):
+        raise RuntimeError("a bug while loading")
+
+    monkeypatch.setattr(plugin_module, "load_all", broken)
+    plugin = plugin_module.FranklyPlugin()
+    plugin.load_config({})
+    config = type("Config", (), {"config_file_path": str(tmp_path / "mkdocs.yml")})()
+    plugin.on_startup(command="serve", dirty=False)
+    with pytest.raises(PluginError) as caught:
+        plugin.on_config(config)
+    message = str(caught.value)
+    assert message.startswith("frankly serve failed unexpectedly: RuntimeError: a bug while loading (at generator/publication/plugin.py:")
+    report = Path(message.split("The full report is in ", 1)[1].split(";", 1)[0])
+    assert "RuntimeError: a bug while loading" in report.read_text(encoding="utf-8")
+    report.unlink()
+    plugin.on_startup(command="build", dirty=False)
+    with pytest.raises(RuntimeError):  # a build raises it as is: `frankly build` reports it in one line
+        plugin.on_config(config)

@@ -7,8 +7,10 @@ Registered as the ``frankly`` entry point, so a plain ``mkdocs build`` or
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
+import sys
 import shutil
 import tempfile
 from pathlib import Path
@@ -34,6 +36,7 @@ from generator.outputs.site import entry_renderer, render_head, render_site_outp
 from generator.outputs.templating import STYLESHEET_FILE, Renderer
 from generator.publication.publish import EntryPublisher, OutputWriter, write_search_index
 from generator.publication.theme_shell import ShellRenderer, compact_chrome
+from generator.publication.reports import one_line, write_report
 from generator.publication.workers import relax_gc
 
 log = logging.getLogger("mkdocs.plugins.frankly")
@@ -57,6 +60,26 @@ class FranklyConfig(base.Config):
     compact_html = c.Type(bool, default=True)
     """Remove the theme's indentation around each page's content (about 3.5 KB of a
     ~26 KB incident page); pages render the same. Off: the theme's HTML as it is."""
+
+
+def _reported_while_serving(event):
+    """While `frankly serve` rebuilds, an unexpected error in ``event`` becomes one
+    logged line and a report file (reports.py) instead of the dev server's
+    traceback; the server keeps serving the last good site. In a build it is
+    raised as is: `frankly build` reports it the same way, `mkdocs build` shows it."""
+
+    @functools.wraps(event)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return event(self, *args, **kwargs)
+        except (PluginError, InvalidInput):
+            raise
+        except Exception as exc:
+            if self.command != "serve" or os.environ.get("FRANKLY_DEBUG", "") not in ("", "0"):
+                raise
+            raise PluginError(one_line("serve", exc, write_report(exc, sys.argv))) from None
+
+    return wrapper
 
 
 class FranklyPlugin(BasePlugin[FranklyConfig]):
@@ -83,6 +106,7 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         root = Path(config.config_file_path or ".").parent
         return ProjectPaths.at(root, self.config.site_config, self.config.incidents_dir)
 
+    @_reported_while_serving
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Load, validate and derive; stop before mkdocs touches the output if the input is bad.
 
@@ -130,6 +154,7 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         os.environ["SOURCE_DATE_EPOCH"] = str(int(stamp.timestamp()) if stamp else 0)
         self._epoch_is_ours = True
 
+    @_reported_while_serving
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         """Hand the site-wide pages in the navigation and the site-wide files to mkdocs.
 
@@ -163,14 +188,17 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         self.files = files
         return files
 
+    @_reported_while_serving
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         self.nav = nav
         return nav
 
+    @_reported_while_serving
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         self.env = env
         return env
 
+    @_reported_while_serving
     def on_post_page(self, output: str, *, page, config: MkDocsConfig) -> str:
         """Trim the theme's indentation and add the core's <head> contributions
         (feeds, social tags) to every page."""
@@ -186,6 +214,7 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         assert self.renderer is not None
         return str(render_head(self.renderer, url))
 
+    @_reported_while_serving
     def on_page_content(self, html: str, *, page, config: MkDocsConfig, files: Files) -> str:
         """Put our pre-rendered HTML into generated pages; while serving with
         broken input, tell the editor on the page itself."""
@@ -212,6 +241,7 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
             self._bare = False
 
     @event_priority(-100)  # after Material's search plugin has written its index and mkdocs its sitemap
+    @_reported_while_serving
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Write every entry's files and the archive pages (publish.py), then add
         them to the search index and the sitemap."""
