@@ -199,19 +199,19 @@ def test_to_dict_has_stable_keys_and_plain_values():
         "time_to_first_post_outside_seconds", "resolved_at", "time_to_resolution_seconds", "apology_at",
         "time_to_apology_seconds", "postmortem_at", "time_to_postmortem_seconds", "compensation_offered", "as_of",
     ]
-    assert data["started_at"] == "2026-05-04T09:15:00+00:00"
+    assert data["started_at"] == "2026-05-04T09:15:00.000+00:00"
     assert data["time_to_first_update_seconds"] == 45 * 60
     assert data["median_silence_seconds"] == 35 * 60
     assert data["longest_silence_seconds"] == 55 * 60
     assert data["ongoing_silence_seconds"] is None
     assert (data["promises_kept"], data["promises_broken"], data["promises_pending"]) == (1, 1, 0)
     assert data["promises"][1] == {
-        "update": "u-20260504t103000z", "made_at": "2026-05-04T10:30:00+00:00", "due": "2026-05-04T11:00:00+00:00",
-        "next_update_at": "2026-05-04T11:25:00+00:00", "outcome": "broken", "late_by_seconds": 25 * 60,
+        "update": "u-20260504t103000z", "made_at": "2026-05-04T10:30:00.000+00:00", "due": "2026-05-04T11:00:00.000+00:00",
+        "next_update_at": "2026-05-04T11:25:00.000+00:00", "outcome": "broken", "late_by_seconds": 25 * 60,
     }
     assert data["silences"][0] == {
-        "after_update": "u-20260504t100000z", "start": "2026-05-04T10:00:00+00:00",
-        "end": "2026-05-04T10:30:00+00:00", "seconds": 1800, "ongoing": False,
+        "after_update": "u-20260504t100000z", "start": "2026-05-04T10:00:00.000+00:00",
+        "end": "2026-05-04T10:30:00.000+00:00", "seconds": 1800, "ongoing": False,
     }
     assert data["time_to_resolution_seconds"] == (2 * 60 + 45) * 60
     import json
@@ -277,7 +277,7 @@ def test_aggregates_match_hand_computed_values(fixture_report):
     }
     assert data["worst_silences"][0] == {
         "incident": "2026-06-02-login-errors", "after_update": "u-20260602t102000z",
-        "start": "2026-06-02T10:20:00+00:00", "end": None, "seconds": (7 * 24 + 22) * 3600 + 40 * 60, "ongoing": True,
+        "start": "2026-06-02T10:20:00.000+00:00", "end": None, "seconds": (7 * 24 + 22) * 3600 + 40 * 60, "ongoing": True,
     }
 
 

@@ -124,7 +124,8 @@ def test_incident_json_has_everything_the_page_shows(built_fixture_site):
     assert incident["name"] == page.select_one(".frankly-incident h1").get_text()
     # The same updates, in the same order (newest first), under the same permanent anchors.
     assert [u["frankly"]["anchor"] for u in incident["incident_updates"]] == [li["id"] for li in page.select(".frankly-timeline > li")]
-    assert [u["created_at"] for u in incident["incident_updates"]] == [li.time["datetime"] for li in page.select(".frankly-timeline > li")]
+    assert [datetime.fromisoformat(u["created_at"]) for u in incident["incident_updates"]] == [
+        datetime.fromisoformat(li.time["datetime"]) for li in page.select(".frankly-timeline > li")]
     extra = incident["frankly"]
     assert extra["apology"]["by"] == {"name": "Ada Lovelace", "role": "CTO"}
     assert extra["apology"]["video"] == page.select_one(".frankly-apology__links a")["href"]
@@ -166,11 +167,11 @@ def test_status_and_page(api):
         "page": {
             "id": "status.acme.test",
             "name": "Acme Cloud Status",
-            "url": "https://status.acme.test/",
+            "url": "https://status.acme.test",
             "time_zone": "America/New_York",
-            "updated_at": "2026-03-11T09:00:00-04:00",  # the newest timestamp in the data, not the build time
+            "updated_at": "2026-03-11T09:00:00.000-04:00",  # the newest timestamp in the data, not the build time
         },
-        "status": {"indicator": "minor", "description": "Minor service disruption"},
+        "status": {"indicator": "minor", "description": "Partially Degraded Service"},
     }
 
 
@@ -202,10 +203,10 @@ def test_incident_lists_and_their_order(api):
 def test_incident_fields_follow_the_timeline(api):
     incident = next(i for i in api.documents()[urls.API_INCIDENTS]["incidents"] if i["id"] == "2026-03-02-api-errors")
     assert (incident["status"], incident["impact"]) == ("resolved", "major")
-    assert incident["created_at"] == "2026-03-02T10:00:00-05:00"
-    assert incident["started_at"] == "2026-03-02T09:50:00-05:00"  # impact began before the first update
-    assert incident["resolved_at"] == "2026-03-02T11:05:00-05:00"
-    assert incident["updated_at"] == "2026-03-09T12:00:00-04:00"  # the postmortem
+    assert incident["created_at"] == "2026-03-02T10:00:00.000-05:00"
+    assert incident["started_at"] == "2026-03-02T09:50:00.000-05:00"  # impact began before the first update
+    assert incident["resolved_at"] == "2026-03-02T11:05:00.000-05:00"
+    assert incident["updated_at"] == "2026-03-09T12:00:00.000-04:00"  # the postmortem
     assert incident["monitoring_at"] is None
     assert incident["shortlink"] == "https://status.acme.test/incidents/2026-03-02-api-errors/"
     assert [c["id"] for c in incident["components"]] == ["api"]
@@ -222,18 +223,21 @@ def test_incident_fields_follow_the_timeline(api):
         [("api", "operational", "partial_outage")],
     ]
     assert updates[2]["body"] == "We are investigating elevated error rates on the API."
-    assert updates[2]["frankly"]["next_update_by"] == "2026-03-02T10:30:00-05:00"
+    assert updates[2]["frankly"]["next_update_by"] == "2026-03-02T10:30:00.000-05:00"
 
 
 def test_maintenance_window_and_component_changes(api):
     documents = api.documents()
     upcoming = documents[urls.API_MAINTENANCES_UPCOMING]["scheduled_maintenances"][0]
-    assert (upcoming["scheduled_for"], upcoming["scheduled_until"]) == ("2026-04-01T02:00:00-04:00", "2026-04-01T03:00:00-04:00")
-    assert upcoming["incident_updates"][0]["affected_components"] is None  # announcing changes nothing yet
+    assert (upcoming["scheduled_for"], upcoming["scheduled_until"]) == ("2026-04-01T02:00:00.000-04:00", "2026-04-01T03:00:00.000-04:00")
+    # Announcing names the components, changing nothing yet (as Statuspage lists them: old and new the same).
+    assert [(a["code"], a["old_status"], a["new_status"]) for a in upcoming["incident_updates"][0]["affected_components"]] == [
+        ("api", "operational", "operational")]
     done = documents[urls.API_MAINTENANCES]["scheduled_maintenances"][1]
     changes = [[(a["code"], a["old_status"], a["new_status"]) for a in u["affected_components"] or []] for u in done["incident_updates"]]
-    assert changes == [[("email", "under_maintenance", "operational")], [("email", "operational", "under_maintenance")], []]
-    assert done["status"] == "completed" and done["resolved_at"] == "2026-03-05T01:40:00-05:00"
+    assert changes == [[("email", "under_maintenance", "operational")], [("email", "operational", "under_maintenance")],
+                       [("email", "operational", "operational")]]
+    assert done["status"] == "completed" and done["resolved_at"] == "2026-03-05T01:40:00.000-05:00"
 
 
 MONITORED = """\
@@ -258,13 +262,15 @@ updates:
 def test_monitoring_at_critical_indicator_and_sanitized_html(project):
     write_incident(project, "2026-03-20-login.yaml", MONITORED)
     documents = api_of(project).documents()
-    assert documents[urls.API_STATUS]["status"] == {"indicator": "critical", "description": "Major system outage"}
+    assert documents[urls.API_STATUS]["status"] == {"indicator": "critical", "description": "Major System Outage"}
     incident = documents[urls.API_INCIDENTS_UNRESOLVED]["incidents"][0]
     assert (incident["id"], incident["status"]) == ("2026-03-20-login", "monitoring")
-    assert incident["monitoring_at"] == "2026-03-20T06:30:00-04:00"  # in the site's zone, with its offset
+    assert incident["monitoring_at"] == "2026-03-20T06:30:00.000-04:00"  # in the site's zone, with its offset
     first = incident["incident_updates"][1]
     assert "<script" not in first["frankly"]["body_html"] and "<strong>now</strong>" in first["frankly"]["body_html"]
-    assert first["body"] == "Looking <script>alert(1)</script> **now**."  # as written: clients escape text themselves
+    # Plain text, as Statuspage sends it: a client that injects body shows prose, never markup or a script.
+    assert first["body"] == "Looking now."
+    assert first["frankly"]["body_markdown"] == "Looking <script>alert(1)</script> **now**."
 
 
 def test_ids_survive_a_new_incident(project):

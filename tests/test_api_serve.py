@@ -25,7 +25,7 @@ def test_serve_answers_api_as_json_and_badges_as_svg(project: Path, tmp_path: Pa
     with serving(project, tmp_path / "serve.log") as base:
         content_type, body = wait_for(lambda: _fetch(base + "api/v2/status.json"))
         assert content_type == "application/json"
-        assert json.loads(body)["status"] == {"indicator": "minor", "description": "Minor service disruption"}
+        assert json.loads(body)["status"] == {"indicator": "minor", "description": "Partially Degraded Service"}
         content_type, body = _fetch(base + "incidents/2026-03-02-api-errors/index.json")
         assert content_type == "application/json" and json.loads(body)["incident"]["id"] == "2026-03-02-api-errors"
         content_type, body = _fetch(base + "badges/status.svg")

@@ -298,7 +298,7 @@ def test_max_entries_is_validated_with_its_position(project):
     line = len((project / "site_config" / "site.yaml").read_text().splitlines())
     assert (result.exit_code, result.output.splitlines()) == (1, [
         f"site_config/site.yaml:{line}:16: feeds.max_entries: Input should be greater than or equal to 1",
-        "1 problem in 1 file; nothing was built.",
+        "1 problem in 1 file.",
     ])
 
 
@@ -451,3 +451,29 @@ postmortem:
         expected = newest(r.report.components[component.id].entries)
         assert len(expected) == cap
         assert ids(parse(feeds, f"feeds/components/{component.id}.atom")) == expected
+
+
+def test_rss_titles_and_categories_encode_ampersand_and_less_than_as_the_validator_asks(project):
+    """RSS: & and < in plain-text elements as &#x26; and &#x3C; (the RSS Advisory Board's
+    profile; the W3C validator warns on &amp; and &lt;); every reader decodes the same text."""
+    write_incident(project, "2026-05-01-q-and-a.yaml", """\
+kind: incident
+title: "Q&A <beta> search & filters"
+summary: Broken.
+impact: minor
+components:
+  api: partial_outage
+updates:
+  - at: 2026-05-01T10:00:00+00:00
+    status: investigating
+    message: Looking.
+""")
+    feeds = render(project)
+    raw = feeds["incidents/2026-05-01-q-and-a/feed.rss"].decode("utf-8")
+    titles = re.findall(r"<title>([^<]*)</title>", raw)
+    assert "Q&#x26;A &#x3C;beta&gt; search &#x26; filters" in " ".join(titles), titles
+    assert not [t for t in titles if "&amp;" in t or "&lt;" in t]
+    for fmt in ("rss", "atom"):
+        parsed = parse(feeds, f"incidents/2026-05-01-q-and-a/feed.{fmt}")
+        assert "Q&A <beta> search & filters" in parsed.feed.title
+        assert all("Q&A <beta> search & filters" in entry.title for entry in parsed.entries)

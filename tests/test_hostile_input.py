@@ -39,7 +39,8 @@ updates:
     status: resolved
     message: Fixed.
 """
-SUMMARY = "1 problem in 1 file; nothing was built."
+SUMMARY = "1 problem in 1 file."  # what `frankly check` ends with; `build` adds what it did not do
+BUILD_SUMMARY = "1 problem in 1 file; nothing was built."
 
 
 def laughs(mapping: bool) -> str:
@@ -162,7 +163,8 @@ def assert_refused(root: Path, expected: list[str], heavy: bool = False) -> None
         status, _, stderr = frankly(root, command, heavy=heavy)
         assert status == 1, (command, stderr)
         assert "Traceback" not in stderr
-        assert stderr.splitlines() == expected, command
+        wanted = [BUILD_SUMMARY if line == SUMMARY and command == "build" else line for line in expected]
+        assert stderr.splitlines() == wanted, command
     assert tree_bytes(root / "site") == site_before
     assert not list(root.glob(".site-build-*"))
 

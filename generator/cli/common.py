@@ -53,12 +53,12 @@ def fail(message: str) -> None:
     sys.exit(1)
 
 
-def load_checked(paths: ProjectPaths) -> Catalog:
+def load_checked(paths: ProjectPaths, consequence: str = "nothing was built") -> Catalog:
     """Every input loaded and validated, or exit 1 with every problem as FILE:LINE:COL."""
     try:
         return load_all(paths)
     except InvalidInput as exc:
-        fail(exc.problems.report())
+        fail(exc.problems.report(consequence))
         raise  # unreachable; keeps type checkers happy
 
 

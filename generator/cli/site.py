@@ -19,13 +19,13 @@ from generator.input.load import Catalog, ProjectPaths
 from generator.publication.staging import folder_size, remove_leftovers, staging_folder, swap_into_place
 
 
-def _check_kept_addresses(paths: ProjectPaths, catalog: Catalog) -> None:
+def _check_kept_addresses(paths: ProjectPaths, catalog: Catalog, consequence: str = "nothing was built") -> None:
     """Fail when a published incident's address would break (generator/checks/addresses.py)."""
     from generator.checks.addresses import check_kept_addresses
 
     problems, note = check_kept_addresses(paths, catalog)
     if problems:
-        fail(problems.report())
+        fail(problems.report(consequence))
     if note:
         click.echo(note, err=True)
 
@@ -58,8 +58,8 @@ def check(config_file: str, strict: bool, now) -> None:
     from generator.facts.derive import derive
 
     paths = project_paths(config_file)
-    catalog = load_checked(paths)
-    _check_kept_addresses(paths, catalog)
+    catalog = load_checked(paths, consequence="")
+    _check_kept_addresses(paths, catalog, consequence="")
     found = warnings(catalog, derive(catalog), paths.root, now or datetime.now(timezone.utc))
     for warning in found:
         click.echo(str(warning), err=True)

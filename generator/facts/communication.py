@@ -44,7 +44,8 @@ def seconds_of(span: timedelta | None) -> int | None:
 
 
 def iso_of(moment: datetime | None) -> str | None:
-    return None if moment is None else moment.isoformat()
+    """ISO 8601 with milliseconds and the offset the moment was written with, like every timestamp of the JSON."""
+    return None if moment is None else moment.isoformat(timespec="milliseconds")
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,22 @@ INDICATOR_DESCRIPTION: dict[str, str] = {
     "critical": "Major system outage",
     "maintenance": "Service under maintenance",
 }
+#: Statuspage's own sentences for the page's status, word for word: bots and
+#: clients compare them as strings. The home page keeps its own sentence above.
+STATUSPAGE_SENTENCES = {
+    "operational": "All Systems Operational",
+    "some degraded": "Partially Degraded Service",
+    "all degraded": "Degraded System Service",
+    "partial outage": "Minor Service Outage",
+    "some major outage": "Partial System Outage",
+    "all major outage": "Major System Outage",
+    "maintenance": "Service Under Maintenance",
+}
+#: The least an indicator says: an incident of major impact is at least a
+#: partial system outage, whatever its components show.
+_INDICATOR_FLOOR = {"none": "operational", "minor": "some degraded", "major": "some major outage",
+                    "critical": "all major outage", "maintenance": "maintenance"}
+_SEVERITY = ["operational", "maintenance", "some degraded", "all degraded", "partial outage", "some major outage", "all major outage"]
 #: Maintenance statuses during which its components are under maintenance.
 MAINTENANCE_ACTIVE = ("in_progress", "verifying")
 
@@ -189,6 +205,23 @@ class StatusReport:
     @property
     def description(self) -> str:
         return INDICATOR_DESCRIPTION[self.indicator]
+
+    @property
+    def statuspage_description(self) -> str:
+        """Statuspage's sentence for status.json: the blend of component statuses,
+        never milder than what the indicator says."""
+        statuses = set(c.status for c in self.components.values())
+        if ComponentStatus.major_outage in statuses:
+            blend = "all major outage" if statuses == {ComponentStatus.major_outage} else "some major outage"
+        elif ComponentStatus.partial_outage in statuses:
+            blend = "partial outage"
+        elif ComponentStatus.degraded_performance in statuses:
+            blend = "all degraded" if statuses == {ComponentStatus.degraded_performance} else "some degraded"
+        elif ComponentStatus.under_maintenance in statuses:
+            blend = "maintenance"
+        else:
+            blend = "operational"
+        return STATUSPAGE_SENTENCES[max(blend, _INDICATOR_FLOOR[self.indicator], key=_SEVERITY.index)]
 
     @property
     def open_incidents(self) -> list[IncidentFacts]:

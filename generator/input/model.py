@@ -30,6 +30,7 @@ from generator.input.values import (
     StatusValue,
     Text,
     Timestamp,
+    SiteUrl,
     Url,
     described,
     invalid,
@@ -127,7 +128,7 @@ class Commitments(_Strict):
 class Site(_Strict):
     name: NonEmptyText = Field(description="Name of the status site, e.g. 'Northwind Status'.")
     company: NonEmptyText = Field(description="The company's name, used in sentences ('Northwind apologises').")
-    base_url: Url = Field(description="Public address of the site, used for every absolute link (feeds, social cards).")
+    base_url: SiteUrl = Field(description="Public address of the site, used for every absolute link (feeds, social cards).")
     time_zone: Annotated[ZoneInfo, BeforeValidator(parse_zone)] = Field(
         description="IANA zone in which times are shown, e.g. Europe/Berlin. Every time also shows its UTC offset."
     )

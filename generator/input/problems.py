@@ -61,12 +61,14 @@ class Problems:
     def sorted(self) -> list[Problem]:
         return sorted(set(self.items))
 
-    def report(self) -> str:
-        """The text shown to an editor: one line per problem, then a count."""
+    def report(self, consequence: str = "nothing was built") -> str:
+        """The text shown to an editor: one line per problem, then a count (and
+        what did not happen because of them; `frankly check` builds nothing anyway)."""
         lines = [str(p) for p in self.sorted()]
         files = len({p.path for p in self.items})
         noun = "problem" if len(lines) == 1 else "problems"
-        lines.append(f"{len(lines)} {noun} in {files} file{'s' if files != 1 else ''}; nothing was built.")
+        tail = f"; {consequence}." if consequence else "."
+        lines.append(f"{len(lines)} {noun} in {files} file{'s' if files != 1 else ''}{tail}")
         return "\n".join(lines)
 
 

@@ -172,16 +172,38 @@ def parse_next_update(value: Any, info: ValidationInfo) -> datetime | timedelta:
     )
 
 
+#: Characters a web address never holds as they are (RFC 3986): each would end
+#: an HTML attribute or a tag where the address is printed. Percent-encode them.
+_NOT_IN_URLS = re.compile(r"[\s\"'<>`{}|\\^\x00-\x1f\x7f]")
+
+
 def parse_url(value: Any) -> str:
-    """Only http(s) links: a javascript: or data: URL on a status page would run code."""
+    """Only http(s) links: a javascript: or data: URL on a status page would run code,
+    and a quote or an angle bracket would break out of the attribute it is printed in."""
     if isinstance(value, str):
-        parts = urlsplit(value.strip())
-        if parts.scheme in ("http", "https") and parts.netloc and not re.search(r"\s", value.strip()):
-            return value.strip()
+        text = value.strip()
+        parts = urlsplit(text)
+        bad = _NOT_IN_URLS.search(text)
+        if bad and parts.scheme in ("http", "https"):
+            raise invalid(
+                "a web address cannot contain {char}; percent-encode it ({code}) or remove it",
+                char=repr(bad.group()), code="%{:02X}".format(ord(bad.group())) if ord(bad.group()) < 256 else "",
+            )
+        if parts.scheme in ("http", "https") and parts.netloc:
+            return text
     raise invalid(
         "expected a web address starting with https:// (or http://), got {got}",
         got=f"'{value}'" if isinstance(value, str) else described(value),
     )
+
+
+def parse_site_url(value: Any) -> str:
+    """The site's own address: a web address without query or fragment (every page's address is made from it)."""
+    text = parse_url(value)
+    parts = urlsplit(text)
+    if parts.query or parts.fragment:
+        raise invalid("the site's address cannot have a query (?...) or a fragment (#...); use the address of its home page")
+    return text
 
 
 def parse_text(value: Any) -> str:
@@ -249,6 +271,7 @@ def described(value: Any) -> str:
 Timestamp = Annotated[datetime, BeforeValidator(parse_timestamp)]
 Day = Annotated[date, BeforeValidator(parse_date)]
 Url = Annotated[str, BeforeValidator(parse_url)]
+SiteUrl = Annotated[str, BeforeValidator(parse_site_url)]
 Text = Annotated[str, BeforeValidator(parse_text)]
 NonEmptyText = Annotated[str, BeforeValidator(parse_text), Field(min_length=1)]
 Markdown = Annotated[str, BeforeValidator(parse_text), Field(min_length=1)]

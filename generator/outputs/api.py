@@ -33,8 +33,8 @@ from generator.facts.derive import STATUS_RANK, IncidentFacts, StatusReport
 from generator.input.values import ComponentStatus, Kind
 from generator.outputs import urls
 from generator.outputs.files import GeneratedFile
-from generator.outputs.markup import render_markdown
-from generator.outputs.timefmt import local_iso
+from generator.outputs.markup import paragraphs, render_markdown
+from generator.outputs.timefmt import statuspage_time
 
 #: Statuspage's list endpoints return at most this many entries.
 LIST_LIMIT = 50
@@ -76,7 +76,8 @@ class StatuspageApi:
         self._components = {c["id"]: c for c in self._component_list()}
 
     def iso(self, moment: datetime | None) -> str | None:
-        return None if moment is None else local_iso(moment, self.site.time_zone)
+        """Every timestamp as Statuspage writes it: milliseconds and the page's offset."""
+        return None if moment is None else statuspage_time(moment, self.site.time_zone)
 
     def absolute(self, url: str) -> str:
         return urls.absolute(self.site.base, url)
@@ -87,13 +88,13 @@ class StatuspageApi:
         return {
             "id": self.page_id,
             "name": self.site.name,
-            "url": self.site.base,
+            "url": self.site.base.rstrip("/"),  # as Statuspage writes it: no trailing slash
             "time_zone": self.site.time_zone.key,
             "updated_at": self.iso(self.now),
         }
 
     def status(self) -> dict:
-        return {"indicator": self.report.indicator, "description": self.report.description}
+        return {"indicator": self.report.indicator, "description": self.report.statuspage_description}
 
     def _group_ids(self) -> dict[str, str]:
         ids: dict[str, str] = {}
@@ -160,25 +161,30 @@ class StatuspageApi:
     # -- incidents and maintenances
 
     def incident(self, facts: IncidentFacts) -> dict:
+        """An incident or scheduled maintenance as Statuspage shapes it."""
         incident = facts.incident
         updates = list(zip(incident.updates, facts.statuses_after_each_update))
         before: dict[str, ComponentStatus] = {}
         update_objects = []
-        for update, after in updates:
-            update_objects.append(self._update(facts, update, before, after))
+        for index, (update, after) in enumerate(updates):
+            update_objects.append(self._update(facts, index, update, before, after))
             before = after
+        maintenance = incident.kind is Kind.maintenance
         obj = {
             "id": facts.slug,
             "name": incident.title,
             "status": facts.status,
-            "impact": incident.impact.value,
+            # Statuspage's impact of a scheduled maintenance is the word "maintenance".
+            "impact": "maintenance" if maintenance else incident.impact.value,
             "created_at": self.iso(facts.first_update.at),
             "updated_at": self.iso(facts.last_change),
-            "started_at": self.iso(facts.started_at),
+            # A maintenance "starts" on Statuspage when it is announced; its window is scheduled_for/until.
+            "started_at": self.iso(facts.first_update.at if maintenance else facts.started_at),
             "monitoring_at": self.iso(self._monitoring_at(facts)),
             "resolved_at": self.iso(facts.ended_at),
             "shortlink": self.absolute(urls.incident(facts.slug)),
             "page_id": self.page_id,
+            "reminder_intervals": None,
             "components": [self._components[c.id] for c in self.site.components if c.id in incident.components],
             "incident_updates": list(reversed(update_objects)),
             "frankly": self._incident_extra(facts),
@@ -188,19 +194,24 @@ class StatuspageApi:
             obj["scheduled_until"] = self.iso(incident.window.end)
         return obj
 
-    @staticmethod
-    def _monitoring_at(facts: IncidentFacts) -> datetime | None:
-        if facts.incident.kind is not Kind.incident:
-            return None
+    #: The status whose first arrival sets monitoring_at, per kind (Statuspage's "verifying" is a maintenance's monitoring).
+    _MONITORING = {Kind.incident: "monitoring", Kind.maintenance: "verifying"}
+
+    @classmethod
+    def _monitoring_at(cls, facts: IncidentFacts) -> datetime | None:
+        watching = cls._MONITORING.get(facts.incident.kind)
         moved, previous = None, None
         for update in facts.incident.updates:
-            if update.status == "monitoring" and previous != "monitoring":
+            if update.status == watching and previous != watching:
                 moved = update.at
             previous = update.status
         return moved
 
-    def _update(self, facts: IncidentFacts, update, before: dict, after: dict) -> dict:
-        changed = [
+    def _update(self, facts: IncidentFacts, index: int, update, before: dict, after: dict) -> dict:
+        # The components this update speaks about, as Statuspage lists them: those it
+        # sets (the first update sets the entry's own), changed or not.
+        spoken = set(update.components or ()) | (set(facts.incident.components) if index == 0 else set())
+        affected = [
             {
                 "code": c.id,
                 "name": c.name,
@@ -208,22 +219,28 @@ class StatuspageApi:
                 "new_status": after.get(c.id, ComponentStatus.operational).value,
             }
             for c in self.site.components
-            if before.get(c.id, ComponentStatus.operational) != after.get(c.id, ComponentStatus.operational)
+            if c.id in spoken or before.get(c.id, ComponentStatus.operational) != after.get(c.id, ComponentStatus.operational)
         ]
         at = self.iso(update.at)
+        html = render_markdown(update.message)
         return {
             "id": f"{facts.slug}.{update.anchor}",
             "incident_id": facts.slug,
             "status": update.status,
-            "body": update.message,
+            # Plain text, as Statuspage sends it: a client that shows or injects body shows prose, never markup.
+            "body": "\n\n".join(paragraphs(update.message)),
             "created_at": at,
             "updated_at": at,
             "display_at": at,
-            "affected_components": changed or None,
+            "affected_components": affected or None,
+            "deliver_notifications": True,
+            "custom_tweet": None,
+            "tweet_id": None,
             "frankly": {
                 "anchor": update.anchor,
                 "url": self.absolute(urls.incident(facts.slug)) + "#" + update.anchor,
-                "body_html": str(render_markdown(update.message)),
+                "body_html": str(html),
+                "body_markdown": update.message,
                 "next_update_by": self.iso(update.promised_by),
                 "posted_to": [{"channel": p.channel_name, "url": p.url, "note": p.note or None} for p in update.posted_to],
                 "reopens": update.reopens,

@@ -10,6 +10,7 @@ pages, feeds and JSON through the cache.
 from __future__ import annotations
 
 import hashlib
+import re
 import importlib.metadata
 import os
 import sqlite3
@@ -158,3 +159,14 @@ def flush_cache() -> None:
 def plain(text: str) -> Markup:
     """Text that must show as typed (titles, names): every character escaped."""
     return escape(text)
+
+
+def plain_text(markdown_text: str) -> str:
+    """An editor's Markdown as one line of plain text (links keep their words, lose their targets)."""
+    return Markup(render_markdown(markdown_text)).striptags()
+
+
+def paragraphs(markdown_text: str) -> list[str]:
+    """Plain text per paragraph, for posts and JSON that keep paragraph breaks."""
+    blocks = re.split(r"\n\s*\n", markdown_text.strip())
+    return [text for text in (plain_text(block) for block in blocks) if text]

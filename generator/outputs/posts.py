@@ -30,7 +30,8 @@ from twitter_text import parse_tweet
 from generator.facts.derive import IncidentFacts, StatusReport
 from generator.input.model import Update
 from generator.outputs import urls
-from generator.outputs.social import affected_list, paragraphs, plain_text, shorten, status_sentence
+from generator.outputs.markup import paragraphs, plain_text
+from generator.outputs.social import affected_list, shorten, status_sentence
 from generator.outputs.timefmt import format_moment
 from generator.outputs.words import label
 

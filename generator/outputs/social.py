@@ -27,7 +27,7 @@ from generator.input.model import Site
 from generator.input.values import Impact, Kind
 from generator.outputs import cards, urls
 from generator.outputs.files import GeneratedFile
-from generator.outputs.markup import render_markdown
+from generator.outputs.markup import plain_text
 from generator.outputs.timefmt import format_duration, format_moment, local_iso
 from generator.outputs.words import label
 
@@ -47,20 +47,6 @@ STATUS_COLOUR = {
 }
 IMPACT_COLOUR = {Impact.none: NEUTRAL, Impact.minor: DEGRADED, Impact.major: PARTIAL, Impact.critical: MAJOR}
 INDICATOR_COLOUR = {"none": OK, "minor": DEGRADED, "major": PARTIAL, "critical": MAJOR, "maintenance": MAINTENANCE}
-
-
-# ---------------------------------------------------------------- plain text
-
-
-def plain_text(markdown_text: str) -> str:
-    """An editor's Markdown as one line of plain text (links keep their words, lose their targets)."""
-    return Markup(render_markdown(markdown_text)).striptags()
-
-
-def paragraphs(markdown_text: str) -> list[str]:
-    """Plain text per paragraph, for posts that keep line breaks."""
-    blocks = re.split(r"\n\s*\n", markdown_text.strip())
-    return [text for text in (plain_text(block) for block in blocks) if text]
 
 
 _TRAILING = " ,;:-–—"

@@ -20,6 +20,14 @@ def local_iso(moment: datetime, zone: ZoneInfo) -> str:
     return moment.astimezone(zone).isoformat()
 
 
+def statuspage_time(moment: datetime, zone: ZoneInfo) -> str:
+    """Statuspage's format: milliseconds and the page's offset, '2026-11-23T15:30:00.000+01:00'
+    ('Z' on a page in UTC, as Statuspage writes it), so fixed-format parsers copied from real
+    responses read it."""
+    text = moment.astimezone(zone).isoformat(timespec="milliseconds")
+    return text[:-6] + "Z" if zone.key in ("UTC", "Etc/UTC") and text.endswith("+00:00") else text
+
+
 MOMENT_PATTERN = "d MMM y, HH:mm 'UTC'xxx"  # what format_moment writes, in babel's terms
 
 

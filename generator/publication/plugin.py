@@ -134,8 +134,10 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
             cards.use_cache_dir(cache / "cards")
             markup.use_cache_file(cache / "rendered.sqlite")
         site = self.report.site
-        # site.yaml is the single source of the site's name and address.
-        config.site_name = site.name
+        # site.yaml is the single source of the site's name and address. The theme
+        # prints site_name raw in most places (and `| e` in one): as Markup of the
+        # escaped text it reads right in both, and a name can never become markup.
+        config.site_name = escape(site.name)
         config.site_url = site.base
         if STYLESHEET not in config.extra_css:
             config.extra_css.append(STYLESHEET)
