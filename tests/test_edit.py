@@ -248,7 +248,9 @@ def test_new_maintenance_with_window_in_site_time(project: Path):
     result = frankly(project, "new", "Database upgrade", "--kind", "maintenance", "-c", "api", "--window", "2026-05-02T02:00", "2026-05-02T04:00",
                      "-m", "Planned upgrade.", "--now", "2026-04-20T10:00:00-04:00")
     assert result.exit_code == 0, result.stderr
-    entry = next(i for i in catalog(project).incidents if i.slug == "2026-04-20-database-upgrade")
+    # Named by the day of its window, which is when customers look for it; the hint speaks its statuses.
+    assert "Next: frankly update 2026-05-02-database-upgrade --status in_progress" in result.stdout
+    entry = next(i for i in catalog(project).incidents if i.slug == "2026-05-02-database-upgrade")
     assert entry.window.start.isoformat() == "2026-05-02T02:00:00-04:00"
     assert entry.updates[0].status == "scheduled" and entry.components == {"api": "under_maintenance"} and entry.impact == "minor"
     # Maintenance statuses are accepted for a maintenance, and resolve completes it.
@@ -305,7 +307,8 @@ FAILURES = [
      "--next-update: '3x' is not a duration or a time; use 30m, 1h, 2h30m or 1d, a time of day such as 14:00, or a timestamp such as 2026-11-20T10:00:00+01:00"),
     (["update", DASHBOARD, "--posted-to", "javascript:alert(1)", "x", *NOW],
      "--posted-to: 'javascript:alert(1)' is not a web address starting with https:// or a channel (x, mastodon, bluesky, linkedin, facebook, instagram, threads, sms, email, web)"),
-    (["update", DASHBOARD, "   ", *NOW], "the update message is empty; nothing was written"),
+    (["update", DASHBOARD, "   ", *NOW], "the update message is empty; nothing was written. Give it as the last argument "
+     "or with -m \"...\", pipe it in (or give - to read standard input), or write it in the editor that opens when you give none"),
     (["update", DASHBOARD, "x", "--now", "2026-03-10T09:30:00"],
      "--now / FRANKLY_NOW: '2026-03-10T09:30:00' has no UTC offset; write it as 2026-03-10T09:30:00+01:00 or 2026-03-10T09:30:00Z"),
     (["update", DASHBOARD, "x", "--now", "2026-03-10T08:30:00-04:00"],
@@ -469,3 +472,32 @@ def test_new_records_impact_that_began_before_the_first_post(project: Path):
     assert later.stderr == ("--impact-started: 2026-04-10T10:00:00-04:00 is after now (2026-04-10T09:00:00-04:00); "
                             "it is for impact that began before this first update\n")
     assert editors_files(project) == before
+
+
+def test_every_command_that_takes_a_message_takes_it_both_ways(project: Path):
+    """As the last argument or with -m: editors type the form they used last."""
+    assert frankly(project, "update", DASHBOARD, "-m", "With the option.", *NOW).exit_code == 0
+    assert frankly(project, "update", DASHBOARD, "As the argument.", "--now", "2026-03-10T09:31:00-04:00").exit_code == 0
+    result = frankly(project, "update", DASHBOARD, "One.", "-m", "Two.", "--now", "2026-03-10T09:32:00-04:00")
+    assert (result.exit_code, result.stderr) == (1, "the message was given twice (as an argument and with -m); give it once\n")
+    assert frankly(project, "resolve", DASHBOARD, "-m", "Fixed.", "--now", "2026-03-10T09:40:00-04:00").exit_code == 0
+    assert frankly(project, "apologize", DASHBOARD, "--by", "Ann Lee", "--role", "CEO", "-m", "Sorry.", "--now", "2026-03-10T09:50:00-04:00").exit_code == 0
+    result = frankly(project, "new", "Something", "It broke.", "-c", "api", "--now", "2026-03-11T09:00:00-04:00")
+    assert result.exit_code == 0, result.stderr
+    assert "Next: frankly update 2026-03-11-something --status identified" in result.stdout
+    messages = [u.message for u in next(i for i in catalog(project).incidents if i.slug == DASHBOARD).updates[-3:]]
+    assert messages == ["With the option.\n", "As the argument.\n", "Fixed.\n"]
+
+
+def test_a_closed_entry_is_not_reopened_or_closed_twice_by_accident(project: Path):
+    assert frankly(project, "resolve", DASHBOARD, "Fixed.", *NOW).exit_code == 0
+    before = (project / "incidents" / f"{DASHBOARD}.yaml").read_bytes()
+    later = ["--now", "2026-03-10T10:00:00-04:00"]
+    result = frankly(project, "resolve", DASHBOARD, "Fixed again.", *later)
+    assert (result.exit_code, result.stderr) == (1, f"{DASHBOARD} is already resolved; nothing was written. To add a note "
+                                                    f"without reopening it: frankly update {DASHBOARD} --status resolved \"...\"\n")
+    result = frankly(project, "update", DASHBOARD, "A note.", *later)
+    assert (result.exit_code, result.stderr) == (1, f"{DASHBOARD} is resolved; nothing was written. To add a note without "
+                                                    "reopening it, give --status resolved; to reopen it, give --reopens (and the status it reopens with)\n")
+    assert (project / "incidents" / f"{DASHBOARD}.yaml").read_bytes() == before
+    assert frankly(project, "update", DASHBOARD, "A note.", "--status", "resolved", *later).exit_code == 0

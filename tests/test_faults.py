@@ -57,7 +57,16 @@ def test_updates_in_the_same_second_get_their_own_ids(project: Path):
     incident = next(i for i in load_all(ProjectPaths.at(project)).incidents if i.slug == SLUG)
     assert [u.anchor for u in incident.updates[-3:]] == ["u-20260401t150000z", "u-20260401t150000z-2", "u-20260401t150000z-3"]
     text = (project / "incidents" / f"{SLUG}.yaml").read_text(encoding="utf-8")
-    assert "    id: u-20260401t150000z-2\n" in text and "    id: u-20260401t150000z-3\n" in text
+    assert "id:" not in text  # told apart by their order, with nothing for anyone to type
+
+
+def test_hand_written_updates_at_the_same_minute_are_told_apart_by_order(project):
+    path = project / "incidents" / f"{SLUG}.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + "  - at: 2026-04-01T08:00:00-04:00\n    status: in_progress\n    message: One.\n"
+                    "  - at: 2026-04-01T08:00:00-04:00\n    status: in_progress\n    message: Two.\n", encoding="utf-8")
+    incident = next(i for i in load_all(ProjectPaths.at(project)).incidents if i.slug == SLUG)
+    assert [u.anchor for u in incident.updates[-2:]] == ["u-20260401t120000z", "u-20260401t120000z-2"]
 
 
 def test_a_writer_that_waits_too_long_says_so(project: Path, monkeypatch):

@@ -100,10 +100,10 @@ INCIDENT_FILES: dict[str, tuple[str, str | bytes, str]] = {
     "NEL": ("2026-05-01-x.yaml", replaced(SUMMARY_AT, "summary: Something\x85broke."), f"{F}:3:19: the file contains U+0085 (a next line, which YAML reads as a line break that editors do not show); replace it with a real line break"),
     "invalid UTF-8 on line 13": ("2026-05-01-x.yaml", replaced("message: Fixed.", "message: Fix\udcffed.").encode("utf-8", "surrogateescape"), f"{F}:13:17: the file is not UTF-8 text: byte 0xFF here cannot be read; save the file as UTF-8"),
     # ---- time
-    "year 1": ("2026-05-01-x.yaml", replaced("2026-05-01T10:00:00+00:00", "0001-01-01T10:00:00+00:00"), f"{F}:8:9: updates[0].at: '0001-01-01T10:00:00+00:00' is out of range: years go from 1970 to 2099; check the year"),
-    "year 9999": ("2026-05-01-x.yaml", replaced("2026-05-01T11:00:00+00:00", "9999-12-31T23:59:59+00:00"), f"{F}:11:9: updates[1].at: '9999-12-31T23:59:59+00:00' is out of range: years go from 1970 to 2099; check the year"),
-    "year 2107": ("2026-05-01-x.yaml", replaced("2026-05-01T11:00:00+00:00", "2107-01-01T00:00:00+00:00"), f"{F}:11:9: updates[1].at: '2107-01-01T00:00:00+00:00' is out of range: years go from 1970 to 2099; check the year"),
-    "9999999999d": ("2026-05-01-x.yaml", replaced("    message: Looking.", "    message: Looking.\n    next_update: 9999999999d"), f"{F}:11:18: updates[0].next_update: '9999999999d' is longer than 366 days, the longest duration Frankly reads"),
+    "year 1": ("2026-05-01-x.yaml", replaced("2026-05-01T10:00:00+00:00", "0001-01-01T10:00:00+00:00"), f"{F}:8:9: updates #1.at: '0001-01-01T10:00:00+00:00' is out of range: years go from 1970 to 2099; check the year"),
+    "year 9999": ("2026-05-01-x.yaml", replaced("2026-05-01T11:00:00+00:00", "9999-12-31T23:59:59+00:00"), f"{F}:11:9: updates #2.at: '9999-12-31T23:59:59+00:00' is out of range: years go from 1970 to 2099; check the year"),
+    "year 2107": ("2026-05-01-x.yaml", replaced("2026-05-01T11:00:00+00:00", "2107-01-01T00:00:00+00:00"), f"{F}:11:9: updates #2.at: '2107-01-01T00:00:00+00:00' is out of range: years go from 1970 to 2099; check the year"),
+    "9999999999d": ("2026-05-01-x.yaml", replaced("    message: Looking.", "    message: Looking.\n    next_update: 9999999999d"), f"{F}:11:18: updates #1.next_update: '9999999999d' is longer than 366 days, the longest duration Frankly reads"),
     "a date in 9999": ("2026-05-01-x.yaml", GOOD + "compensation:\n  at: 2026-05-01T12:00:00+00:00\n  offer: A month free.\n  eligible: Everyone.\n  how_to_claim: Nothing to do.\n  until: 9999-12-31\n", f"{F}:19:10: compensation.until: '9999-12-31' is out of range: years go from 1970 to 2099; check the year"),
     # ---- names
     "an upper-case .YAML": ("2026-05-01-x.YAML", GOOD, "incidents/2026-05-01-x.YAML:1:1: incident files end in .yaml, in lower case; rename it to 2026-05-01-x.yaml"),
@@ -256,7 +256,7 @@ def test_editing_commands_refuse_a_hostile_file_and_keep_it(project: Path, case:
     path = project / "incidents" / name
     path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
     before = editors_files(project)
-    status, _, stderr = frankly(project, "update", "2026-05-01-x", "Still looking.", "--now", "2026-05-01T12:00:00+00:00")
+    status, _, stderr = frankly(project, "update", "2026-05-01-x", "A note.", "--status", "resolved", "--now", "2026-05-01T12:00:00+00:00")
     assert status == 1 and "Traceback" not in stderr
     assert problem.split(": ", 1)[1] in stderr, stderr
     assert editors_files(project) == before

@@ -553,3 +553,14 @@ def test_a_shallow_clone_says_its_history_is_partial(repo, tmp_path):
         "Note: this is a shallow git clone; only the history it holds was checked for deleted or renamed "
         "incidents (fetch with --unshallow for all of it).\n"
     )
+
+
+def test_post_names_an_entry_as_the_editing_commands_do(project):
+    """The file's path and the part after the date work as for `frankly update`; a typo gets a suggestion."""
+    expected = invoke(project, "post", "2026-03-10-dashboard-slow").stdout
+    assert expected
+    for given in ("incidents/2026-03-10-dashboard-slow.yaml", "dashboard-slow", "2026-03-10-dashboard-slow.yaml"):
+        result = invoke(project, "post", given)
+        assert (result.exit_code, result.stdout) == (0, expected), given
+    result = invoke(project, "post", "2026-03-10-dashbord-slow")
+    assert (result.exit_code, result.stderr) == (1, "frankly post: unknown incident '2026-03-10-dashbord-slow'; did you mean '2026-03-10-dashboard-slow'?\n")

@@ -62,7 +62,7 @@ CASES = {
     ),
     "yes is not a boolean": (
         GOOD.replace("    message: Fixed.\n", "    message: Fixed.\n    reopens: yes\n"),
-        [f"{F}:14:14: updates[1].reopens: expected true or false, got 'yes'"],
+        [f"{F}:14:14: updates #2.reopens: expected true or false, got 'yes'"],
     ),
     "invalid lifecycle status": (
         GOOD.replace("status: investigating", "status: investigatin"),
@@ -78,7 +78,7 @@ CASES = {
     ),
     "timestamp without time zone": (
         GOOD.replace("2026-05-01T11:00:00+00:00", "2026-05-01T11:00:00"),
-        [f"{F}:11:9: updates[1].at: timestamp '2026-05-01T11:00:00' has no time zone; add the UTC offset, e.g. '2026-05-01T11:00:00+01:00' or '2026-05-01T11:00:00Z' (or set timestamps_without_offset: site_time_zone in site.yaml)"],
+        [f"{F}:11:9: updates #2.at: timestamp '2026-05-01T11:00:00' has no time zone; add the UTC offset, e.g. '2026-05-01T11:00:00+01:00' or '2026-05-01T11:00:00Z' (or set timestamps_without_offset: site_time_zone in site.yaml)"],
     ),
     "updates out of order": (
         GOOD.replace("2026-05-01T11:00:00+00:00", "2026-05-01T09:00:00+00:00"),
@@ -113,11 +113,11 @@ CASES = {
     ),
     "javascript link": (
         GOOD.replace("    message: Fixed.\n", "    message: Fixed.\n    posted_to:\n      - javascript:alert(1)\n"),
-        [f"{F}:15:9: updates[1].posted_to[0].url: expected a web address starting with https:// (or http://), got 'javascript:alert(1)'"],
+        [f"{F}:15:9: updates #2.posted_to #1.url: expected a web address starting with https:// (or http://), got 'javascript:alert(1)'"],
     ),
     "bad next_update promise": (
         GOOD.replace("    message: Looking.\n", "    message: Looking.\n    next_update: soon\n"),
-        [f"{F}:11:18: updates[0].next_update: next_update must be a duration such as 30m, 1h or 2h30m, or a timestamp such as 2026-11-20T10:00:00+01:00; got 'soon'"],
+        [f"{F}:11:18: updates #1.next_update: next_update must be a duration such as 30m, 1h or 2h30m, or a timestamp such as 2026-11-20T10:00:00+01:00; got 'soon'"],
     ),
     "unknown kind": (
         GOOD.replace("kind: incident", "kind: outage"),
@@ -133,9 +133,10 @@ CASES = {
         "slug: other\n" + GOOD,
         [f"{F}:1:1: remove 'slug': the address comes from the file name (2026-05-01-x)"],
     ),
-    "duplicate update time": (
-        GOOD.replace("2026-05-01T11:00:00+00:00", "2026-05-01T10:00:00+00:00"),
-        [f"{F}:11:9: two updates have the id 'u-20260501t100000z' (the other is update #1); give one of them its own 'id:' or a different time"],
+    # Two updates at the same time are told apart by their order (u-...-2); only ids typed twice clash.
+    "duplicate explicit update id": (
+        GOOD.replace("    message: Looking.\n", "    message: Looking.\n    id: same\n").replace("    message: Fixed.\n", "    message: Fixed.\n    id: same\n"),
+        [f"{F}:15:9: two updates have the id 'same' (the other is update #1); give one of them its own 'id:' or a different time"],
     ),
 }
 

@@ -17,7 +17,7 @@ import click
 from generator.cli.common import CONFIG_OPTION, fail, project_paths
 from generator.editing.entries import Edit, apply, find_entry, load_site, writer_lock
 from generator.input.load import Catalog
-from generator.editing.plans import plan_apology, plan_compensation, plan_new, plan_update, public_url
+from generator.editing.plans import next_step, plan_apology, plan_compensation, plan_new, plan_update, public_url
 from generator.editing.values import EditError, parse_now
 from generator.input.values import Kind
 
@@ -50,8 +50,22 @@ def _message(given: str | None, what: str, context: str) -> str:
             raise EditError(f"the {what} was not saved; nothing was written")
         text = edited.split(SCISSORS, 1)[0]
     if not text.strip():
-        raise EditError(f"the {what} is empty; nothing was written")
+        raise EditError(
+            f"the {what} is empty; nothing was written. Give it as the last argument or with -m \"...\", "
+            "pipe it in (or give - to read standard input), or write it in the editor that opens when you give none"
+        )
     return text
+
+
+def _one_message(argument: str | None, option: str | None) -> str | None:
+    """The message given as the last argument or with -m (either form, as editors type it)."""
+    if argument is not None and option is not None and argument != option:
+        raise EditError("the message was given twice (as an argument and with -m); give it once")
+    return option if option is not None else argument
+
+
+MESSAGE_OPTION = click.option("--message", "-m", "message_option", default=None,
+                              help="The message ('-' reads stdin); the same as giving it as the last argument.")
 
 
 def _stdin_is_tty() -> bool:
@@ -63,6 +77,7 @@ def _stdin_is_tty() -> bool:
 
 @click.command("new")
 @click.argument("title")
+@click.argument("message_argument", metavar="[MESSAGE]", required=False)
 @click.option("--component", "-c", "components", multiple=True, metavar="ID[:STATUS]",
               help="Affected component from site.yaml, optionally with its status (major_outage, partial_outage, "
                    "degraded_performance, under_maintenance; short: major, partial, degraded). Repeatable.")
@@ -79,7 +94,7 @@ def _stdin_is_tty() -> bool:
 @POSTED_TO_OPTION
 @NOW_OPTION
 @CONFIG_OPTION
-def new_command(title, components, impact, kind, window, message, summary, status, slug, impact_started, next_update, posted_to, now_text, config_file):
+def new_command(title, message_argument, components, impact, kind, window, message, summary, status, slug, impact_started, next_update, posted_to, now_text, config_file):
     """Start a new incident, maintenance or notice: incidents/<today>-<slug>.yaml.
 
     \b
@@ -93,7 +108,7 @@ def new_command(title, components, impact, kind, window, message, summary, statu
         paths = project_paths(config_file)
         site = load_site(paths)
         parse_now(now_text, site)  # a wrong --now is refused before any editor opens
-        text = _message(message, "first update message", f"New {kind_value.value}: {title}")
+        text = _message(_one_message(message_argument, message), "first update message", f"New {kind_value.value}: {title}")
         edit, _ = _write(paths, site, now_text, lambda now: plan_new(
             paths, site, now, title=title, message=text, kind=kind_value, components=components, impact=impact,
             window=tuple(window) if window else None, summary=summary, status=status, next_update=next_update,
@@ -103,7 +118,7 @@ def new_command(title, components, impact, kind, window, message, summary, statu
     slug_text = edit.path.stem
     click.echo(edit.summary)
     click.echo(f"Public address (live after the next build and deploy): {public_url(site, slug_text)}")
-    click.echo(f"Next: frankly update {slug_text} --status identified \"What we know now\"")
+    click.echo(f"Next: {next_step(kind_value, slug_text)}")
 
 
 def _write(paths, site, now_text, plan: Callable[[datetime], Edit]) -> tuple[Edit, Catalog]:
@@ -138,11 +153,12 @@ def _report_update(site, catalog, edit) -> None:
 @click.option("--component", "-c", "components", multiple=True, metavar="ID:STATUS",
               help="A component's status from this update on, e.g. sms:partial_outage. Repeatable.")
 @click.option("--reopens", is_flag=True, help="Reopen an entry that was resolved/completed/closed.")
+@MESSAGE_OPTION
 @NEXT_UPDATE_OPTION
 @POSTED_TO_OPTION
 @NOW_OPTION
 @CONFIG_OPTION
-def update_command(slug, message, status, components, reopens, next_update, posted_to, now_text, config_file):
+def update_command(slug, message, status, components, reopens, message_option, next_update, posted_to, now_text, config_file):
     """Append an update to an entry, stamped now.
 
     \b
@@ -157,7 +173,7 @@ def update_command(slug, message, status, components, reopens, next_update, post
         site = load_site(paths)
         parse_now(now_text, site)  # a wrong --now is refused before any editor opens
         find_entry(paths, slug)  # an unknown slug is reported before any editor opens
-        text = _message(message, "update message", f"Update for {slug}")
+        text = _message(_one_message(message, message_option), "update message", f"Update for {slug}")
         edit, catalog = _write(paths, site, now_text, lambda now: plan_update(
             paths, site, now, slug, message=text, status=status, next_update=next_update, posted_to=posted_to,
             components=components, reopens=reopens))
@@ -169,10 +185,11 @@ def update_command(slug, message, status, components, reopens, next_update, post
 @click.command("resolve")
 @click.argument("slug")
 @click.argument("message", required=False)
+@MESSAGE_OPTION
 @POSTED_TO_OPTION
 @NOW_OPTION
 @CONFIG_OPTION
-def resolve_command(slug, message, posted_to, now_text, config_file):
+def resolve_command(slug, message, message_option, posted_to, now_text, config_file):
     """Append the closing update (resolved / completed / closed), stamped now.
 
     \b
@@ -183,7 +200,7 @@ def resolve_command(slug, message, posted_to, now_text, config_file):
         site = load_site(paths)
         parse_now(now_text, site)  # a wrong --now is refused before any editor opens
         find_entry(paths, slug)
-        text = _message(message, "closing message", f"Closing update for {slug}")
+        text = _message(_one_message(message, message_option), "closing message", f"Closing update for {slug}")
         edit, catalog = _write(paths, site, now_text, lambda now: plan_update(
             paths, site, now, slug, message=text, posted_to=posted_to, closing=True))
     except EditError as exc:
@@ -198,9 +215,10 @@ def resolve_command(slug, message, posted_to, now_text, config_file):
 @click.option("--role", required=True, help="Their role, e.g. Chief Executive Officer.")
 @click.option("--video", default=None, metavar="URL", help="Link to a video of the apology.")
 @click.option("--link", default=None, metavar="URL", help="Link to the statement elsewhere (blog, press release).")
+@MESSAGE_OPTION
 @NOW_OPTION
 @CONFIG_OPTION
-def apologize_command(slug, statement, by, role, video, link, now_text, config_file):
+def apologize_command(slug, statement, by, role, video, link, message_option, now_text, config_file):
     """Add a named person's apology to an entry, dated now.
 
     \b
@@ -212,7 +230,7 @@ def apologize_command(slug, statement, by, role, video, link, now_text, config_f
         site = load_site(paths)
         parse_now(now_text, site)  # a wrong --now is refused before any editor opens
         find_entry(paths, slug)
-        text = _message(statement, "apology statement", f"Apology by {by} ({role}) for {slug}; write it in the first person")
+        text = _message(_one_message(statement, message_option), "apology statement", f"Apology by {by} ({role}) for {slug}; write it in the first person")
         edit, _ = _write(paths, site, now_text, lambda now: plan_apology(
             paths, now, slug, by=by, role=role, statement=text, video=video, link=link))
     except EditError as exc:

@@ -9,7 +9,7 @@ part, and returns an :class:`~generator.editing.entries.Edit` that
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from generator.editing.entries import Edit, current_status, entry_kind, find_entry, read_entry
@@ -59,9 +59,10 @@ def plan_new(
         raise EditError("a maintenance needs its window: --window START END, e.g. --window 2026-12-02T02:00 2026-12-02T04:00")
     if kind is not Kind.maintenance and window is not None:
         raise EditError("--window is for maintenance only; add --kind maintenance")
-    window_map = None
+    window_map, window_start = None, None
     if window is not None:
         start, end = (parse_time(value, site, "--window") for value in window)
+        window_start = start
         if end <= start:
             raise EditError(f"--window: the end ({stamp_text(end)}) must be after the start ({stamp_text(start)})")
         window_map = {"start": stamp_text(start), "end": stamp_text(end)}
@@ -79,7 +80,9 @@ def plan_new(
     slug_text = slugify(slug or title)
     if not slug_text:
         raise EditError("cannot make an address from this title; give one with --slug, e.g. --slug sms-outage")
-    date_slug = f"{now.date().isoformat()}-{slug_text}"
+    # A maintenance is named by the day of its window, which is when customers look for it.
+    day = window_start.astimezone(site.time_zone).date() if window_start is not None else now.date()
+    date_slug = f"{day.isoformat()}-{slug_text}"
     file = paths.incidents_dir / f"{date_slug}.yaml"
     if file.exists():
         raise EditError(f"{display_path(file, paths.root)} already exists; nothing was written. To add to it: frankly update {date_slug} \"...\"")
@@ -98,7 +101,7 @@ def plan_new(
     header = [
         f"# {kind.value.capitalize()} created with `frankly new` on {stamp_text(now)}.",
         f"# Public address: {urls.absolute(site.base, urls.incident(date_slug))}",
-        "# Add updates with: frankly update " + date_slug + " --status identified \"What we know now\"",
+        "# Add updates with: " + next_step(kind, date_slug),
         "",
     ]
     body = render_mapping({k: v for k, v in data.items() if k != "updates"}, 0)
@@ -125,26 +128,13 @@ def _update_item(now: datetime, status: str, message: str, next_update: str | No
     }
 
 
-def _with_own_id(item: dict[str, Any], now: datetime, updates: Any) -> dict[str, Any]:
-    """The update with an explicit ``id`` when another update of the file has
-    the one its time would give (two updates in the same second): its
-    permanent address must be its own."""
-    automatic = "u-" + now.astimezone(timezone.utc).strftime("%Y%m%dt%H%M%S") + "z"
-    taken = set()
-    for update in updates if isinstance(updates, list) else ():
-        if isinstance(update, dict) and isinstance(update.get("id"), str):
-            taken.add(update["id"])
-        elif isinstance(update, dict) and isinstance(update.get("at"), str):
-            try:
-                taken.add("u-" + datetime.fromisoformat(update["at"]).astimezone(timezone.utc).strftime("%Y%m%dt%H%M%S") + "z")
-            except ValueError:
-                pass
-    if automatic not in taken:
-        return item
-    number = 2
-    while f"{automatic}-{number}" in taken:
-        number += 1
-    return {"at": item["at"], "id": f"{automatic}-{number}", **{k: v for k, v in item.items() if k != "at"}}
+def next_step(kind: Kind, slug: str) -> str:
+    """The command an editor usually runs next on a new entry of ``kind``."""
+    following = LIFECYCLE[kind][1]
+    if following == CLOSING_STATUS[kind]:
+        return f"frankly resolve {slug} \"Why it is over\""
+    what = "What we know now" if kind is Kind.incident else "What is happening now"
+    return f"frankly update {slug} --status {following} \"{what}\""
 
 
 def plan_update(
@@ -163,6 +153,16 @@ def plan_update(
     else:
         new_status = parse_status(status, kind) if status else latest
     was_closed = latest == closing_status
+    if closing and was_closed:
+        raise EditError(
+            f"{file.stem} is already {closing_status}; nothing was written. To add a note without reopening it: "
+            f"frankly update {file.stem} --status {closing_status} \"...\""
+        )
+    if was_closed and status is None and not reopens:
+        raise EditError(
+            f"{file.stem} is {closing_status}; nothing was written. To add a note without reopening it, give "
+            f"--status {closing_status}; to reopen it, give --reopens (and the status it reopens with)"
+        )
     if was_closed and new_status != closing_status and not reopens:
         raise EditError(
             f"{file.stem} is {closing_status}; to reopen it, run the same command with --reopens "
@@ -179,7 +179,6 @@ def plan_update(
                 f"add it under the top-level 'components:' of {shown} first"
             )
     item = _update_item(now, new_status, message, next_update, posted_to, component_map, site, reopens and new_status != closing_status)
-    item = _with_own_id(item, now, data.get("updates"))
     after = insert_update(text, item, shown)
     _check_same_plus(text, after, data, shown, lambda old: {**old, "updates": old["updates"] + [plain_data(item)]})
     verb = ("Resolved" if kind is Kind.incident else "Closed") if closing else "Added an update to"

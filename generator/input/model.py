@@ -218,8 +218,14 @@ class Update(_Strict):
 
         The explicit ``id`` when given, else the UTC time ('u-20261120t081400z'):
         stable across rebuilds and unaffected by updates added before or after.
+        Updates of one entry at the same second are told apart by their order
+        (``-2``, ``-3``: :meth:`Incident.model_post_init`), so no one has to type an id.
         """
-        return self.id or "u-" + self.at.astimezone(UTC).strftime("%Y%m%dt%H%M%S") + "z"
+        return self.id or self.time_id
+
+    @property
+    def time_id(self) -> str:
+        return "u-" + self.at.astimezone(UTC).strftime("%Y%m%dt%H%M%S") + "z"
 
     @property
     def promised_by(self) -> datetime | None:
@@ -286,4 +292,20 @@ class Incident(_Strict):
     aliases: list[Annotated[str, BeforeValidator(parse_text)]] = Field(
         default_factory=list, description="Former slugs of this entry; their addresses keep working."
     )
+
+    def model_post_init(self, context: Any, /) -> None:
+        super().model_post_init(context)
+        # Updates at the same second (two commands in one second, two hand-written
+        # 08:00) get -2, -3 ... by their order: deterministic, and an id once
+        # published never changes, since new updates are added at the end.
+        taken = {update.id for update in self.updates if update.id}
+        for update in self.updates:
+            if update.id:
+                continue
+            anchor, number = update.time_id, 1
+            while anchor in taken:
+                number += 1
+                anchor = f"{update.time_id}-{number}"
+            taken.add(anchor)
+            update.__dict__["anchor"] = anchor  # the cached_property's value
 

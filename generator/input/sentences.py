@@ -80,10 +80,11 @@ def _show(value: Any) -> str:
 
 
 def _field_name(loc: Path_) -> str:
-    """'updates[2].status' style name of a location."""
+    """'updates #3.status': the name of a location, items counted from 1 as editors
+    count them (and as every other message says "update #3")."""
     out = ""
     for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        out += f" #{part + 1}" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
 
 

@@ -21,6 +21,7 @@ the address line then reads 'Full update: <url>' so readers know there is more.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from typing import Callable
@@ -144,6 +145,10 @@ def render_posts(posts: list[Post]) -> str:
 
 def unknown_incident_message(report: StatusReport, slug: str) -> str:
     known = [f.slug for f in report.entries]
+    by_name = {entry[11:]: entry for entry in known}  # compared without their dates, which all look alike
+    hint = difflib.get_close_matches(re.sub(r"^\d{4}-\d\d-\d\d-", "", _slug_of(slug)), list(by_name), n=1, cutoff=0.7)
+    if hint:
+        return f"frankly post: unknown incident '{slug}'; did you mean '{by_name[hint[0]]}'?"
     shown = ", ".join(known[:10]) + (f" and {len(known) - 10} more" if len(known) > 10 else "")
     return f"frankly post: unknown incident '{slug}'; known (newest first): {shown or 'none'}"
 
@@ -153,8 +158,19 @@ def unknown_update_message(facts: IncidentFacts, update_id: str) -> str:
     return f"frankly post: incident '{facts.slug}' has no update '{update_id}'; its updates (newest first): {ids}"
 
 
-def resolve(report: StatusReport, slug: str) -> IncidentFacts | None:
-    """The entry at ``slug``, or the one that lists it as a former slug."""
+def _slug_of(given: str) -> str:
+    name = given.strip().replace("\\", "/").rsplit("/", 1)[-1]
+    return name[:-5] if name.endswith(".yaml") else name
+
+
+def resolve(report: StatusReport, given: str) -> IncidentFacts | None:
+    """The entry named as the other commands name it: its slug, its file's path, a
+    former slug, or, when only one entry ends so, the part after its date."""
+    slug = _slug_of(given)
     if slug in report.by_slug:
         return report.by_slug[slug]
-    return next((f for f in report.entries if slug in f.incident.aliases), None)
+    former = next((f for f in report.entries if slug in f.incident.aliases), None)
+    if former is not None:
+        return former
+    ending = [f for f in report.entries if f.slug.endswith("-" + slug)]
+    return ending[0] if len(ending) == 1 else None
