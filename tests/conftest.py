@@ -90,10 +90,10 @@ def copy_project(source: Path, root: Path, parts: tuple[str, ...] | None = None)
     return root
 
 
-def build_copy(tmp_path_factory, source: Path, name: str, parts: tuple[str, ...] | None = None) -> Path:
-    """Copy a project and build it with the real `frankly build`; returns its site/."""
+def build_copy(tmp_path_factory, source: Path, name: str, parts: tuple[str, ...] | None = None, *args: str) -> Path:
+    """Copy a project and build it with the real `frankly build` (and ``args``); returns its site/."""
     root = copy_project(source, tmp_path_factory.mktemp(name) / "project", parts)
-    result = run_frankly(root, "build")
+    result = run_frankly(root, "build", *args)
     assert result.returncode == 0, result.stderr
     return root / "site"
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import logging
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -76,7 +77,10 @@ def check(config_file: str, strict: bool, now) -> None:
 @CONFIG_OPTION
 @click.option("-d", "--site-dir", default=None, help="Output folder (default: site_dir of mkdocs.yml, normally site/).")
 @click.option("-v", "--verbose", is_flag=True, help="Show mkdocs' debug output.")
-def build(config_file: str, site_dir: str | None, verbose: bool) -> None:
+@click.option("--now", "now", type=Moment(), default=None,
+              help="Judge open entries at this time (their silences, overdue promises), e.g. the clock of a "
+                   "scheduled build. Without it each entry is judged at its own latest change: same input, same bytes.")
+def build(config_file: str, site_dir: str | None, verbose: bool, now) -> None:
     """Check the inputs, then build the static site.
 
     The site is built into a temporary folder and swapped into place only
@@ -87,6 +91,8 @@ def build(config_file: str, site_dir: str | None, verbose: bool) -> None:
     from mkdocs.commands import build as mkdocs_build
 
     _setup_logging(verbose)
+    if now is not None:
+        os.environ["FRANKLY_NOW"] = now.isoformat()  # read by the plugin, in this process
     config = mkdocs_config(config_file, **({"site_dir": site_dir} if site_dir else {}))
     paths = config_paths(config)
     catalog = load_checked(paths)

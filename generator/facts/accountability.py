@@ -4,8 +4,9 @@ silences, and the one entry's figures its outputs ask for.
 
 Computed once per build (:func:`site_accountability` caches per report) and
 kept as aggregates, not as every entry's figures: an entry's figures are
-computed when asked (:func:`communication_of`). "now" is the data's
-``report.last_change``, so the same input gives the same bytes.
+computed when asked (:func:`communication_of`). "now" is the moment the
+build was told to judge at (``report.now``), else the data's latest change, so
+the same input gives the same bytes.
 """
 
 from __future__ import annotations
@@ -198,9 +199,9 @@ def _month_label(key: str) -> str:
 
 
 def _report_now(report: StatusReport) -> datetime:
-    """The "now" of every published figure: the data's last change, so builds are reproducible."""
-    if report.last_change is not None:
-        return report.last_change
+    """The "now" the site-wide figures count up to (StatusReport.site_judged_at)."""
+    if report.site_judged_at is not None:
+        return report.site_judged_at
     return datetime(1970, 1, 1, tzinfo=report.site.time_zone)
 
 
@@ -218,7 +219,9 @@ def site_accountability(report: StatusReport) -> SiteAccountability:
 
 
 def communication_of(report: StatusReport, facts: IncidentFacts) -> Communication:
-    """One entry's published figures (for its page, JSON and feed items).
+    """One entry's published figures (for its page, JSON and feed items), judged at
+    ``report.judged_at(facts)``: the build's moment when one was given, else the
+    entry's own latest change, never another entry's.
 
     Computed when asked (~45 us), not kept for every entry: an entry's
     outputs are rendered one after another, so only the latest is kept."""
@@ -226,6 +229,6 @@ def communication_of(report: StatusReport, facts: IncidentFacts) -> Communicatio
     latest = acc.latest_entry
     if latest and latest[0] is facts:
         return latest[1]
-    figures = communication(facts, acc.now)
+    figures = communication(facts, report.judged_at(facts))
     latest[:] = [facts, figures]
     return figures

@@ -201,6 +201,22 @@ class StatusReport:
     components: dict[str, ComponentFacts]  # in site order
     indicator: str
     by_slug: dict[str, IncidentFacts] = field(repr=False)
+    #: The moment to judge open entries at, when the caller gives one (the build's
+    #: clock, `--now`, SOURCE_DATE_EPOCH); None: each is judged at its own last change.
+    now: datetime | None = None
+
+    def judged_at(self, facts: IncidentFacts) -> datetime:
+        """When ``facts`` is judged (its silences, its promises): the given moment, else
+        its own latest change. Never another entry's: an update to A changes nothing about B."""
+        return self.now if self.now is not None and facts.is_open else facts.last_change
+
+    @cached_property
+    def site_judged_at(self) -> datetime | None:
+        """The moment the site-wide figures count up to: the given moment while anything
+        is open, else the data's latest change (so a closed history gives the same bytes at any time)."""
+        if self.now is not None and any(f.is_open for f in self.entries):
+            return max(self.now, self.last_change) if self.last_change else self.now
+        return self.last_change
 
     @property
     def description(self) -> str:
@@ -261,8 +277,9 @@ class StatusReport:
         return max((f.last_change for f in self.entries), default=None)
 
 
-def derive(catalog: Catalog) -> StatusReport:
-    """Compute every derived fact of the site once."""
+def derive(catalog: Catalog, now: datetime | None = None) -> StatusReport:
+    """Compute every derived fact of the site once; ``now`` is the moment open
+    entries are judged at (none: each at its own latest change)."""
     entries = sorted((IncidentFacts(i) for i in catalog.incidents), key=lambda f: f.sort_key, reverse=True)
     components: dict[str, ComponentFacts] = {}
     for component in catalog.site.components:
@@ -280,6 +297,7 @@ def derive(catalog: Catalog) -> StatusReport:
         components=components,
         indicator=_indicator(entries),
         by_slug={f.slug: f for f in entries},
+        now=now,
     )
 
 

@@ -84,13 +84,13 @@ class StatuspageApi:
 
     # -- page, status, components
 
-    def page(self) -> dict:
+    def page(self, updated_at: datetime | None = None) -> dict:
         return {
             "id": self.page_id,
             "name": self.site.name,
             "url": self.site.base.rstrip("/"),  # as Statuspage writes it: no trailing slash
             "time_zone": self.site.time_zone.key,
-            "updated_at": self.iso(self.now),
+            "updated_at": self.iso(updated_at or self.now),
         }
 
     def status(self) -> dict:
@@ -160,8 +160,13 @@ class StatuspageApi:
 
     # -- incidents and maintenances
 
-    def incident(self, facts: IncidentFacts) -> dict:
-        """An incident or scheduled maintenance as Statuspage shapes it."""
+    def incident(self, facts: IncidentFacts, own: bool = False) -> dict:
+        """An incident or scheduled maintenance as Statuspage shapes it.
+
+        ``own``: for the entry's own index.json, which depends on that entry
+        alone: its components as this entry leaves them, not as other open
+        entries make them now.
+        """
         incident = facts.incident
         updates = list(zip(incident.updates, facts.statuses_after_each_update))
         before: dict[str, ComponentStatus] = {}
@@ -185,7 +190,9 @@ class StatuspageApi:
             "shortlink": self.absolute(urls.incident(facts.slug)),
             "page_id": self.page_id,
             "reminder_intervals": None,
-            "components": [self._components[c.id] for c in self.site.components if c.id in incident.components],
+            "components": self._entry_components(facts) if own else [
+                self._components[c.id] for c in self.site.components if c.id in incident.components
+            ],
             "incident_updates": list(reversed(update_objects)),
             "frankly": self._incident_extra(facts),
         }
@@ -193,6 +200,17 @@ class StatuspageApi:
             obj["scheduled_for"] = self.iso(incident.window.start)
             obj["scheduled_until"] = self.iso(incident.window.end)
         return obj
+
+    def _entry_components(self, facts: IncidentFacts) -> list[dict]:
+        """The entry's components as this entry leaves them, updated at its own last change."""
+        listed = []
+        for component in self.site.components:
+            if component.id in facts.incident.components:
+                shown = dict(self._components[component.id])
+                status = facts.component_statuses.get(component.id, ComponentStatus.operational)
+                shown.update(status=status.value, updated_at=self.iso(facts.last_change), created_at=self.iso(facts.first_update.at))
+                listed.append(shown)
+        return listed
 
     #: The status whose first arrival sets monitoring_at, per kind (Statuspage's "verifying" is a maintenance's monitoring).
     _MONITORING = {Kind.incident: "monitoring", Kind.maintenance: "verifying"}
@@ -330,8 +348,10 @@ class StatuspageApi:
         }
 
     def incident_document(self, facts: IncidentFacts) -> dict:
-        """Everything the incident's page shows, beside it as index.json."""
-        return {"page": self.page(), "incident": self.incident(facts)}
+        """Everything the incident's page shows, beside it as index.json. It depends on
+        this entry alone: page.updated_at is the entry's latest change, its components
+        as it leaves them; an update to another entry changes no byte of it."""
+        return {"page": self.page(facts.last_change), "incident": self.incident(facts, own=True)}
 
 
 def render_api(renderer) -> Iterable:

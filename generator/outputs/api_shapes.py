@@ -34,7 +34,7 @@ STATUSPAGE_OBJECTS: dict[str, dict[str, Field]] = {
         "name": Field("string", False, "Site name from site.yaml."),
         "url": Field("string", False, "Public address of the site, without a trailing slash (as Statuspage writes it)."),
         "time_zone": Field("string", False, "IANA zone of the site."),
-        "updated_at": Field("timestamp", False, "Newest timestamp anywhere in the data."),
+        "updated_at": Field("timestamp", False, "Newest timestamp anywhere in the data; in an entry's own index.json, that entry's newest."),
     },
     "status": {
         "indicator": Field("string", False, "none, minor, major, critical (worst open incident impact), or maintenance."),
@@ -69,7 +69,7 @@ STATUSPAGE_OBJECTS: dict[str, dict[str, Field]] = {
         "shortlink": Field("string", False, "Permanent address of the incident page."),
         "page_id": Field("string", False, "page.id."),
         "reminder_intervals": Field("string", True, "Always null (Frankly sends no reminders of its own)."),
-        "components": Field("list of component", False, "Affected components, as in components.json."),
+        "components": Field("list of component", False, "Affected components, as in components.json; in an entry's own index.json, as that entry leaves them."),
         "incident_updates": Field("list of incident_update", False, "Newest first."),
         "scheduled_for": Field("timestamp", False, "Planned start.", only_on="scheduled maintenances"),
         "scheduled_until": Field("timestamp", False, "Planned end.", only_on="scheduled maintenances"),

@@ -7,6 +7,7 @@ Registered as the ``frankly`` entry point, so a plain ``mkdocs build`` or
 from __future__ import annotations
 
 import contextlib
+from datetime import datetime, timezone
 import functools
 import logging
 import os
@@ -126,7 +127,7 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
             log.error("Showing the last good version until these are fixed:\n%s", exc.problems.report())
         else:
             self.stale = None
-            self.report = derive(catalog)
+            self.report = derive(catalog, now=self._judging_moment())
             self.renderer = Renderer(self.report)
             # Card images are redrawn only when what they show changed (generator/outputs/cards.py),
             # texts re-rendered only when they changed (generator/outputs/markup.py).
@@ -143,6 +144,27 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
             config.extra_css.append(STYLESHEET)
         self._pin_build_date()
         return config
+
+    def _judging_moment(self) -> datetime | None:
+        """The moment open entries are judged at: FRANKLY_NOW (`frankly build --now`,
+        as the shipped workflow's scheduled builds give it), a SOURCE_DATE_EPOCH of
+        the caller's, or the clock while serving. None: each entry at its own latest
+        change, so the same input gives the same bytes."""
+        text = os.environ.get("FRANKLY_NOW", "").strip()
+        if text:
+            try:
+                moment = datetime.fromisoformat(text)
+            except ValueError:
+                moment = None
+            if moment is None or moment.utcoffset() is None:
+                raise PluginError(f"FRANKLY_NOW: '{text}' is not a time with its UTC offset, e.g. 2026-11-23T15:00:00+01:00")
+            return moment
+        if "SOURCE_DATE_EPOCH" in os.environ and not self._epoch_is_ours:
+            try:
+                return datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), timezone.utc)
+            except (ValueError, OverflowError, OSError):
+                raise PluginError(f"SOURCE_DATE_EPOCH: '{os.environ['SOURCE_DATE_EPOCH']}' is not a number of seconds") from None
+        return datetime.now(timezone.utc).replace(microsecond=0) if self.command == "serve" else None
 
     def _pin_build_date(self) -> None:
         """Make mkdocs' own dates (sitemap) follow the data, so same input gives same bytes.
