@@ -120,3 +120,42 @@ def test_incident_page_reads_without_javascript(tmp_path, site_url):
         assert driver.find_element(By.CSS_SELECTOR, ".frankly-apology__statement").is_displayed()
     finally:
         driver.quit()
+
+
+def _at_reader_clock(driver, iso: str) -> None:
+    """The reader's clock reads ``iso`` on every page this browser opens."""
+    from datetime import datetime
+
+    millis = int(datetime.fromisoformat(iso).timestamp() * 1000)
+    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": f"Date.now = function () {{ return {millis}; }};"})
+
+
+INCIDENT = "incidents/2026-03-10-dashboard-slow/"  # open; its latest update promised the next by 10:00 (UTC-04:00)
+
+
+@pytest.mark.parametrize(("clock", "late"), [
+    ("2026-03-10T09:59:00-04:00", ""),
+    ("2026-03-10T10:25:00-04:00", " Overdue by 25 min."),
+    ("2026-03-12T11:05:00-04:00", " Overdue by 2 d 1 h 5 min."),
+])
+def test_a_promise_is_judged_by_the_readers_clock(site_url, tmp_path, clock, late):
+    driver = _browser(tmp_path)
+    try:
+        _at_reader_clock(driver, clock)
+        for page in ("", INCIDENT):
+            driver.get(site_url + page)
+            promise = driver.find_element(By.CSS_SELECTOR, ".frankly-promise")
+            assert promise.text == "Next update promised by 10 Mar 2026, 10:00 UTC-04:00." + late, page
+            overdue = "frankly-promise--overdue" in promise.get_attribute("class")
+            assert overdue == bool(late), page
+    finally:
+        driver.quit()
+
+
+def test_without_javascript_the_promise_is_said_plainly(site_url, tmp_path):
+    driver = _browser(tmp_path, javascript=False)
+    try:
+        driver.get(site_url + INCIDENT)
+        assert driver.find_element(By.CSS_SELECTOR, ".frankly-promise").text == "Next update promised by 10 Mar 2026, 10:00 UTC-04:00."
+    finally:
+        driver.quit()

@@ -201,3 +201,17 @@ def test_plain_mkdocs_build_reports_problems_without_traceback(project):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert "incidents/2026-05-01-x.yaml:3:1: YAML syntax error" in result.stderr
+
+
+@pytest.mark.slow
+def test_a_build_judged_after_the_promise_says_it_is_overdue_without_javascript(tmp_path):
+    from conftest import FIXTURE_SITE, copy_project
+
+    root = copy_project(FIXTURE_SITE, tmp_path / "project")
+    result = run_frankly(root, "build", "--now", "2026-03-10T11:00:00-04:00")
+    assert result.returncode == 0, result.stderr
+    for page in ("index.html", "incidents/2026-03-10-dashboard-slow/index.html"):
+        soup = BeautifulSoup((root / "site" / page).read_text(encoding="utf-8"), "html.parser")
+        promise = soup.select_one(".frankly-promise")
+        assert "frankly-promise--overdue" in promise["class"], page
+        assert promise.get_text() == "Next update promised by 10 Mar 2026, 10:00 UTC-04:00. Overdue at 10 Mar 2026, 11:00 UTC-04:00.", page

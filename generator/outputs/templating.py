@@ -24,6 +24,8 @@ T = TypeVar("T")
 
 #: The stylesheet the templates' markup needs; the publication adds it to every page.
 STYLESHEET_FILE = Path(__file__).parent / "assets" / "frankly.css"
+#: The one script the pages use: a promised next update judged by the reader's clock.
+SCRIPT_FILE = Path(__file__).parent / "assets" / "frankly.js"
 
 
 def _environment() -> jinja2.Environment:

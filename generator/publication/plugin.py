@@ -34,7 +34,7 @@ from generator.input.problems import InvalidInput, Problems
 from generator.outputs import cards, markup
 from generator.outputs.files import GeneratedPage, LaterPage
 from generator.outputs.site import entry_renderer, render_head, render_site_outputs
-from generator.outputs.templating import STYLESHEET_FILE, Renderer
+from generator.outputs.templating import SCRIPT_FILE, STYLESHEET_FILE, Renderer
 from generator.publication.publish import EntryPublisher, OutputWriter, write_search_index
 from generator.publication.theme_shell import ShellRenderer, compact_chrome
 from generator.publication.reports import one_line, write_report
@@ -43,6 +43,7 @@ from generator.publication.workers import relax_gc
 log = logging.getLogger("mkdocs.plugins.frankly")
 
 STYLESHEET = "assets/frankly.css"
+SCRIPT = "assets/frankly.js"
 
 
 class FranklyConfig(base.Config):
@@ -142,6 +143,8 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         config.site_url = site.base
         if STYLESHEET not in config.extra_css:
             config.extra_css.append(STYLESHEET)
+        if SCRIPT not in [str(script) for script in config.extra_javascript]:
+            config.extra_javascript.append(SCRIPT)
         self._pin_build_date()
         return config
 
@@ -209,6 +212,7 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
                 files.remove(existing)
             files.append(file)
         files.append(File.generated(config, STYLESHEET, abs_src_path=str(STYLESHEET_FILE)))
+        files.append(File.generated(config, SCRIPT, abs_src_path=str(SCRIPT_FILE)))
         self.files = files
         return files
 
