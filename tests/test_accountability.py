@@ -514,3 +514,22 @@ def test_a_site_without_entries_says_there_is_nothing_to_measure(acc_project):
         "Last 90 days", "0", "—", "—", "—", "—",
     ]
     assert "No silences yet" in body
+
+
+@pytest.mark.slow
+def test_build_says_how_many_warnings_and_the_most_urgent_first(acc_project):
+    result = run_frankly(acc_project, "build", "--now", "2026-06-10T09:00:00+00:00")
+    assert result.returncode == 0, result.stderr
+    said = stderr_without_notes(result.stderr)
+    summary = said.index("4 communication warnings; the 3 most urgent:")
+    assert said[summary + 1:summary + 5] == [EXPECTED_WARNINGS[2], EXPECTED_WARNINGS[3], EXPECTED_WARNINGS[0],
+                                           "Run `frankly check` to see them all."]  # the open incident first
+
+
+def test_commitments_do_not_judge_entries_from_before_they_were_made(acc_project):
+    site = acc_project / "site_config" / "site.yaml"
+    text = site.read_text(encoding="utf-8")
+    assert "commitments:\n" in text
+    site.write_text(text.replace("commitments:\n", "commitments:\n  since: 2026-06-01\n", 1), encoding="utf-8")
+    result = invoke(acc_project, "check", "--now", "2026-06-10T09:00:00+00:00")
+    assert stderr_without_notes(result.stderr) == EXPECTED_WARNINGS[2:] + ["2 warnings."]

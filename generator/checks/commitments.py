@@ -23,10 +23,13 @@ from generator.outputs.timefmt import format_duration
 
 def warnings(catalog: Catalog, report: StatusReport, root: Path, now: datetime) -> list[Problem]:
     """What an editor should act on at ``now``: overdue updates, missing apologies
-    and postmortems, maintenance nobody closed. Sorted, one :class:`Problem` each."""
+    and postmortems, maintenance nobody closed. Sorted, one :class:`Problem` each.
+    Entries that started before ``commitments.since`` are not judged by them."""
     commitments = report.site.commitments
     found: list[Problem] = []
     for facts in report.entries:
+        if commitments.since and facts.started_at.astimezone(report.site.time_zone).date() < commitments.since:
+            continue
         entry_warnings = list(_entry_warnings(facts, communication(facts, now), commitments, now))
         if not entry_warnings:
             continue  # positions are read only for the few files that need them
@@ -70,3 +73,9 @@ def _entry_warnings(facts: IncidentFacts, c: Communication, commitments: Commitm
         yield (("window", "end"),
                f"the maintenance window ended {format_duration(now - incident.window.end)} ago but the last update "
                f"is '{last.status}'; add an update with status: completed (or one saying it overran)")
+
+
+def most_urgent(found: list[Problem], catalog: Catalog, report: StatusReport, root: Path, count: int = 3) -> list[Problem]:
+    """The ``count`` warnings to act on first: those of open entries (newest first), then the rest."""
+    order = {display_path(catalog.sources[f.slug], root): (not f.is_open, position) for position, f in enumerate(report.entries)}
+    return sorted(found, key=lambda p: (order.get(p.path, (True, len(order))), p))[:count]

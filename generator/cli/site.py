@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from generator.cli.common import CONFIG_OPTION, Moment, config_paths, fail, load_checked, mkdocs_config, project_paths
+from generator.input.problems import printable
 from generator.input.load import Catalog, ProjectPaths
 from generator.publication.staging import folder_size, remove_leftovers, staging_folder, swap_into_place
 
@@ -118,6 +119,28 @@ def build(config_file: str, site_dir: str | None, verbose: bool, now) -> None:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     click.echo(f"Built {len(catalog.incidents)} {'entry' if len(catalog.incidents) == 1 else 'entries'} into {final}/")
+    _say_most_urgent(paths, catalog, now)
+
+
+def _say_most_urgent(paths: ProjectPaths, catalog: Catalog, now) -> None:
+    """After a build: how many communication warnings there are and the few most
+    urgent (open entries first); `frankly check` lists them all."""
+    from datetime import datetime, timezone
+
+    from generator.checks.commitments import most_urgent, warnings
+    from generator.facts.derive import derive
+
+    report = derive(catalog)
+    found = warnings(catalog, report, paths.root, now or datetime.now(timezone.utc))
+    if not found:
+        return
+    shown = most_urgent(found, catalog, report, paths.root)
+    noun = "warning" if len(found) == 1 else "warnings"
+    click.echo(f"{len(found)} communication {noun}" + (f"; the {len(shown)} most urgent:" if len(found) > len(shown) else ":"), err=True)
+    for warning in shown:
+        click.echo(printable(str(warning)), err=True)
+    if len(found) > len(shown):
+        click.echo("Run `frankly check` to see them all.", err=True)
 
 
 def _disk_full(exc: OSError, staging: Path, final: Path, written: int) -> str:

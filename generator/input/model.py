@@ -107,6 +107,12 @@ CommitmentDelay = Annotated[timedelta, BeforeValidator(parse_commitment)]
 class Commitments(_Strict):
     """What the company promises about how it communicates; measured on /accountability/ and by `frankly check`."""
 
+    since: Day | None = Field(
+        None,
+        description="The day these commitments were made. `frankly check` and `build` warn only about entries "
+        "that started on or after it: a promise made today does not judge last year's incidents.",
+    )
+
     first_update_within: CommitmentDelay = Field(
         "15m", validate_default=True,
         description="First public update of an incident at most this long after its impact started.",
