@@ -564,3 +564,11 @@ def test_post_names_an_entry_as_the_editing_commands_do(project):
         assert (result.exit_code, result.stdout) == (0, expected), given
     result = invoke(project, "post", "2026-03-10-dashbord-slow")
     assert (result.exit_code, result.stderr) == (1, "frankly post: unknown incident '2026-03-10-dashbord-slow'; did you mean '2026-03-10-dashboard-slow'?\n")
+
+
+def test_the_card_says_a_promised_update_is_overdue_when_the_build_judges_it_so(project):
+    report = derive(load_all(ProjectPaths.at(project)), now=datetime.fromisoformat("2026-03-10T11:00:00-04:00"))
+    card = social.incident_card(report.by_slug["2026-03-10-dashboard-slow"], report.site, report.now)
+    assert "Next update overdue: promised by 10 Mar 2026, 10:00 UTC-04:00" in card.details
+    quiet = social.incident_card(report.by_slug["2026-03-10-dashboard-slow"], report.site, None)
+    assert not [d for d in quiet.details if "overdue" in d]

@@ -15,6 +15,7 @@ and the feeds never disagree.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 from urllib.parse import quote, urlencode, urlsplit
@@ -105,7 +106,9 @@ def affected_list(facts: IncidentFacts, site: Site) -> str:
     return ", ".join(f"{site.component(cid).name} ({label(status)})" for cid, status in facts.shown_statuses.items())
 
 
-def incident_card(facts: IncidentFacts, site: Site) -> cards.Card:
+def incident_card(facts: IncidentFacts, site: Site, judged: datetime | None = None) -> cards.Card:
+    """The card of an entry; ``judged``: the moment the build judges open entries at
+    (a promised next update already due then is said on the card too)."""
     incident = facts.incident
     when = lambda moment: format_moment(moment, site.time_zone, site.language)  # noqa: E731
     pills = [cards.Pill(label(facts.status), STATUS_COLOUR.get(facts.status, NEUTRAL))]
@@ -118,6 +121,9 @@ def incident_card(facts: IncidentFacts, site: Site) -> cards.Card:
         details = [f"Started {when(facts.started_at)} · lasted {format_duration(facts.duration)}"]
     else:
         details = [f"Started {when(facts.started_at)} · ongoing"]
+    due = facts.latest_update.promised_by
+    if facts.is_open and due is not None and judged is not None and judged > due:
+        details.append(f"Next update overdue: promised by {when(due)}")
     if facts.shown_statuses:
         details.append(("Affected: " if facts.is_active else "Affected (at worst): ") + affected_list(facts, site))
     return cards.Card(
@@ -169,7 +175,7 @@ def card_files(r: "Renderer") -> Iterable[GeneratedFile]:
 
 def entry_card_files(r: "Renderer") -> Callable[[IncidentFacts], Iterable[GeneratedFile]]:
     """ENTRY_PRODUCERS entry: one card per incident (call cards.end_build() after the last)."""
-    return lambda facts: [_card_file(urls.incident_card(facts.slug), incident_card(facts, r.site))]
+    return lambda facts: [_card_file(urls.incident_card(facts.slug), incident_card(facts, r.site, r.report.now))]
 
 
 def _card_file(url: str, card: "cards.Card") -> GeneratedFile:
@@ -204,7 +210,7 @@ def head_tags(r: "Renderer", url: str, facts: IncidentFacts | None) -> Markup:
     """HEAD_PARTS entry: Open Graph and Twitter Card tags on incident pages and the home page."""
     site = r.site
     if facts is not None:
-        card = incident_card(facts, site)
+        card = incident_card(facts, site, r.report.now)
         tags = [
             ("property", "og:type", "article"),
             ("property", "og:title", facts.incident.title),
