@@ -62,6 +62,24 @@ class _chdir:
         os.chdir(self.old)
 
 
+#: A small valid incident of the fixture site, for tests that change one thing in it.
+GOOD_INCIDENT = """\
+kind: incident
+title: Broken thing
+summary: Something broke.
+impact: minor
+components:
+  api: partial_outage
+updates:
+  - at: 2026-05-01T10:00:00+00:00
+    status: investigating
+    message: Looking.
+  - at: 2026-05-01T11:00:00+00:00
+    status: resolved
+    message: Fixed.
+"""
+
+
 def write_incident(root: Path, name: str, text: str) -> Path:
     path = root / "incidents" / name
     path.write_text(text, encoding="utf-8")

@@ -20,25 +20,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import FIXTURE_SITE, editors_files, invoke, run_frankly, tree_bytes
+from conftest import FIXTURE_SITE, GOOD_INCIDENT, editors_files, invoke, run_frankly, tree_bytes
 from generator.cli import main
 
 F = "incidents/2026-05-01-x.yaml"
-GOOD = """\
-kind: incident
-title: Broken thing
-summary: Something broke.
-impact: minor
-components:
-  api: partial_outage
-updates:
-  - at: 2026-05-01T10:00:00+00:00
-    status: investigating
-    message: Looking.
-  - at: 2026-05-01T11:00:00+00:00
-    status: resolved
-    message: Fixed.
-"""
+GOOD = GOOD_INCIDENT
 SUMMARY = "1 problem in 1 file."  # what `frankly check` ends with; `build` adds what it did not do
 BUILD_SUMMARY = "1 problem in 1 file; nothing was built."
 

@@ -7,25 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import invoke, run_frankly, tree_bytes, wait_for, write_incident
+from conftest import GOOD_INCIDENT, invoke, run_frankly, tree_bytes, wait_for, write_incident
 from generator.input.load import ProjectPaths, load_all
 from generator.input.problems import InvalidInput
 
-GOOD = """\
-kind: incident
-title: Broken thing
-summary: Something broke.
-impact: minor
-components:
-  api: partial_outage
-updates:
-  - at: 2026-05-01T10:00:00+00:00
-    status: investigating
-    message: Looking.
-  - at: 2026-05-01T11:00:00+00:00
-    status: resolved
-    message: Fixed.
-"""
+GOOD = GOOD_INCIDENT
 F = "incidents/2026-05-01-x.yaml"
 
 
