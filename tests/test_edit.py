@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
 from conftest import _chdir, copy_project, editors_files, run_frankly, tree_bytes, write_incident
-from generator.cli import editing as edit_commands
+from generator.cli import editor as editor_commands
 from generator.cli import main
 from generator.editing.values import EditError
 from generator.editing.yamltext import append_block, insert_update
@@ -194,7 +194,7 @@ def test_message_from_editor(project: Path, tmp_path: Path, monkeypatch):
     editor = tmp_path / "editor.sh"
     editor.write_text('#!/bin/sh\nprintf "Written in the editor.\\n# a heading\\n$(cat "$1")" > "$1"\n')
     editor.chmod(0o755)
-    monkeypatch.setattr(edit_commands, "_stdin_is_tty", lambda: True)
+    monkeypatch.setattr(editor_commands, "stdin_is_tty", lambda: True)
     result = frankly(project, "update", DASHBOARD, "--now", "2026-03-10T09:30:00-04:00", env={"EDITOR": str(editor), "VISUAL": str(editor)})
     assert result.exit_code == 0, result.stderr
     latest = next(i for i in catalog(project).incidents if i.slug == DASHBOARD).updates[-1]
@@ -204,8 +204,8 @@ def test_message_from_editor(project: Path, tmp_path: Path, monkeypatch):
 
 def test_editor_closed_without_saving_writes_nothing(project: Path, monkeypatch):
     before = tree_bytes(project / "incidents")
-    monkeypatch.setattr(edit_commands, "_stdin_is_tty", lambda: True)
-    monkeypatch.setattr(edit_commands.click, "edit", lambda *a, **k: None)
+    monkeypatch.setattr(editor_commands, "stdin_is_tty", lambda: True)
+    monkeypatch.setattr(editor_commands.click, "edit", lambda *a, **k: None)
     result = frankly(project, "update", DASHBOARD, "--now", "2026-03-10T09:30:00-04:00")
     assert result.exit_code == 1
     assert result.stderr == "the update message was not saved; nothing was written\n"
@@ -446,7 +446,8 @@ def test_readme_worked_example_runs_as_written(tmp_path: Path):
     sessions = re.split(r"^\$ ", joined, flags=re.M)[1:]
     root = copy_project(REPO, tmp_path / "demo", ("mkdocs.yml", "incidents", "site_config", "docs"))
     times = ["2026-11-20T09:10:00+01:00", "2026-11-20T09:40:12+01:00", "2026-11-20T10:20:00+01:00", "2026-11-20T11:00:00+01:00",
-             "2026-11-20T13:00:00+01:00", "2026-11-20T14:00:00+01:00", "2026-11-20T14:05:00+01:00"]
+             "2026-11-20T13:00:00+01:00", "2026-11-20T14:00:00+01:00", "2026-11-20T14:05:00+01:00",
+             "2026-11-25T10:00:00+01:00", "2026-12-20T10:00:00+01:00"]
     assert len(sessions) == len(times)
     for session, now in zip(sessions, times):
         command, *shown = session.rstrip("\n").split("\n")
@@ -459,6 +460,8 @@ def test_readme_worked_example_runs_as_written(tmp_path: Path):
     entry = next(i for i in catalog(root).incidents if i.slug == "2026-11-20-sms-delivery-delayed")
     assert [u.status for u in entry.updates] == ["investigating", "identified", "identified", "monitoring", "resolved"]
     assert entry.apology.by.name == "Maria Okafor" and entry.compensation.until.isoformat() == "2026-12-31"
+    assert entry.postmortem.published_at.isoformat() == "2026-11-25T10:00:00+01:00"
+    assert [(a.title, a.owner, a.done) for a in entry.postmortem.action_items] == [("Add a second route to Frankfurt", "Network team", True)]
 
 
 def test_new_records_impact_that_began_before_the_first_post(project: Path):

@@ -23,7 +23,7 @@ def test_init_creates_a_repository_that_builds(tmp_path: Path):
     files = sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file())
     assert files == [
         ".github/workflows/status-site.yml", ".gitignore", "README.md", "docs/about.md",
-        "incidents/2026-01-15-example-maintenance.yaml", "mkdocs.yml", "requirements.txt", "site_config/site.yaml",
+        "incidents/2026-01-15-example-maintenance.yaml", "mkdocs.yml", "requirements.txt", "site_config/site.yaml", "site_config/templates/example-outage.yaml",
     ]
     assert (target / "requirements.txt").read_text().splitlines()[-1] == "frankly==0.1.0"
     mkdocs = read_yaml((target / "mkdocs.yml").read_text())[0]

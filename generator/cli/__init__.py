@@ -12,6 +12,7 @@ import click
 
 from generator.cli.editing import EDIT_COMMANDS
 from generator.cli.failures import FranklyGroup
+from generator.cli.postmortem import POSTMORTEM_COMMANDS
 from generator.cli.site import SITE_COMMANDS
 from generator.publication.workers import relax_gc
 
@@ -29,7 +30,7 @@ def main() -> None:
     relax_gc()
 
 
-for _command in [*SITE_COMMANDS, *EDIT_COMMANDS]:
+for _command in [*SITE_COMMANDS, *EDIT_COMMANDS, *POSTMORTEM_COMMANDS]:
     main.add_command(_command)
 
 

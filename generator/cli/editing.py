@@ -1,4 +1,5 @@
-"""The editing commands: `frankly new`, `update`, `resolve`, `apologize`, `compensate`, `init`.
+"""The editing commands: `frankly new`, `update`, `resolve`, `apologize`, `compensate`, `init`
+(`postmortem` is in :mod:`.postmortem`, the templates in :mod:`.templates`, what they share in :mod:`.editor`).
 
 Only argument handling lives here; the edits themselves are in :mod:`generator.editing`
 and the scaffold in :mod:`generator.editing.scaffold`. Every refusal is a message on
@@ -7,82 +8,31 @@ stderr and exit status 1, never a traceback, and nothing is written.
 
 from __future__ import annotations
 
-import sys
-from datetime import datetime
 from pathlib import Path
-from typing import Callable
 
 import click
 
 from generator.cli.common import CONFIG_OPTION, fail, project_paths
-from generator.editing.entries import Edit, apply, find_entry, load_site, writer_lock
-from generator.input.load import Catalog
+from generator.cli.editor import MESSAGE_OPTION, NEXT_UPDATE_OPTION, NOW_OPTION, POSTED_TO_OPTION, one_message, read_message, write
+from generator.cli.templates import filled_template, list_templates_of
+from generator.editing.entries import find_entry, load_site
 from generator.editing.plans import next_step, plan_apology, plan_compensation, plan_new, plan_update, public_url
 from generator.editing.values import EditError, parse_now
 from generator.input.values import Kind
 
-SCISSORS = "# ------------------------ >8 ------------------------"
-
-NOW_OPTION = click.option(
-    "--now", "now_text", envvar="FRANKLY_NOW", default=None, metavar="TIME",
-    help="Use this time instead of the clock (ISO with UTC offset, e.g. 2026-11-20T09:14:00+01:00). Also env FRANKLY_NOW.",
-)
-NEXT_UPDATE_OPTION = click.option(
-    "--next-update", default=None, metavar="WHEN",
-    help="Promise the next update: 30m, 1h, 2h30m, 1d, a time of day (14:00) or a timestamp.",
-)
-POSTED_TO_OPTION = click.option(
-    "--posted-to", multiple=True, metavar="URL",
-    help="Where this update also went out: a post's URL, or a channel name (sms, email). Repeatable.",
-)
-
-
-def _message(given: str | None, what: str, context: str) -> str:
-    """The text from the argument, from stdin ('-' or piped), or from $EDITOR."""
-    if given == "-" or (given is None and not _stdin_is_tty()):
-        text = sys.stdin.read()
-    elif given is not None:
-        text = given
-    else:
-        template = f"\n\n{SCISSORS}\n# Write the {what} above this line; everything below it is ignored.\n# {context}\n"
-        edited = click.edit(template, extension=".md", require_save=True)
-        if edited is None:
-            raise EditError(f"the {what} was not saved; nothing was written")
-        text = edited.split(SCISSORS, 1)[0]
-    if not text.strip():
-        raise EditError(
-            f"the {what} is empty; nothing was written. Give it as the last argument or with -m \"...\", "
-            "pipe it in (or give - to read standard input), or write it in the editor that opens when you give none"
-        )
-    return text
-
-
-def _one_message(argument: str | None, option: str | None) -> str | None:
-    """The message given as the last argument or with -m (either form, as editors type it)."""
-    if argument is not None and option is not None and argument != option:
-        raise EditError("the message was given twice (as an argument and with -m); give it once")
-    return option if option is not None else argument
-
-
-MESSAGE_OPTION = click.option("--message", "-m", "message_option", default=None,
-                              help="The message ('-' reads stdin); the same as giving it as the last argument.")
-
-
-def _stdin_is_tty() -> bool:
-    try:
-        return sys.stdin.isatty()
-    except (AttributeError, ValueError):
-        return False
-
 
 @click.command("new")
-@click.argument("title")
+@click.argument("title", required=False)
 @click.argument("message_argument", metavar="[MESSAGE]", required=False)
+@click.option("--template", "-t", "template_name", default=None, metavar="NAME",
+              help="Start from site_config/templates/NAME.yaml (its title, components, first message...); options given here win.")
+@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help="A value for a template's {KEY} placeholder. Repeatable.")
+@click.option("--list-templates", is_flag=True, help="List the templates and their placeholders, and write nothing.")
 @click.option("--component", "-c", "components", multiple=True, metavar="ID[:STATUS]",
               help="Affected component from site.yaml, optionally with its status (major_outage, partial_outage, "
                    "degraded_performance, under_maintenance; short: major, partial, degraded). Repeatable.")
 @click.option("--impact", default=None, metavar="IMPACT", help="none, minor, major or critical (default: major for an incident).")
-@click.option("--kind", default="incident", show_default=True, metavar="KIND", help="incident, maintenance or notice.")
+@click.option("--kind", default=None, metavar="KIND", help="incident (default), maintenance or notice.")
 @click.option("--window", nargs=2, default=None, metavar="START END", help="Maintenance window; times without offset are in the site's zone.")
 @click.option("--message", "-m", default=None, help="First update for customers ('-' reads stdin; default: $EDITOR).")
 @click.option("--summary", default=None, help="One paragraph on what happened (default: the first message).")
@@ -94,7 +44,8 @@ def _stdin_is_tty() -> bool:
 @POSTED_TO_OPTION
 @NOW_OPTION
 @CONFIG_OPTION
-def new_command(title, message_argument, components, impact, kind, window, message, summary, status, slug, impact_started, next_update, posted_to, now_text, config_file):
+def new_command(title, message_argument, template_name, sets, list_templates, components, impact, kind, window, message, summary, status,
+                slug, impact_started, next_update, posted_to, now_text, config_file):
     """Start a new incident, maintenance or notice: incidents/<today>-<slug>.yaml.
 
     \b
@@ -102,14 +53,33 @@ def new_command(title, message_argument, components, impact, kind, window, messa
         -m "Many text messages are delayed. We are investigating." --next-update 30m
 
     Prints the file and the public address it will have. Never overwrites a file.
+    With --template, the prepared entry of site_config/templates/NAME.yaml:
+
+    \b
+    frankly new --template sms-delay --set region=Bavaria
     """
     try:
-        kind_value = _kind(kind)
         paths = project_paths(config_file)
         site = load_site(paths)
+        if list_templates:
+            list_templates_of(paths, site)
+            return
+        given = one_message(message_argument, message)
+        if template_name is not None:
+            template = filled_template(paths, site, template_name, sets)
+            title = title or template.title
+            given = given if given is not None else template.message
+            components = components or tuple(f"{cid}:{status.value}" for cid, status in template.components.items())
+            impact = impact or (template.impact.value if template.impact else None)
+            kind = kind or template.kind.value
+            summary = summary or template.summary
+            next_update = next_update or template.next_update
+        if not title:
+            raise EditError("give the entry a title (frankly new \"SMS delivery delayed\" ...) or start from a template: --template NAME")
+        kind_value = _kind(kind or "incident")
         parse_now(now_text, site)  # a wrong --now is refused before any editor opens
-        text = _message(_one_message(message_argument, message), "first update message", f"New {kind_value.value}: {title}")
-        edit, _ = _write(paths, site, now_text, lambda now: plan_new(
+        text = read_message(given, "first update message", f"New {kind_value.value}: {title}")
+        edit, _ = write(paths, site, now_text, lambda now: plan_new(
             paths, site, now, title=title, message=text, kind=kind_value, components=components, impact=impact,
             window=tuple(window) if window else None, summary=summary, status=status, next_update=next_update,
             posted_to=posted_to, slug=slug, impact_started=impact_started))
@@ -119,18 +89,6 @@ def new_command(title, message_argument, components, impact, kind, window, messa
     click.echo(edit.summary)
     click.echo(f"Public address (live after the next build and deploy): {public_url(site, slug_text)}")
     click.echo(f"Next: {next_step(kind_value, slug_text)}")
-
-
-def _write(paths, site, now_text, plan: Callable[[datetime], Edit]) -> tuple[Edit, Catalog]:
-    """Plan and write an edit holding the project's writer lock.
-
-    "now" is read inside the lock, after the message was written: two editors
-    who run a command at the same moment get their changes in one after the
-    other, in the order of their timestamps, and neither is lost.
-    """
-    with writer_lock(paths):
-        edit = plan(parse_now(now_text, site))
-        return edit, apply(paths, edit)
 
 
 def _kind(text: str) -> Kind:
@@ -173,8 +131,8 @@ def update_command(slug, message, status, components, reopens, message_option, n
         site = load_site(paths)
         parse_now(now_text, site)  # a wrong --now is refused before any editor opens
         find_entry(paths, slug)  # an unknown slug is reported before any editor opens
-        text = _message(_one_message(message, message_option), "update message", f"Update for {slug}")
-        edit, catalog = _write(paths, site, now_text, lambda now: plan_update(
+        text = read_message(one_message(message, message_option), "update message", f"Update for {slug}")
+        edit, catalog = write(paths, site, now_text, lambda now: plan_update(
             paths, site, now, slug, message=text, status=status, next_update=next_update, posted_to=posted_to,
             components=components, reopens=reopens))
     except EditError as exc:
@@ -186,10 +144,13 @@ def update_command(slug, message, status, components, reopens, message_option, n
 @click.argument("slug")
 @click.argument("message", required=False)
 @MESSAGE_OPTION
+@click.option("--template", "-t", "template_name", default=None, metavar="NAME",
+              help="Close with the standard resolution message of site_config/templates/NAME.yaml.")
+@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help="A value for a placeholder of that message. Repeatable.")
 @POSTED_TO_OPTION
 @NOW_OPTION
 @CONFIG_OPTION
-def resolve_command(slug, message, message_option, posted_to, now_text, config_file):
+def resolve_command(slug, message, message_option, template_name, sets, posted_to, now_text, config_file):
     """Append the closing update (resolved / completed / closed), stamped now.
 
     \b
@@ -200,8 +161,13 @@ def resolve_command(slug, message, message_option, posted_to, now_text, config_f
         site = load_site(paths)
         parse_now(now_text, site)  # a wrong --now is refused before any editor opens
         find_entry(paths, slug)
-        text = _message(_one_message(message, message_option), "closing message", f"Closing update for {slug}")
-        edit, catalog = _write(paths, site, now_text, lambda now: plan_update(
+        given = one_message(message, message_option)
+        if given is None and template_name is not None:
+            given = filled_template(paths, site, template_name, sets).resolution
+            if not given:
+                raise EditError(f"--template: the template {template_name} has no 'resolution:' message; give the message instead")
+        text = read_message(given, "closing message", f"Closing update for {slug}")
+        edit, catalog = write(paths, site, now_text, lambda now: plan_update(
             paths, site, now, slug, message=text, posted_to=posted_to, closing=True))
     except EditError as exc:
         fail(str(exc))
@@ -230,8 +196,8 @@ def apologize_command(slug, statement, by, role, video, link, message_option, no
         site = load_site(paths)
         parse_now(now_text, site)  # a wrong --now is refused before any editor opens
         find_entry(paths, slug)
-        text = _message(_one_message(statement, message_option), "apology statement", f"Apology by {by} ({role}) for {slug}; write it in the first person")
-        edit, _ = _write(paths, site, now_text, lambda now: plan_apology(
+        text = read_message(one_message(statement, message_option), "apology statement", f"Apology by {by} ({role}) for {slug}; write it in the first person")
+        edit, _ = write(paths, site, now_text, lambda now: plan_apology(
             paths, now, slug, by=by, role=role, statement=text, video=video, link=link))
     except EditError as exc:
         fail(str(exc))
@@ -253,7 +219,7 @@ def compensate_command(slug, offer, eligible, how_to_claim, until, now_text, con
         paths = project_paths(config_file)
         site = load_site(paths)
         parse_now(now_text, site)
-        edit, _ = _write(paths, site, now_text, lambda now: plan_compensation(
+        edit, _ = write(paths, site, now_text, lambda now: plan_compensation(
             paths, now, slug, offer=offer, eligible=eligible, how_to_claim=how_to_claim, until=until))
     except EditError as exc:
         fail(str(exc))

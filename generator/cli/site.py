@@ -16,7 +16,8 @@ from pathlib import Path
 import click
 
 from generator.cli.common import CONFIG_OPTION, Moment, config_paths, fail, load_checked, mkdocs_config, project_paths
-from generator.input.problems import printable
+from generator.input.problems import Problems, printable
+from generator.input.templates import load_templates
 from generator.input.load import Catalog, ProjectPaths
 from generator.publication.staging import folder_size, remove_leftovers, staging_folder, swap_into_place
 
@@ -62,6 +63,10 @@ def check(config_file: str, strict: bool, now) -> None:
     paths = project_paths(config_file)
     catalog = load_checked(paths, consequence="")
     _check_kept_addresses(paths, catalog, consequence="")
+    template_problems = Problems()
+    load_templates(paths, catalog.site, template_problems)  # checked here only: a template never holds up a build
+    if template_problems:
+        fail(template_problems.report(""))
     found = warnings(catalog, derive(catalog), paths.root, now or datetime.now(timezone.utc))
     for warning in found:
         click.echo(str(warning), err=True)

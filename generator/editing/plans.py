@@ -28,7 +28,7 @@ from generator.editing.values import (
     slugify,
     stamp_text,
 )
-from generator.editing.yamltext import append_block, insert_update, list_item, plain_data, reads_back, render_mapping
+from generator.editing.yamltext import append_block, insert_update, list_item, mark_action_done, plain_data, reads_back, render_mapping
 from generator.input.load import ProjectPaths
 from generator.input.model import Site
 from generator.input.problems import display_path
@@ -248,3 +248,73 @@ def _check_same_plus(before: str, after: str, old: dict[str, Any], shown: str, e
 
 def public_url(site: Site, slug: str, anchor: str | None = None) -> str:
     return urls.absolute(site.base, urls.incident(slug)) + (f"#{anchor}" if anchor else "")
+
+
+def parse_action(text: str) -> dict[str, Any]:
+    """'Add a second link; Network team; 2026-12-31' -> an action item (the date is optional)."""
+    parts = [part.strip() for part in text.split(";")]
+    if len(parts) not in (2, 3) or not parts[0] or not parts[1]:
+        raise EditError(f"--action: '{text}' is not 'what will change; who owns it[; due date]', e.g. "
+                        "--action \"Add a second link to Frankfurt; Network team; 2026-12-31\"")
+    item: dict[str, Any] = {"title": parts[0], "owner": parts[1]}
+    if len(parts) == 3 and parts[2]:
+        try:
+            date.fromisoformat(parts[2])
+        except ValueError:
+            raise EditError(f"--action: '{parts[2]}' is not a date such as 2026-12-31") from None
+        item["due"] = parts[2]
+    return item
+
+
+def plan_postmortem(paths: ProjectPaths, now: datetime, given: str, *, root_cause: str, changes: str,
+                    actions: tuple[str, ...] = (), while_open: bool = False) -> Edit:
+    """Add the postmortem: root cause, what changes, action items with owners."""
+    file = find_entry(paths, given)
+    shown = display_path(file, paths.root)
+    text, data = read_entry(file, paths)
+    kind = entry_kind(data, shown)
+    latest = current_status(data, shown)
+    if latest != CLOSING_STATUS[kind] and not while_open:
+        raise EditError(f"{file.stem} is still {latest}; a postmortem explains an outage that is over. Resolve it first, "
+                        "or give --while-open to publish it now anyway")
+    texts = {"--root-cause": normalize_message(root_cause), "--changes": normalize_message(changes)}
+    for option, value in texts.items():
+        if not value:
+            raise EditError(f"{option} is empty; say it plainly: why it happened, and what changes so it does not happen again")
+    block = {
+        "published_at": stamp_text(now),
+        "root_cause": Markdown(texts["--root-cause"]),
+        "changes": Markdown(texts["--changes"]),
+        "action_items": [parse_action(action) for action in actions] or None,
+    }
+    return plan_block(paths, given, "postmortem", block)
+
+
+def plan_action_done(paths: ProjectPaths, given: str, which: str) -> Edit:
+    """Mark an action item of the postmortem done: by its number (from 1) or the start of its title."""
+    file = find_entry(paths, given)
+    shown = display_path(file, paths.root)
+    text, data = read_entry(file, paths)
+    postmortem = data.get("postmortem") if isinstance(data.get("postmortem"), dict) else None
+    items = postmortem.get("action_items") if postmortem and isinstance(postmortem.get("action_items"), list) else []
+    titles = [item.get("title", "") if isinstance(item, dict) else "" for item in items]
+    if which.strip().isdigit() and 1 <= int(which) <= len(items):
+        index = int(which) - 1
+    else:
+        matches = [n for n, title in enumerate(titles) if isinstance(title, str) and title.lower().startswith(which.strip().lower())]
+        if len(matches) != 1:
+            listed = "; ".join(f"{n + 1}. {t}" for n, t in enumerate(titles)) or "none"
+            raise EditError(f"--done: '{which}' names {'no' if not matches else 'more than one'} action item of {file.stem}; "
+                            f"give its number or the start of its title: {listed}")
+        index = matches[0]
+    if isinstance(items[index], dict) and items[index].get("done") is True:
+        raise EditError(f"action item {index + 1} of {file.stem} ('{titles[index]}') is already done; nothing was written")
+    after = mark_action_done(text, index, shown)
+
+    def expected(old: dict[str, Any]) -> dict[str, Any]:
+        new_items = [dict(item) for item in old["postmortem"]["action_items"]]
+        new_items[index]["done"] = True
+        return {**old, "postmortem": {**old["postmortem"], "action_items": new_items}}
+
+    _check_same_plus(text, after, data, shown, expected)
+    return Edit(file, text, after, f"Marked action item {index + 1} of {shown} done: {titles[index]}")

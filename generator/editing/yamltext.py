@@ -215,6 +215,31 @@ def insert_update(text: str, item: dict[str, Any], shown: str) -> str:
     return _splice(text, lines, end + 1, rendered)
 
 
+def mark_action_done(text: str, index: int, shown: str) -> str:
+    """``text`` with the postmortem's action item ``index`` (0-based) marked ``done: true``:
+    its ``done:`` value replaced in place, or the key added after the item's last
+    line at the indentation of its keys. Everything else byte-identical."""
+    root = _root_mapping(text, shown)
+    found = _key_node(root, "postmortem")
+    if found is None or not isinstance(found[1], yaml.MappingNode):
+        raise EditError(f"{shown}: this entry has no postmortem yet; write it first: frankly postmortem SLUG")
+    items = _key_node(found[1], "action_items")
+    if items is None or not isinstance(items[1], yaml.SequenceNode) or not items[1].value:
+        raise EditError(f"{_position(shown, found[0].start_mark)}: the postmortem has no action items to mark done")
+    item = items[1].value[index]
+    if not isinstance(item, yaml.MappingNode) or item.flow_style or items[1].flow_style:
+        raise EditError(f"{_position(shown, item.start_mark)}: this action item is not written as a block of keys; mark it done by hand")
+    done = _key_node(item, "done")
+    if done is not None:
+        value = done[1]
+        if not isinstance(value, yaml.ScalarNode) or value.style is not None and value.style not in ("", None):
+            raise EditError(f"{_position(shown, value.start_mark)}: 'done:' is not a plain true or false; change it by hand")
+        return text[: value.start_mark.index] + "true" + text[value.end_mark.index:]
+    lines = split_lines(text)
+    end = _last_content_line(item, lines)
+    return _splice(text, lines, end + 1, [" " * item.start_mark.column + "done: true"])
+
+
 def _dash_column(lines: list[str], item: yaml.Node) -> int:
     line = lines[item.start_mark.line]
     before = line[: item.start_mark.column]

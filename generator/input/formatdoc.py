@@ -14,7 +14,7 @@ from pathlib import Path
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
-from generator.input import model
+from generator.input import model, templates
 
 MARKER = re.compile(r"(<!-- fields:(\w+) -->\n)(.*?)(<!-- /fields -->)", re.DOTALL)
 
@@ -32,7 +32,7 @@ def field_table(cls: type[BaseModel]) -> str:
 
 
 def refresh(text: str) -> str:
-    return MARKER.sub(lambda m: m.group(1) + field_table(getattr(model, m.group(2))) + m.group(4), text)
+    return MARKER.sub(lambda m: m.group(1) + field_table(getattr(model, m.group(2), None) or getattr(templates, m.group(2))) + m.group(4), text)
 
 
 def main() -> None:

@@ -42,7 +42,7 @@ from generator.input.values import (
 )
 
 
-class _Strict(BaseModel):
+class StrictModel(BaseModel):
     # extra='forbid' turns a typo ('titel:') into an error instead of lost text.
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True, arbitrary_types_allowed=True)
 
@@ -61,24 +61,24 @@ _FIELDS_SETS: dict[frozenset[str], set[str]] = {}
 # ---------------------------------------------------------------- site.yaml
 
 
-class Component(_Strict):
+class Component(StrictModel):
     id: ComponentId = Field(description="Short permanent id used in incident files and URLs (`/components/<id>/`): lower case, digits, hyphens.")
     name: NonEmptyText = Field(description="Name shown to customers.")
     description: Text = Field("", description="One sentence on what this component is.")
     group: Text | None = Field(None, description="Optional group name; components of one group are shown together.")
 
 
-class Person(_Strict):
+class Person(StrictModel):
     name: NonEmptyText = Field(description="Full name, as customers should read it.")
     role: NonEmptyText = Field(description="Role, e.g. Chief Executive Officer.")
 
 
-class Contact(_Strict):
+class Contact(StrictModel):
     url: Url = Field(description="Where customers get help (support page, contact form).")
     label: NonEmptyText = Field("Contact support", description="Link text.")
 
 
-class FeedSettings(_Strict):
+class FeedSettings(StrictModel):
     max_entries: Annotated[int, Field(ge=1, le=1000)] = Field(
         50, description="Most entries one feed holds, newest first; older ones stay on the site, so feeds stay small at any history size."
     )
@@ -104,7 +104,7 @@ def parse_commitment(value: Any) -> timedelta:
 CommitmentDelay = Annotated[timedelta, BeforeValidator(parse_commitment)]
 
 
-class Commitments(_Strict):
+class Commitments(StrictModel):
     """What the company promises about how it communicates; measured on /accountability/ and by `frankly check`."""
 
     since: Day | None = Field(
@@ -131,7 +131,7 @@ class Commitments(_Strict):
     )
 
 
-class Site(_Strict):
+class Site(StrictModel):
     name: NonEmptyText = Field(description="Name of the status site, e.g. 'Northwind Status'.")
     company: NonEmptyText = Field(description="The company's name, used in sentences ('Northwind apologises').")
     base_url: SiteUrl = Field(description="Public address of the site, used for every absolute link (feeds, social cards).")
@@ -168,7 +168,7 @@ class Site(_Strict):
 # ---------------------------------------------------------------- incidents/*.yaml
 
 
-class PostedLink(_Strict):
+class PostedLink(StrictModel):
     url: Url | None = Field(None, description="Address of the post (tweet, Mastodon toot, LinkedIn post).")
     channel: Channel | None = Field(None, description="Where it went; guessed from the URL when omitted. Required for sms and email.")
     note: Text = Field("", description="Optional note, e.g. 'SMS to 1.2 million affected customers'.")
@@ -202,7 +202,7 @@ def _posted_link(value: Any) -> Any:
     return {"url": value} if isinstance(value, str) else value
 
 
-class Update(_Strict):
+class Update(StrictModel):
     at: Timestamp = Field(description="When this update was published, with UTC offset.")
     status: NonEmptyText = Field(description="Lifecycle status after this update (depends on kind).")
     message: Markdown = Field(description="What customers are told (Markdown).")
@@ -241,12 +241,12 @@ class Update(_Strict):
         return self.next_update
 
 
-class Window(_Strict):
+class Window(StrictModel):
     start: Timestamp = Field(description="Planned start of the maintenance.")
     end: Timestamp = Field(description="Planned end of the maintenance.")
 
 
-class Apology(_Strict):
+class Apology(StrictModel):
     at: Timestamp = Field(description="When the apology was published.")
     by: Person = Field(description="Who apologises: a named person, not 'the team'.")
     statement: Markdown = Field(description="The apology, in the first person (Markdown).")
@@ -254,7 +254,7 @@ class Apology(_Strict):
     link: Url | None = Field(None, description="Optional link to the statement elsewhere (blog, press release).")
 
 
-class Compensation(_Strict):
+class Compensation(StrictModel):
     at: Timestamp = Field(description="When the offer was published.")
     offer: Markdown = Field(description="What is offered (Markdown).")
     eligible: Markdown = Field(description="Who is eligible (Markdown).")
@@ -262,21 +262,21 @@ class Compensation(_Strict):
     until: Day | None = Field(None, description="Last day to claim, if any.")
 
 
-class ActionItem(_Strict):
+class ActionItem(StrictModel):
     title: NonEmptyText = Field(description="What will change.")
     owner: NonEmptyText = Field(description="Team or person responsible.")
     due: Day | None = Field(None, description="Due date.")
     done: bool = Field(False, description="true once done.")
 
 
-class Postmortem(_Strict):
+class Postmortem(StrictModel):
     published_at: Timestamp = Field(description="When the postmortem was published.")
     root_cause: Markdown = Field(description="Why it happened (Markdown).")
     changes: Markdown = Field(description="What changes so it does not happen again (Markdown).")
     action_items: list[ActionItem] = Field(default_factory=list, description="Concrete follow-ups.")
 
 
-class Incident(_Strict):
+class Incident(StrictModel):
     """One file in incidents/: an incident, a maintenance or a notice."""
 
     slug: str = Field(description="(not written) the file name without .yaml; the permanent address.")
