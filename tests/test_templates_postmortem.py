@@ -8,8 +8,10 @@ import json
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from conftest import FIXTURE_SITE, copy_project, editors_files, invoke, stderr_without_notes
+from generator.cli import main
 from generator.input.load import ProjectPaths, load_all
 
 TEMPLATE = """\
@@ -216,3 +218,19 @@ def test_done_marks_an_action_item_and_keeps_every_other_byte(project: Path):
     assert unknown.stderr == (f"--done: 'zebra' names no action item of {slug}; give its number or the start of its title: "
                               "1. Add the index; 2. Alert on slow queries\n")
     assert [a.done for a in entry(project, slug).postmortem.action_items] == [True, True]
+
+
+def test_postmortem_from_standard_input(project: Path):
+    slug = resolved_without_postmortem(project)
+    text = ("=== Root cause: why it happened ===\nA query without an index.\n\n"
+            "=== What changes so it does not happen again ===\nEvery query is reviewed.\n\n"
+            "=== Action items, one per line: what will change; who owns it; due date (optional) ===\n"
+            "- Review the slow queries; Database team; 2026-04-30\n")
+    result = CliRunner().invoke(main, ["postmortem", slug, "--now", "2026-03-12T10:00:00-04:00", "-f", str(project / "mkdocs.yml")], input=text)
+    assert result.exit_code == 0, result.stderr
+    pm = entry(project, slug).postmortem
+    assert (pm.root_cause, pm.changes) == ("A query without an index.\n", "Every query is reviewed.\n")
+    assert [(a.title, a.owner, a.due.isoformat()) for a in pm.action_items] == [("Review the slow queries", "Database team", "2026-04-30")]
+    broken = CliRunner().invoke(main, ["postmortem", OPEN, "--while-open", "-f", str(project / "mkdocs.yml")], input="no headings\n")
+    assert (broken.exit_code, broken.stderr) == (1, "the postmortem text must keep its three '=== ... ===' headings (root cause, "
+                                                    "what changes, action items); nothing was written\n")
