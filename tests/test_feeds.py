@@ -12,7 +12,7 @@ import feedparser
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import FIXTURE_SITE, REPO, invoke, write_incident
+from conftest import FIXTURE_SITE, GOOD_INCIDENT, REPO, invoke, write_incident
 from generator.facts.derive import derive
 from generator.outputs.feeds import entry_feed_files, render_feeds
 from generator.input.load import ProjectPaths, load_all
@@ -460,18 +460,7 @@ postmortem:
 def test_rss_titles_and_categories_encode_ampersand_and_less_than_as_the_validator_asks(project):
     """RSS: & and < in plain-text elements as &#x26; and &#x3C; (the RSS Advisory Board's
     profile; the W3C validator warns on &amp; and &lt;); every reader decodes the same text."""
-    write_incident(project, "2026-05-01-q-and-a.yaml", """\
-kind: incident
-title: "Q&A <beta> search & filters"
-summary: Broken.
-impact: minor
-components:
-  api: partial_outage
-updates:
-  - at: 2026-05-01T10:00:00+00:00
-    status: investigating
-    message: Looking.
-""")
+    write_incident(project, "2026-05-01-q-and-a.yaml", GOOD_INCIDENT.replace("title: Broken thing", 'title: "Q&A <beta> search & filters"'))
     feeds = render(project)
     raw = feeds["incidents/2026-05-01-q-and-a/feed.rss"].decode("utf-8")
     titles = re.findall(r"<title>([^<]*)</title>", raw)
