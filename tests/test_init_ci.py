@@ -78,6 +78,8 @@ def test_workflow_checks_and_builds_pull_requests_and_deploys_main(workflow: Pat
 
     for job in ("check", "build"):
         assert "if" not in jobs[job]  # pull requests run check and build
+        # A shallow clone hides renamed or deleted incident files from the address check.
+        assert jobs[job]["steps"][0]["with"]["fetch-depth"] == 0
         assert uses(job)[:2] == ["actions/checkout", "actions/setup-python"]
         assert any(r.startswith("pip install -r requirements.txt") for r in runs(job))
     assert "frankly check" in runs("check")

@@ -243,7 +243,7 @@ def init_command(directory: Path):
         "  2. Edit site_config/site.yaml: your name, company, base_url, time_zone and components.\n"
         "  3. Delete the example in incidents/ (or keep it until your first real entry).\n"
         "  4. python -m venv .venv && .venv/bin/pip install -r requirements.txt\n"
-        "  5. frankly check && frankly build     (or frankly serve for a live preview)\n"
+        "  5. . .venv/bin/activate && frankly check && frankly build     (or frankly serve for a live preview)\n"
         "  6. git init && git add . && git commit -m 'Status site'\n"
         "  7. Push to GitHub and set Settings > Pages > Source to 'GitHub Actions':\n"
         "     .github/workflows/status-site.yml checks and builds every pull request\n"
