@@ -568,7 +568,8 @@ def test_post_names_an_entry_as_the_editing_commands_do(project):
 
 def test_the_card_says_a_promised_update_is_overdue_when_the_build_judges_it_so(project):
     report = derive(load_all(ProjectPaths.at(project)), now=datetime.fromisoformat("2026-03-10T11:00:00-04:00"))
-    card = social.incident_card(report.by_slug["2026-03-10-dashboard-slow"], report.site, report.now)
+    facts = report.by_slug["2026-03-10-dashboard-slow"]
+    card = social.incident_card(facts, report.site, report.overdue_promise(facts))
     assert "Next update overdue: promised by 10 Mar 2026, 10:00 UTC-04:00" in card.details
-    quiet = social.incident_card(report.by_slug["2026-03-10-dashboard-slow"], report.site, None)
+    quiet = social.incident_card(facts, report.site, None)
     assert not [d for d in quiet.details if "overdue" in d]

@@ -124,18 +124,17 @@ def build(config_file: str, site_dir: str | None, verbose: bool, now) -> None:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     click.echo(f"Built {len(catalog.incidents)} {'entry' if len(catalog.incidents) == 1 else 'entries'} into {final}/")
-    _say_most_urgent(paths, catalog, now)
+    _say_most_urgent(paths, catalog, config.plugins["frankly"].report, now)
 
 
-def _say_most_urgent(paths: ProjectPaths, catalog: Catalog, now) -> None:
+def _say_most_urgent(paths: ProjectPaths, catalog: Catalog, report, now) -> None:
     """After a build: how many communication warnings there are and the few most
-    urgent (open entries first); `frankly check` lists them all."""
+    urgent (open entries first), from the facts the build derived; `frankly check`
+    lists them all."""
     from datetime import datetime, timezone
 
     from generator.checks.commitments import most_urgent, warnings
-    from generator.facts.derive import derive
 
-    report = derive(catalog)
     found = warnings(catalog, report, paths.root, now or datetime.now(timezone.utc))
     if not found:
         return

@@ -23,7 +23,7 @@ import filelock
 
 from generator.editing.values import EditError
 from generator.input.files import FileProblem, read_text
-from generator.input.load import Catalog, ProjectPaths, load_all, load_site_config
+from generator.input.load import Catalog, ProjectPaths, load_all, load_site_config, slug_of
 from generator.input.model import Site
 from generator.input.problems import InvalidInput, Problems, display_path
 from generator.input.values import Kind
@@ -53,8 +53,7 @@ def load_site(paths: ProjectPaths) -> Site:
 
 def find_entry(paths: ProjectPaths, given: str) -> Path:
     """The incident file for a slug, a file name or a path; a unique '-suffix' match is accepted too."""
-    name = Path(given.strip()).name
-    slug = name[:-5] if name.endswith(".yaml") else name
+    slug = slug_of(given)
     file = paths.incidents_dir / f"{slug}.yaml"
     if file.is_file():
         return file

@@ -14,6 +14,7 @@ from typing import Any
 
 from generator.editing.entries import Edit, current_status, entry_kind, find_entry, read_entry
 from generator.editing.values import (
+    parse_action,
     DEFAULT_COMPONENT_STATUS,
     DEFAULT_IMPACT,
     EditError,
@@ -248,22 +249,6 @@ def _check_same_plus(before: str, after: str, old: dict[str, Any], shown: str, e
 
 def public_url(site: Site, slug: str, anchor: str | None = None) -> str:
     return urls.absolute(site.base, urls.incident(slug)) + (f"#{anchor}" if anchor else "")
-
-
-def parse_action(text: str) -> dict[str, Any]:
-    """'Add a second link; Network team; 2026-12-31' -> an action item (the date is optional)."""
-    parts = [part.strip() for part in text.split(";")]
-    if len(parts) not in (2, 3) or not parts[0] or not parts[1]:
-        raise EditError(f"--action: '{text}' is not 'what will change; who owns it[; due date]', e.g. "
-                        "--action \"Add a second link to Frankfurt; Network team; 2026-12-31\"")
-    item: dict[str, Any] = {"title": parts[0], "owner": parts[1]}
-    if len(parts) == 3 and parts[2]:
-        try:
-            date.fromisoformat(parts[2])
-        except ValueError:
-            raise EditError(f"--action: '{parts[2]}' is not a date such as 2026-12-31") from None
-        item["due"] = parts[2]
-    return item
 
 
 def plan_postmortem(paths: ProjectPaths, now: datetime, given: str, *, root_cause: str, changes: str,

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import datetime, timedelta
-from typing import get_args
+from datetime import date, datetime, timedelta
+from typing import Any, get_args
 from urllib.parse import urlsplit
 
 from generator.input.load import unknown_component_message
@@ -190,3 +190,19 @@ def normalize_message(text: str) -> str:
     if lines:
         lines[-1] = lines[-1].rstrip()
     return "\n".join(lines)
+
+
+def parse_action(text: str) -> dict[str, Any]:
+    """'Add a second link; Network team; 2026-12-31' -> an action item (the date is optional)."""
+    parts = [part.strip() for part in text.split(";")]
+    if len(parts) not in (2, 3) or not parts[0] or not parts[1]:
+        raise EditError(f"--action: '{text}' is not 'what will change; who owns it[; due date]', e.g. "
+                        "--action \"Add a second link to Frankfurt; Network team; 2026-12-31\"")
+    item: dict[str, Any] = {"title": parts[0], "owner": parts[1]}
+    if len(parts) == 3 and parts[2]:
+        try:
+            date.fromisoformat(parts[2])
+        except ValueError:
+            raise EditError(f"--action: '{parts[2]}' is not a date such as 2026-12-31") from None
+        item["due"] = parts[2]
+    return item

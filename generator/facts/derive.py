@@ -210,6 +210,12 @@ class StatusReport:
         its own latest change. Never another entry's: an update to A changes nothing about B."""
         return self.now if self.now is not None and facts.is_open else facts.last_change
 
+    def overdue_promise(self, facts: IncidentFacts) -> datetime | None:
+        """When the next update of open ``facts`` was promised for, if the moment the
+        build was given to judge at is past it; else None (page, home and card read this)."""
+        due = facts.latest_update.promised_by
+        return due if facts.is_open and due is not None and self.now is not None and self.now > due else None
+
     @cached_property
     def site_judged_at(self) -> datetime | None:
         """The moment the site-wide figures count up to: the given moment while anything

@@ -27,6 +27,12 @@ SLUG_FILE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG = re.compile(r"^\d{4}-\d{2}-\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
+def slug_of(given: str) -> str:
+    """The slug an editor means by a slug, a file name or a file's path."""
+    name = Path(given.strip().replace("\\", "/")).name
+    return name[:-5] if name.endswith(".yaml") else name
+
+
 @dataclass(frozen=True)
 class Catalog:
     """Everything the site is built from, validated."""
@@ -89,8 +95,10 @@ def load_all(paths: ProjectPaths, pending: dict[Path, str] | None = None) -> Cat
 # ---------------------------------------------------------------- files
 
 
-def _read(file: Path, shown: str, root: Path, problems: Problems, text: str | None = None) -> tuple[Any, SourceMap] | None:
-    """A file's data and positions (``text``: its would-be content, not read from disk)."""
+def read_mapping(file: Path, shown: str, root: Path, problems: Problems, text: str | None = None,
+                 keys: str = "title:, updates:, ...") -> tuple[Any, SourceMap] | None:
+    """An input file's data (a mapping of ``keys``) and positions, or None with its
+    problem added (``text``: its would-be content, not read from disk)."""
     try:
         if text is None:
             text = read_text(file, root)
@@ -99,7 +107,7 @@ def _read(file: Path, shown: str, root: Path, problems: Problems, text: str | No
         problems.add(shown, exc.position.line, exc.position.column, exc.message)
         return None
     if not isinstance(data, dict):
-        problems.add(shown, 1, 1, "the file must be a YAML mapping of keys (title:, updates:, ...), " + ("but it is empty" if data is None else "not a list or a single value"))
+        problems.add(shown, 1, 1, f"the file must be a YAML mapping of keys ({keys}), " + ("but it is empty" if data is None else "not a list or a single value"))
         return None
     return data, smap
 
@@ -110,7 +118,7 @@ def load_site_config(paths: ProjectPaths, problems: Problems) -> Site | None:
     if not (paths.site_config.exists() or paths.site_config.is_symlink()):
         problems.add(shown, 1, 1, "the site configuration is missing; create it with name, company, base_url, time_zone and components")
         return None
-    read = _read(paths.site_config, shown, paths.root, problems)
+    read = read_mapping(paths.site_config, shown, paths.root, problems)
     if read is None:
         return None
     data, smap = read
@@ -174,7 +182,7 @@ def _parse_incident(file: Path, paths: ProjectPaths, context: dict, problems: Pr
             "and hyphens, e.g. 2026-11-20-messaging-outage.yaml; it becomes the permanent address, so rename the file",
         )
         return None
-    read = _read(file, shown, paths.root, problems, text)
+    read = read_mapping(file, shown, paths.root, problems, text)
     if read is None:
         return None
     data, smap = read

@@ -33,9 +33,8 @@ from generator.input.values import (
     SiteUrl,
     Url,
     described,
+    field_duration,
     invalid,
-    DurationTooLong,
-    parse_duration,
     parse_language,
     parse_text,
     parse_zone,
@@ -89,10 +88,7 @@ def parse_commitment(value: Any) -> timedelta:
     if isinstance(value, timedelta):
         return value
     if isinstance(value, str):
-        try:
-            duration = parse_duration(value)
-        except DurationTooLong as exc:
-            raise invalid(str(exc).replace("{", "{{").replace("}", "}}")) from None
+        duration = field_duration(value)
         if duration is not None and duration > timedelta(0):
             return duration
     raise invalid(

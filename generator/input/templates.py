@@ -17,13 +17,11 @@ from typing import Any
 
 from pydantic import Field, ValidationError
 
-from generator.input.files import FileProblem, read_text
+from generator.input.load import read_mapping
 from generator.input.model import Site, StrictModel
 from generator.input.problems import Problems, display_path
 from generator.input.sentences import report_validation
 from generator.input.values import ComponentId, ImpactValue, KindValue, NonEmptyText, StatusValue, Text
-from generator.input.yamlnodes import YamlProblem
-from generator.input.yamlsource import read_yaml
 
 PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -76,14 +74,10 @@ def load_templates(paths, site: Site | None, problems: Problems) -> dict[str, Te
         if file.suffix != ".yaml" or not NAME.fullmatch(file.stem):
             problems.add(shown, 1, 1, "a template is named <name>.yaml with lower-case letters, digits and hyphens, e.g. sms-delay.yaml")
             continue
-        try:
-            data, smap = read_yaml(read_text(file, paths.root))
-        except (FileProblem, YamlProblem) as exc:
-            problems.add(shown, exc.position.line, exc.position.column, exc.message)
+        read = read_mapping(file, shown, paths.root, problems, keys="title:, message:, components:, ...")
+        if read is None:
             continue
-        if not isinstance(data, dict):
-            problems.add(shown, 1, 1, "a template is a YAML mapping of keys (title:, message:, components:, ...)")
-            continue
+        data, smap = read
         try:
             template = Template.model_validate(data)
         except ValidationError as exc:

@@ -152,13 +152,19 @@ def parse_duration(text: str) -> timedelta | None:
     return timedelta(days=days, hours=hours, minutes=minutes)
 
 
+def field_duration(text: str) -> timedelta | None:
+    """parse_duration for a field of a file: a duration beyond the longest one is
+    the editor's sentence at the value's position, like every other bad value."""
+    try:
+        return parse_duration(text)
+    except DurationTooLong as exc:
+        raise invalid(str(exc).replace("{", "{{").replace("}", "}}")) from None
+
+
 def parse_next_update(value: Any, info: ValidationInfo) -> datetime | timedelta:
     """A promise: either a duration after the update ('30m') or a timestamp."""
     if isinstance(value, str):
-        try:
-            duration = parse_duration(value)
-        except DurationTooLong as exc:
-            raise invalid(str(exc).replace("{", "{{").replace("}", "}}")) from None
+        duration = field_duration(value)
         if duration is not None:
             if duration <= timedelta(0):
                 raise invalid("a promised next update must be after this update; '{value}' is zero", value=value)

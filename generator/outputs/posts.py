@@ -29,6 +29,7 @@ from typing import Callable
 from twitter_text import parse_tweet
 
 from generator.facts.derive import IncidentFacts, StatusReport
+from generator.input.load import slug_of
 from generator.input.model import Update
 from generator.outputs import urls
 from generator.outputs.markup import paragraphs, plain_text
@@ -146,7 +147,7 @@ def render_posts(posts: list[Post]) -> str:
 def unknown_incident_message(report: StatusReport, slug: str) -> str:
     known = [f.slug for f in report.entries]
     by_name = {entry[11:]: entry for entry in known}  # compared without their dates, which all look alike
-    hint = difflib.get_close_matches(re.sub(r"^\d{4}-\d\d-\d\d-", "", _slug_of(slug)), list(by_name), n=1, cutoff=0.7)
+    hint = difflib.get_close_matches(re.sub(r"^\d{4}-\d\d-\d\d-", "", slug_of(slug)), list(by_name), n=1, cutoff=0.7)
     if hint:
         return f"frankly post: unknown incident '{slug}'; did you mean '{by_name[hint[0]]}'?"
     shown = ", ".join(known[:10]) + (f" and {len(known) - 10} more" if len(known) > 10 else "")
@@ -158,15 +159,10 @@ def unknown_update_message(facts: IncidentFacts, update_id: str) -> str:
     return f"frankly post: incident '{facts.slug}' has no update '{update_id}'; its updates (newest first): {ids}"
 
 
-def _slug_of(given: str) -> str:
-    name = given.strip().replace("\\", "/").rsplit("/", 1)[-1]
-    return name[:-5] if name.endswith(".yaml") else name
-
-
 def resolve(report: StatusReport, given: str) -> IncidentFacts | None:
     """The entry named as the other commands name it: its slug, its file's path, a
     former slug, or, when only one entry ends so, the part after its date."""
-    slug = _slug_of(given)
+    slug = slug_of(given)
     if slug in report.by_slug:
         return report.by_slug[slug]
     former = next((f for f in report.entries if slug in f.incident.aliases), None)

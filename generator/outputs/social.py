@@ -106,9 +106,9 @@ def affected_list(facts: IncidentFacts, site: Site) -> str:
     return ", ".join(f"{site.component(cid).name} ({label(status)})" for cid, status in facts.shown_statuses.items())
 
 
-def incident_card(facts: IncidentFacts, site: Site, judged: datetime | None = None) -> cards.Card:
-    """The card of an entry; ``judged``: the moment the build judges open entries at
-    (a promised next update already due then is said on the card too)."""
+def incident_card(facts: IncidentFacts, site: Site, overdue: datetime | None = None) -> cards.Card:
+    """The card of an entry; ``overdue``: when its next update was promised for, if the
+    build judged that past (StatusReport.overdue_promise): the card says so too."""
     incident = facts.incident
     when = lambda moment: format_moment(moment, site.time_zone, site.language)  # noqa: E731
     pills = [cards.Pill(label(facts.status), STATUS_COLOUR.get(facts.status, NEUTRAL))]
@@ -121,9 +121,8 @@ def incident_card(facts: IncidentFacts, site: Site, judged: datetime | None = No
         details = [f"Started {when(facts.started_at)} · lasted {format_duration(facts.duration)}"]
     else:
         details = [f"Started {when(facts.started_at)} · ongoing"]
-    due = facts.latest_update.promised_by
-    if facts.is_open and due is not None and judged is not None and judged > due:
-        details.append(f"Next update overdue: promised by {when(due)}")
+    if overdue is not None:
+        details.append(f"Next update overdue: promised by {when(overdue)}")
     if facts.shown_statuses:
         details.append(("Affected: " if facts.is_active else "Affected (at worst): ") + affected_list(facts, site))
     return cards.Card(
@@ -175,7 +174,7 @@ def card_files(r: "Renderer") -> Iterable[GeneratedFile]:
 
 def entry_card_files(r: "Renderer") -> Callable[[IncidentFacts], Iterable[GeneratedFile]]:
     """ENTRY_PRODUCERS entry: one card per incident (call cards.end_build() after the last)."""
-    return lambda facts: [_card_file(urls.incident_card(facts.slug), incident_card(facts, r.site, r.report.now))]
+    return lambda facts: [_card_file(urls.incident_card(facts.slug), incident_card(facts, r.site, r.report.overdue_promise(facts)))]
 
 
 def _card_file(url: str, card: "cards.Card") -> GeneratedFile:
@@ -210,7 +209,7 @@ def head_tags(r: "Renderer", url: str, facts: IncidentFacts | None) -> Markup:
     """HEAD_PARTS entry: Open Graph and Twitter Card tags on incident pages and the home page."""
     site = r.site
     if facts is not None:
-        card = incident_card(facts, site, r.report.now)
+        card = incident_card(facts, site, r.report.overdue_promise(facts))
         tags = [
             ("property", "og:type", "article"),
             ("property", "og:title", facts.incident.title),
