@@ -3,15 +3,21 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+TEST_STAMP := $(VENV)/.installed-test-stamp
 
-.PHONY: build test golden serve check bench browser clean fuzz
+.PHONY: build test golden serve check bench browser clean fuzz dist
 
-# Re-install only when the pins or the package metadata change.
+# Re-install only when the pins or the package metadata change. `make build` needs
+# only what Frankly runs with; `make test` adds the test tools.
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
+
+$(TEST_STAMP): requirements-test.txt $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
+	touch $(TEST_STAMP)
 
 # Debian's Chromium and chromedriver for tests/test_browser.py (never a browser
 # download). Installed when missing and we are root, as on CI; otherwise the
@@ -26,23 +32,29 @@ browser:
 build: $(STAMP)
 	$(BIN)/frankly build
 
-test: $(STAMP) browser
+test: $(TEST_STAMP) browser
 	$(BIN)/python -m pytest
 
 # Rewrite the golden files after an intended output change; review them with `git diff tests/golden`.
-golden: $(STAMP)
+golden: $(TEST_STAMP)
 	FRANKLY_UPDATE_GOLDEN=1 $(BIN)/python -m pytest tests/test_golden.py
-	$(BIN)/python -m generator.input.formatdoc FORMAT.md
+	$(BIN)/python -m generator.input.formatdoc generator/input/FORMAT.md
 	$(BIN)/python -m generator.outputs.api_shapes docs/api.md
 
 # The property-based tests of tests/test_fuzz.py for much longer than `make test` runs them.
-fuzz: $(STAMP)
+fuzz: $(TEST_STAMP)
 	FRANKLY_HYPOTHESIS=fuzz $(BIN)/python -m pytest tests/test_fuzz.py
 
 # Time and memory of synthetic sites (100 to 10,000 incidents); SIZES=100,1000 for a quick run.
 SIZES ?= 100,1000,3000,10000
 bench: $(STAMP)
 	$(BIN)/python -m generator.bench --sizes $(SIZES)
+
+# The wheel and sdist of Frankly itself, checked as PyPI would (twine check).
+dist: $(TEST_STAMP)
+	rm -rf dist
+	$(BIN)/python -m build --no-isolation --outdir dist .
+	$(BIN)/twine check --strict dist/*
 
 serve: $(STAMP)
 	$(BIN)/frankly serve
@@ -51,4 +63,4 @@ check: $(STAMP)
 	$(BIN)/frankly check
 
 clean:
-	rm -rf $(VENV) site .site-build-*
+	rm -rf $(VENV) site .site-build-* build dist

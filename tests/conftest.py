@@ -23,6 +23,14 @@ settings.load_profile(os.environ.get("FRANKLY_HYPOTHESIS", "frankly"))
 REPO = Path(__file__).parent.parent
 
 
+@pytest.fixture(autouse=True)
+def _not_in_ci(monkeypatch):
+    """Every test starts outside CI, wherever it runs: `frankly check` is stricter in CI
+    (a shallow clone fails); tests that want CI set the variables themselves."""
+    for name in ("CI", "GITHUB_ACTIONS"):
+        monkeypatch.delenv(name, raising=False)
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A writable copy of the fixed test site."""

@@ -17,15 +17,20 @@ ON_MAIN = "github.event_name != 'pull_request' && github.ref == 'refs/heads/main
 @pytest.mark.slow
 def test_init_creates_a_repository_that_builds(tmp_path: Path):
     target = tmp_path / "acme-status"
-    created = run_frankly(tmp_path, "init", "acme-status")
+    created = run_frankly(tmp_path, "init", "--install-from", "index", "acme-status")
     assert created.returncode == 0, created.stderr
+    assert created.stdout.startswith("Created a Frankly status site in acme-status/ (10 files); it installs Frankly from the package index: frankly==0.1.0\n")
     assert "Next steps:" in created.stdout and "frankly check && frankly build" in created.stdout
     files = sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file())
     assert files == [
-        ".github/workflows/status-site.yml", ".gitignore", "README.md", "docs/about.md",
+        ".github/workflows/status-site.yml", ".gitignore", ".pre-commit-config.yaml", "README.md", "docs/about.md",
         "incidents/2026-01-15-example-maintenance.yaml", "mkdocs.yml", "requirements.txt", "site_config/site.yaml", "site_config/templates/example-outage.yaml",
     ]
-    assert (target / "requirements.txt").read_text().splitlines()[-1] == "frankly==0.1.0"
+    assert (target / "requirements.txt").read_text() == (
+        "# The Frankly this status site is built with, from the package index.\n"
+        "# Upgrade it on purpose, in a pull request (README.md, \"Upgrading Frankly\").\n"
+        "frankly==0.1.0\n"
+    )
     mkdocs = read_yaml((target / "mkdocs.yml").read_text())[0]
     assert mkdocs["theme"]["font"] is False and {"frankly": {"site_config": "site_config/site.yaml", "incidents_dir": "incidents"}} in mkdocs["plugins"]
     assert "/site/" in (target / ".gitignore").read_text().splitlines()

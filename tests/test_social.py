@@ -12,6 +12,7 @@ import re
 import shutil
 import struct
 import subprocess
+import sys
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -19,9 +20,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 from PIL import Image
-from twitter_text import parse_tweet
+from generator.outputs.tweetlength import parse_tweet  # X's own counter (twitter-text-parser)
 
-from conftest import invoke, run_frankly, tree_bytes, write_incident, stderr_notes
+from conftest import REPO, invoke, run_frankly, tree_bytes, write_incident, stderr_notes
 from generator.outputs import cards, posts, social
 from generator.facts.derive import derive
 from generator.input.load import ProjectPaths, load_all
@@ -573,3 +574,16 @@ def test_the_card_says_a_promised_update_is_overdue_when_the_build_judges_it_so(
     assert "Next update overdue: promised by 10 Mar 2026, 10:00 UTC-04:00" in card.details
     quiet = social.incident_card(facts, report.site, None)
     assert not [d for d in quiet.details if "overdue" in d]
+
+
+def test_post_lengths_work_where_setuptools_has_no_pkg_resources():
+    """Python 3.12+ virtualenvs and setuptools 81+ have no pkg_resources, which
+    twitter-text-parser reads its emoji table with: Frankly must count lengths there too."""
+    code = (
+        "import sys; sys.modules['pkg_resources'] = None\n"  # `import pkg_resources` now fails, as on Python 3.12
+        "from generator.outputs.tweetlength import parse_tweet\n"
+        "print(parse_tweet('Outage 🔥 https://status.example.com/incidents/x/').weightedLength)\n"
+        "print('pkg_resources' in sys.modules and sys.modules['pkg_resources'] is None)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=REPO)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "33\nFalse\n", "")

@@ -3,13 +3,14 @@
 Each command module defines plain click commands; this group gathers them.
 The site commands (check, build, serve, post) are in :mod:`.site`, the editing
 commands (new, update, resolve, apologize, compensate, init) in :mod:`.editing`,
-what they share in :mod:`.common`.
+doctor and reference in :mod:`.doctor`, what they share in :mod:`.common`.
 """
 
 from __future__ import annotations
 
 import click
 
+from generator.cli.doctor import HELP_COMMANDS
 from generator.cli.editing import EDIT_COMMANDS
 from generator.cli.failures import FranklyGroup
 from generator.cli.postmortem import POSTMORTEM_COMMANDS
@@ -30,7 +31,7 @@ def main() -> None:
     relax_gc()
 
 
-for _command in [*SITE_COMMANDS, *EDIT_COMMANDS, *POSTMORTEM_COMMANDS]:
+for _command in [*SITE_COMMANDS, *EDIT_COMMANDS, *POSTMORTEM_COMMANDS, *HELP_COMMANDS]:
     main.add_command(_command)
 
 

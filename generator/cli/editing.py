@@ -19,6 +19,7 @@ from generator.editing.entries import find_entry, load_site
 from generator.editing.plans import next_step, plan_apology, plan_compensation, plan_new, plan_update, public_url
 from generator.editing.values import EditError, parse_now
 from generator.input.values import Kind
+from generator.input.problems import counted, display_path
 
 
 @click.command("new")
@@ -227,22 +228,55 @@ def compensate_command(slug, offer, eligible, how_to_claim, until, now_text, con
 
 
 @click.command("init")
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-def init_command(directory: Path):
-    """Create a new status-site repository in DIRECTORY (which must be empty or not exist)."""
-    from generator.editing.scaffold import ScaffoldError, create
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), required=False)
+@click.option("--install-from", "install_from", default=None, metavar="ROUTE",
+              help="How the new site installs Frankly: 'index' (frankly==VERSION from PyPI or your index), "
+                   "'vendor' (this Frankly's wheel, copied into vendor/: works with no index), a "
+                   "git+https://…@REV URL, or the path of a Frankly .whl file. Default: the way this Frankly "
+                   "was installed (an index if it came from one, else vendor).")
+@click.option("--here", is_flag=True,
+              help="Instead of a new folder: turn this repository (a copy of Frankly's, or of another "
+                   "site) into a clean site: remove the demo's entries and templates, write a new site.yaml.")
+@CONFIG_OPTION
+def init_command(directory: Path | None, install_from: str | None, here: bool, config_file: str):
+    """Create a new status-site repository in DIRECTORY (which must be empty or not exist).
 
+    With --here, clean the demo out of the current repository instead.
+    """
+    from generator.editing.install_route import choose
+    from generator.editing.scaffold import ScaffoldError, create, reset_here
+
+    if here:
+        if directory is not None or install_from is not None:
+            fail("--here cleans the current repository: give neither DIRECTORY nor --install-from with it")
+        try:
+            removed, written = reset_here(project_paths(config_file))
+        except ScaffoldError as exc:
+            fail(str(exc))
+        click.echo(f"Removed the demo: {counted(len(removed), 'file')} (git keeps them); wrote "
+                   + ", ".join(display_path(path, Path.cwd()) for path in written) + ".")
+        click.echo(
+            "\nNext steps:\n"
+            "  1. Edit site_config/site.yaml: your name, company, base_url, time_zone and components.\n"
+            "  2. frankly check && frankly build     (or frankly serve for a live preview)\n"
+            "  3. git add -A && git commit -m 'Our status site' (addresses_since in site.yaml lets the demo's files go)"
+        )
+        return
+    if directory is None:
+        fail("give the folder to create (frankly init DIR), or --here to clean the demo out of this repository")
     try:
-        written = create(directory)
-    except ScaffoldError as exc:
+        route = choose(install_from)
+        written = create(directory, route)
+    except (ScaffoldError, EditError) as exc:
         fail(str(exc))
-    click.echo(f"Created a Frankly status site in {directory}/ ({len(written)} files).")
+    click.echo(f"Created a Frankly status site in {directory}/ ({counted(len(written), 'file')}); "
+               f"it installs Frankly {route.explanation}: {route.requirement}")
     click.echo(
         "\nNext steps:\n"
         f"  1. cd {directory}\n"
         "  2. Edit site_config/site.yaml: your name, company, base_url, time_zone and components.\n"
-        "  3. Delete the example in incidents/ (or keep it until your first real entry).\n"
-        "  4. python -m venv .venv && .venv/bin/pip install -r requirements.txt\n"
+        "  3. Delete the example in incidents/ (it would be published as if it were real).\n"
+        "  4. python3 -m venv .venv && .venv/bin/pip install -r requirements.txt\n"
         "  5. . .venv/bin/activate && frankly check && frankly build     (or frankly serve for a live preview)\n"
         "  6. git init && git add . && git commit -m 'Status site'\n"
         "  7. Push to GitHub and set Settings > Pages > Source to 'GitHub Actions':\n"

@@ -58,6 +58,7 @@ def check(config_file: str, strict: bool, now) -> None:
     from datetime import datetime, timezone
 
     from generator.checks.commitments import warnings
+    from generator.checks.placeholders import placeholder_warnings
     from generator.facts.derive import derive
 
     paths = project_paths(config_file)
@@ -67,7 +68,7 @@ def check(config_file: str, strict: bool, now) -> None:
     load_templates(paths, catalog.site, template_problems)  # checked here only: a template never holds up a build
     if template_problems:
         fail(template_problems.report(""))
-    found = warnings(catalog, derive(catalog), paths.root, now or datetime.now(timezone.utc))
+    found = placeholder_warnings(paths, catalog) + warnings(catalog, derive(catalog), paths.root, now or datetime.now(timezone.utc))
     for warning in found:
         click.echo(str(warning), err=True)
     count = len(catalog.incidents)
@@ -124,7 +125,20 @@ def build(config_file: str, site_dir: str | None, verbose: bool, now) -> None:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     click.echo(f"Built {len(catalog.incidents)} {'entry' if len(catalog.incidents) == 1 else 'entries'} into {final}/")
+    _say_placeholders(paths, catalog)
     _say_most_urgent(paths, catalog, config.plugins["frankly"].report, now)
+
+
+def _say_placeholders(paths: ProjectPaths, catalog: Catalog) -> None:
+    """After a build: the values still left from `frankly init`, which the site now publishes."""
+    from generator.checks.placeholders import placeholder_warnings
+
+    found = placeholder_warnings(paths, catalog)
+    if found:
+        noun = "value" if len(found) == 1 else "values"
+        click.echo(f"{len(found)} placeholder {noun} from frankly init, published as they are:", err=True)
+        for warning in found:
+            click.echo(printable(str(warning)), err=True)
 
 
 def _say_most_urgent(paths: ProjectPaths, catalog: Catalog, report, now) -> None:

@@ -22,7 +22,7 @@ def _loaded_templates(paths, site) -> dict:
 def list_templates_of(paths, site) -> None:
     found = _loaded_templates(paths, site)
     if not found:
-        click.echo(f"No templates yet: write one per file in {display_path(templates_dir(paths), paths.root)}/ (see FORMAT.md).")
+        click.echo(f"No templates yet: write one per file in {display_path(templates_dir(paths), paths.root)}/ (`frankly reference` explains their keys).")
     for name, template in found.items():
         needs = ", ".join(f"--set {p}=..." for p in template.placeholders())
         click.echo(f"{name}: {template.title}" + (f"  ({needs})" if needs else ""))

@@ -151,6 +151,12 @@ class Site(StrictModel):
         default_factory=Commitments,
         description="Communication commitments (first update, cadence, apology, postmortem); defaults shown below.",
     )
+    addresses_since: Annotated[str, Field(pattern=r"^[0-9a-f]{7,40}$")] | None = Field(
+        None,
+        description="The git commit this site started from, when it began as a copy of another repository "
+        "(`frankly init --here` sets it): the incident files that commit held were never published here, so "
+        "deleting them breaks no address. Files added after it keep their addresses for ever.",
+    )
 
     @property
     def base(self) -> str:

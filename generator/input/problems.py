@@ -80,6 +80,11 @@ class InvalidInput(Exception):
         self.problems = problems
 
 
+def counted(number: int, singular: str, plural: str | None = None) -> str:
+    """'1 entry', '2 entries': every count Frankly prints agrees with its noun."""
+    return f"{number} {singular if number == 1 else (plural or singular + 's')}"
+
+
 def display_path(path: Path, root: Path) -> str:
     """The path as an editor typed it: relative to the project root when possible."""
     if path.is_absolute() and root.is_absolute():

@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from twitter_text import parse_tweet
+from generator.outputs.tweetlength import parse_tweet
 
 from generator.facts.derive import IncidentFacts, StatusReport
 from generator.input.load import slug_of

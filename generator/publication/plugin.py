@@ -30,7 +30,7 @@ from mkdocs.structure.pages import Page
 
 from generator.facts.derive import StatusReport, derive
 from generator.input.load import ProjectPaths, load_all
-from generator.input.problems import InvalidInput, Problems
+from generator.input.problems import InvalidInput, Problems, counted
 from generator.outputs import cards, markup
 from generator.outputs.files import GeneratedPage, LaterPage
 from generator.outputs.site import entry_renderer, render_head, render_site_outputs
@@ -290,9 +290,10 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
                 write_search_index(index, published.search_lines)
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
-        log.info("Frankly: %d entries and %d archive pages in %d process(es); %d pages from shells, %d rendered by mkdocs in full",
-                 len(self.report.entries), len(self.later_pages), published.processes,
-                 len(published.pages) - shells.full_renders, shells.full_renders)
+        log.info("Frankly: %s and %s in %s; %s from shells, %d rendered by mkdocs in full",
+                 counted(len(self.report.entries), "entry", "entries"), counted(len(self.later_pages), "archive page"),
+                 counted(published.processes, "process", "processes"),
+                 counted(len(published.pages) - shells.full_renders, "page"), shells.full_renders)
         self._add_to_sitemap(config, published.pages)
 
     def _add_to_sitemap(self, config: MkDocsConfig, sources: list[str]) -> None:
