@@ -217,3 +217,56 @@ def test_notify_without_channels_says_so(project):
     assert result.exit_code == 0
     assert result.stdout == "notify: no channels in site_config/site.yaml (add a 'notify:' list, see FORMAT.md); nothing to send\n"
     assert not (project / "site_config" / "notify-ledger.json").exists()
+
+
+def test_bad_notify_configuration_is_file_line_col_in_check(project):
+    add_channels(project, """\
+  - type: slak
+    url_env: X
+  - url_env: Y
+  - type: slack
+    url_env: https://hooks.slack.com/services/T000/B000/XXXX
+    url: x
+  - type: email
+    host: smtp.example.com
+    form: a@b.example
+    to: not-an-address
+    list_id: status.example.com
+    security: tls
+  - type: webhook
+    url_env: "WEBHOOK URL"
+    reminder_before: soon
+    events: [update, tweets]
+""")
+    result = invoke(project, "check")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    kinds = "webhook, slack, discord, teams, mattermost, google_chat, mastodon, bluesky, email"
+    assert result.stderr.splitlines() == [
+        f"site_config/site.yaml:19:11: notify #1.type: 'slak' is not allowed; use one of: {kinds}",
+        f"site_config/site.yaml:21:5: required key 'type' is missing in notify #2; use one of: {kinds}",
+        "site_config/site.yaml:23:14: notify #3.url_env: write the name of the environment variable that holds this secret, "
+        "not the secret itself (e.g. FRANKLY_SLACK_WEBHOOK_URL); put the value in your CI secrets, and remove it from this file "
+        "and from the git history",
+        "site_config/site.yaml:24:5: unknown key 'url' (did you mean 'url_env'?) in notify #3; allowed keys: id, events, reminder_before, type, url_env",
+        "site_config/site.yaml:27:5: unknown key 'form' (did you mean 'from'?) in notify #4; allowed keys: id, events, reminder_before, "
+        "type, host, port, security, username_env, password_env, from, to, list_id",
+        "site_config/site.yaml:28:9: notify #4.to: expected an e-mail address such as status-updates@lists.example.com (or 'Name <address>'), got 'not-an-address'",
+        "site_config/site.yaml:30:15: notify #4.security: 'tls' is not allowed; use one of: starttls, ssl, none",
+        "site_config/site.yaml:32:14: notify #5.url_env: 'WEBHOOK URL' is not the name of an environment variable; use letters, digits and underscores, e.g. FRANKLY_WEBHOOK_URL",
+        "site_config/site.yaml:33:22: notify #5.reminder_before: expected a duration such as 60m, 2h or 1d, got 'soon'",
+        "site_config/site.yaml:34:22: notify #5.events #2: 'tweets' is not allowed; use one of: update, apology, compensation, postmortem, reminder",
+        "10 problems in 1 file.",
+    ]
+
+
+def test_two_channels_of_one_type_need_their_own_ids(project):
+    add_channels(project, "  - type: slack\n    url_env: A\n  - type: slack\n    url_env: B\n")
+    result = invoke(project, "check")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        "site_config/site.yaml:21:11: two notify channels are called 'slack' (also channel #1); give each an 'id:' of its own "
+        "(the delivery ledger knows a channel by it)"
+    )
+    config = project / "site_config" / "site.yaml"
+    config.write_text(config.read_text().replace("    url_env: B\n", "    url_env: B\n    id: staff-slack\n"))
+    assert invoke(project, "check").exit_code == 0

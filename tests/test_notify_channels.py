@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import re
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import pytest
 
@@ -212,10 +213,10 @@ def test_mastodon_and_bluesky_posts_land_in_posted_to_with_every_other_byte_kept
     (status,) = receiver.at("/api/v1/statuses")
     assert status.headers["Authorization"] == "Bearer token-1"
     assert status.headers["Idempotency-Key"] == f"{SLUG}#{ANCHOR}@mastodon"
-    form = status.body.decode()
-    from urllib.parse import parse_qs
-
-    text = parse_qs(form)["status"][0] if "=" in form and not form.startswith("{") else __import__("json").loads(form)["status"]
+    assert status.headers["Content-Type"] == "application/x-www-form-urlencoded"  # Mastodon.py posts a form
+    form = parse_qs(status.body.decode())
+    text = form["status"][0]
+    assert form["visibility"] == ["public"] and form["language"] == ["en"]
     assert text.startswith("Dashboard is slow: Monitoring\n\nA fix is rolling out") and text.endswith(f"\n{PAGE}")
     assert len(text.replace(PAGE, "")) + 23 <= 500
 
