@@ -270,3 +270,26 @@ def test_two_channels_of_one_type_need_their_own_ids(project):
     config = project / "site_config" / "site.yaml"
     config.write_text(config.read_text().replace("    url_env: B\n", "    url_env: B\n    id: staff-slack\n"))
     assert invoke(project, "check").exit_code == 0
+
+
+def test_bluesky_after_a_killed_run_asks_for_its_post_and_never_posts_twice(project, receiver, monkeypatch):
+    add_channels(project, f"""\
+  - type: bluesky
+    handle_env: T_BSKY_HANDLE
+    app_password_env: T_BSKY_PASSWORD
+    service: {receiver.base}
+""")
+    monkeypatch.setenv("T_BSKY_HANDLE", "acme.test")
+    monkeypatch.setenv("T_BSKY_PASSWORD", "app-pass")
+    assert notify(project, START).exit_code == 0
+    publish_update(project)
+    killed = _killed_run(project, receiver, "/xrpc/com.atproto.repo.createRecord", LATER)
+    assert killed.returncode == -signal.SIGKILL
+    rkey = ledger(project)["deliveries"][ITEM]["bluesky"]["rkey"]
+    assert list(receiver.records) == [rkey]  # the post arrived; the run never heard back
+    result = notify(project, "2026-06-01T12:20:00Z")
+    assert result.exit_code == 0, result.output
+    assert len(receiver.at("/xrpc/com.atproto.repo.createRecord")) == 1
+    assert receiver.at("/xrpc/com.atproto.repo.getRecord")[0].query["rkey"] == [rkey]
+    url = f"https://bsky.app/profile/acme.test/post/{rkey}"
+    assert f"channel: bluesky\n        url: {url}\n" in (project / "incidents" / f"{SLUG}.yaml").read_text()
