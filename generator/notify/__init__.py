@@ -5,6 +5,6 @@ and maintenance reminder delivered once to each channel of site.yaml's
 - :mod:`.items`: what is published, as items with permanent ids (from the facts).
 - :mod:`.ledger`: what each channel was sent, so that each item reaches it once.
 - :mod:`.messages`: one item as each service's payload (chat, webhook, mail, posts).
-- :mod:`.channels`, :mod:`.social`, :mod:`.mail`: the deliveries themselves.
+- :mod:`.channels`, :mod:`.social`, :mod:`.mail`, :mod:`.dispatch`: the deliveries themselves.
 - :mod:`.run`: one run: new items, deliveries, the ledger and ``posted_to:`` kept.
 """

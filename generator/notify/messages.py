@@ -28,7 +28,7 @@ from generator.facts.derive import StatusReport
 from generator.notify.items import Item, webhook_event
 from generator.outputs import posts, urls
 from generator.outputs.api import StatuspageApi
-from generator.outputs.markup import paragraphs, plain_text, render_markdown
+from generator.outputs.markup import paragraphs, render_markdown
 from generator.outputs.social import IMPACT_COLOUR, MAINTENANCE, STATUS_COLOUR, affected_list, shorten
 from generator.outputs.timefmt import format_duration, format_moment, statuspage_time
 from generator.outputs.words import label
@@ -216,7 +216,3 @@ def subject(message: Message) -> str:
     word = {"apology": "Apology", "compensation": "Compensation", "postmortem": "Postmortem", "reminder": "Reminder"}[item.event]
     return cut(f"[{word}] {message.headline}".replace("\n", " "), 200)
 
-
-def plain_summary(message: Message) -> str:
-    """One line for notify's own output and for --dry-run."""
-    return plain_text(message.headline)

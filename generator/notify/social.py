@@ -43,11 +43,6 @@ def record_key(delivery_id: str, moment: float) -> str:
     return "".join(_TID_ALPHABET[(number >> (5 * (12 - i))) & 31] for i in range(13))
 
 
-def prepare_bluesky(record: dict) -> None:
-    """Before the first try: the post's record key, kept in the ledger for every retry."""
-    record.setdefault("rkey", record_key(record.get("delivery_id", ""), time.time()))
-
-
 def send_bluesky(channel: BlueskyChannel, message: Message, ctx: Context) -> str:
     from atproto import Client, client_utils, models
     from atproto_client.exceptions import AtProtocolError, BadRequestError, NetworkError
