@@ -73,7 +73,7 @@ def test_workflow_checks_and_builds_pull_requests_and_deploys_main(workflow: Pat
     assert data["on"]["push"] == {"branches": ["main"]} and "pull_request" in data["on"]
     assert data["permissions"] == {"contents": "read"}
     jobs = data["jobs"]
-    assert set(jobs) == {"check", "build", "deploy"}
+    assert set(jobs) == {"check", "build", "deploy", "notify"}
 
     def runs(job: str) -> list[str]:
         return [step.get("run", "") for step in jobs[job]["steps"]]
@@ -101,6 +101,18 @@ def test_workflow_checks_and_builds_pull_requests_and_deploys_main(workflow: Pat
     assert deploy["environment"]["name"] == "github-pages"
     assert deploy["concurrency"] == {"group": "pages", "cancel-in-progress": False}
     assert uses("deploy") == ["actions/deploy-pages"]
+
+    # notify: after the deployment, one at a time, from the branch as it is now (the last run's ledger),
+    # its failure shown but never undoing the deployment; the ledger is committed back whatever happened.
+    notify = jobs["notify"]
+    assert notify["if"] == ON_MAIN and notify["needs"] == "deploy" and notify["continue-on-error"] is True
+    assert notify["permissions"] == {"contents": "write"}
+    assert notify["concurrency"] == {"group": "frankly-notify", "cancel-in-progress": False}
+    assert notify["steps"][0]["with"]["ref"] == "${{ github.ref_name }}"
+    assert "frankly notify" in runs("notify")
+    commit = notify["steps"][-1]
+    assert commit["if"] == "always()" and "git add site_config/notify-ledger.json incidents/" in commit["run"]
+    assert "git pull --rebase" in commit["run"] and "git push" in commit["run"]
 
 
 def test_repository_and_scaffold_workflows_differ_only_in_how_frankly_is_installed():

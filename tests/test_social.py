@@ -381,7 +381,7 @@ def test_short_post_is_not_shortened(project):
     result = invoke(project, "post", "2026-03-02-api-errors")
     assert result.exit_code == 0, result.output
     blocks = parse_post_output(result.stdout)
-    assert list(blocks) == ["X", "Mastodon", "LinkedIn / Facebook"]
+    assert list(blocks) == ["X", "Mastodon", "Bluesky", "LinkedIn / Facebook"]
     page = f"{BASE}incidents/2026-03-02-api-errors/"
     header, text = blocks["X"]
     assert text == f"Elevated API error rates: Resolved. Error rates are back to normal.\n{page}"

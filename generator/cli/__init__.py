@@ -1,7 +1,7 @@
 """The `frankly` command line: the console script and nothing else.
 
 Each command module defines plain click commands; this group gathers them.
-The site commands (check, build, serve, post) are in :mod:`.site`, the editing
+The site commands (check, build, serve, post) are in :mod:`.site`, `notify` in :mod:`.notify`, the editing
 commands (new, update, resolve, apologize, compensate, init) in :mod:`.editing`,
 doctor and reference in :mod:`.doctor`, what they share in :mod:`.common`.
 """
@@ -13,6 +13,7 @@ import click
 from generator.cli.doctor import HELP_COMMANDS
 from generator.cli.editing import EDIT_COMMANDS
 from generator.cli.failures import FranklyGroup
+from generator.cli.notify import NOTIFY_COMMANDS
 from generator.cli.postmortem import POSTMORTEM_COMMANDS
 from generator.cli.site import SITE_COMMANDS
 from generator.publication.workers import relax_gc
@@ -31,7 +32,7 @@ def main() -> None:
     relax_gc()
 
 
-for _command in [*SITE_COMMANDS, *EDIT_COMMANDS, *POSTMORTEM_COMMANDS, *HELP_COMMANDS]:
+for _command in [*SITE_COMMANDS, *EDIT_COMMANDS, *POSTMORTEM_COMMANDS, *NOTIFY_COMMANDS, *HELP_COMMANDS]:
     main.add_command(_command)
 
 

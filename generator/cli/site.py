@@ -200,12 +200,19 @@ def serve(config_file: str, dev_addr: str) -> None:
 @click.argument("slug")
 @click.option("--update", "update_id", default=None, metavar="ID",
               help="The update to post (its permanent id, as in the page's #anchor); default: the latest.")
-def post(config_file: str, slug: str, update_id: str | None) -> None:
-    """Print ready-to-post text for an incident's latest update (or --update ID).
+@click.option("--apology", "part", flag_value="apology", default=None, help="Post the entry's apology instead of an update.")
+@click.option("--compensation", "part", flag_value="compensation", help="Post the entry's compensation offer instead of an update.")
+@click.option("--postmortem", "part", flag_value="postmortem", help="Post the entry's postmortem instead of an update.")
+def post(config_file: str, slug: str, update_id: str | None, part: str | None) -> None:
+    """Print ready-to-post text for an entry's latest update (or --update ID,
+    or its --apology, --compensation or --postmortem).
 
-    Prints a version for X (280, links counted as 23), for Mastodon (500) and
-    a longer one for LinkedIn and Facebook; each ends with the incident's
-    permanent address. Words are never cut; a shortened text says so.
+    SLUG is the entry's slug, the part after its date when only one entry
+    ends so, or its file's path. Prints a version for X (280, links counted
+    as 23), for Mastodon (500), for Bluesky (300) and a longer one for
+    LinkedIn and Facebook; each ends with the entry's permanent address.
+    Words are never cut; a shortened text says so. `frankly notify` posts
+    the same texts to the accounts configured in site.yaml.
     """
     from generator.facts.derive import derive
     from generator.outputs import posts
@@ -214,6 +221,14 @@ def post(config_file: str, slug: str, update_id: str | None) -> None:
     facts = posts.resolve(report, slug)
     if facts is None:
         fail(posts.unknown_incident_message(report, slug))
+    if part is not None:
+        if update_id is not None:
+            fail(f"frankly post: give either --update or --{part}, not both")
+        if getattr(facts.incident, part) is None:
+            command = {"apology": "apologize", "compensation": "compensate", "postmortem": "postmortem"}[part]
+            fail(f"frankly post: {facts.slug} has no {part} yet; write it with: frankly {command} {facts.slug} ...")
+        click.echo(posts.render_posts(posts.compose_part(report, facts, part)))
+        return
     update = posts.find_update(facts, update_id)
     if update is None:
         fail(posts.unknown_update_message(facts, update_id))

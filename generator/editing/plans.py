@@ -29,7 +29,7 @@ from generator.editing.values import (
     slugify,
     stamp_text,
 )
-from generator.editing.yamltext import append_block, insert_update, list_item, mark_action_done, plain_data, reads_back, render_mapping
+from generator.editing.yamltext import append_block, append_posted_to, insert_update, list_item, mark_action_done, plain_data, reads_back, render_mapping
 from generator.input.load import ProjectPaths
 from generator.input.model import Site
 from generator.input.problems import display_path
@@ -303,3 +303,26 @@ def plan_action_done(paths: ProjectPaths, given: str, which: str) -> Edit:
 
     _check_same_plus(text, after, data, shown, expected)
     return Edit(file, text, after, f"Marked action item {index + 1} of {shown} done: {titles[index]}")
+
+
+def plan_posted_to(paths: ProjectPaths, given: str, index: int, channel: str, url: str) -> Edit | None:
+    """Record where update ``index`` (0-based) was posted; None when its posted_to already has ``url``."""
+    file = find_entry(paths, given)
+    shown = display_path(file, paths.root)
+    text, data = read_entry(file, paths)
+    updates = data.get("updates")
+    if not isinstance(updates, list) or index >= len(updates) or not isinstance(updates[index], dict):
+        raise EditError(f"{shown}: has no update #{index + 1}; nothing was written")
+    known = updates[index].get("posted_to") or []
+    if any(url in (entry, entry.get("url") if isinstance(entry, dict) else None) for entry in known if isinstance(known, list)):
+        return None
+    link = {"channel": channel, "url": url}
+    after = append_posted_to(text, index, link, shown)
+
+    def expected(old: dict[str, Any]) -> dict[str, Any]:
+        new_updates = [dict(update) for update in old["updates"]]
+        new_updates[index]["posted_to"] = list(new_updates[index].get("posted_to") or []) + [link]
+        return {**old, "updates": new_updates}
+
+    _check_same_plus(text, after, data, shown, expected)
+    return Edit(file, text, after, f"Recorded {url} in posted_to of update #{index + 1} of {shown}")

@@ -268,3 +268,34 @@ def _splice(text: str, lines: list[str], at_line: int, new_lines: list[str]) -> 
     if before and not before.endswith(("\n", "\r", "\x85", "\u2028", "\u2029")):
         before += newline
     return before + newline.join(new_lines) + newline + after
+
+
+def append_posted_to(text: str, index: int, link: dict[str, Any], shown: str) -> str:
+    """``text`` with ``link`` added to the ``posted_to:`` list of update ``index`` (0-based),
+    the list started when the update has none. Everything else byte-identical."""
+    root = _root_mapping(text, shown)
+    found = _key_node(root, "updates")
+    if found is None or not isinstance(found[1], yaml.SequenceNode) or found[1].flow_style or index >= len(found[1].value):
+        raise EditError(f"{shown}: update #{index + 1} is not in a '- ' list of updates; record the post by hand")
+    item = found[1].value[index]
+    if not isinstance(item, yaml.MappingNode) or item.flow_style:
+        raise EditError(f"{_position(shown, item.start_mark)}: update #{index + 1} is not written as a block of keys; record the post by hand")
+    lines = split_lines(text)
+    existing = _key_node(item, "posted_to")
+    if existing is None:
+        column = item.start_mark.column
+        end = _last_content_line(item, lines)
+        rendered = [" " * column + "posted_to:"] + list_item(render_mapping(link, column + 4), column + 2, 2)
+        return _splice(text, lines, end + 1, rendered)
+    key_node, sequence = existing
+    if not isinstance(sequence, yaml.SequenceNode) or sequence.flow_style or not sequence.value:
+        raise EditError(f"{_position(shown, key_node.start_mark)}: 'posted_to:' is not a '- ' list; record the post by hand")
+    last = sequence.value[-1]
+    line = lines[last.start_mark.line]
+    dash_column = line[: last.start_mark.column].rstrip(" ").rfind("-")
+    if dash_column < 0 or line[dash_column + 1: last.start_mark.column].strip():
+        raise EditError(f"{_position(shown, last.start_mark)}: the last posted_to entry does not start with '- '; record the post by hand")
+    offset = last.start_mark.column - dash_column
+    end = _last_content_line(last, lines)
+    rendered = list_item(render_mapping(link, dash_column + offset), dash_column, offset)
+    return _splice(text, lines, end + 1, rendered)

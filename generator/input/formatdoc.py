@@ -14,7 +14,7 @@ from pathlib import Path
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
-from generator.input import model, templates
+from generator.input import model, notifyconfig, templates
 
 MARKER = re.compile(r"(<!-- fields:(\w+) -->\n)(.*?)(<!-- /fields -->)", re.DOTALL)
 
@@ -27,12 +27,18 @@ def field_table(cls: type[BaseModel]) -> str:
         required = "yes" if field.is_required() else "no"
         if field.default not in (PydanticUndefined, None, "", False) and not callable(field.default):
             required = f"no (default `{field.default}`)"
-        rows.append(f"| `{name}` | {required} | {(field.description or '').replace('|', '/')} |")
+        if callable(field.default_factory) and name == "events":
+            required = "no (default: all)"
+        rows.append(f"| `{field.alias or name}` | {required} | {(field.description or '').replace('|', '/')} |")
     return "\n".join(rows) + "\n"
 
 
 def refresh(text: str) -> str:
-    return MARKER.sub(lambda m: m.group(1) + field_table(getattr(model, m.group(2), None) or getattr(templates, m.group(2))) + m.group(4), text)
+    def table(name: str) -> str:
+        found = next(module for module in (model, notifyconfig, templates) if hasattr(module, name))
+        return field_table(getattr(found, name))
+
+    return MARKER.sub(lambda m: m.group(1) + table(m.group(2)) + m.group(4), text)
 
 
 def main() -> None:

@@ -133,6 +133,13 @@ def load_site_config(paths: ProjectPaths, problems: Problems) -> Site | None:
             pos = smap.value(("components", index, "id"))
             problems.add(shown, pos.line, pos.column, f"duplicate component id '{component.id}' (also component #{seen[component.id] + 1}); ids must be unique")
         seen.setdefault(component.id, index)
+    names: dict[str, int] = {}
+    for index, channel in enumerate(site.notify):
+        if channel.name in names:
+            pos = smap.value(("notify", index) + (("id",) if channel.id else ("type",)))
+            problems.add(shown, pos.line, pos.column, f"two notify channels are called '{channel.name}' (also channel #{names[channel.name] + 1}); "
+                         "give each an 'id:' of its own (the delivery ledger knows a channel by it)")
+        names.setdefault(channel.name, index)
     return None if problems else site
 
 

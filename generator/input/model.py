@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BeforeValidator, Field
 
 from generator.input.values import (
     UTC,
@@ -39,22 +39,10 @@ from generator.input.values import (
     parse_text,
     parse_zone,
 )
+from generator.input.notifyconfig import NotifyChannel
+from generator.input.strict import StrictModel
 
 
-class StrictModel(BaseModel):
-    # extra='forbid' turns a typo ('titel:') into an error instead of lost text.
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, arbitrary_types_allowed=True)
-
-    def model_post_init(self, context: Any, /) -> None:
-        # pydantic gives every object its own set of the field names it was
-        # given: at 10,000 entries, 90,000 sets and a quarter of the model's
-        # memory. Frozen objects never change theirs (model_copy copies it),
-        # so objects given the same fields can share one.
-        fields_set = self.__pydantic_fields_set__
-        object.__setattr__(self, "__pydantic_fields_set__", _FIELDS_SETS.setdefault(frozenset(fields_set), fields_set))
-
-
-_FIELDS_SETS: dict[frozenset[str], set[str]] = {}
 
 
 # ---------------------------------------------------------------- site.yaml
@@ -156,6 +144,12 @@ class Site(StrictModel):
         description="The git commit this site started from, when it began as a copy of another repository "
         "(`frankly init --here` sets it): the incident files that commit held were never published here, so "
         "deleting them breaks no address. Files added after it keep their addresses for ever.",
+    )
+    notify: list[NotifyChannel] = Field(
+        default_factory=list,
+        description="Where `frankly notify` delivers every new update, apology, compensation, postmortem and "
+        "maintenance reminder: one item per channel with its `type:` (see below). Secrets only as names of "
+        "environment variables.",
     )
 
     @property

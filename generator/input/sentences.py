@@ -25,28 +25,69 @@ def report_validation(exc: ValidationError, root: type[BaseModel], smap: SourceM
         for hint in difflib.get_close_matches(str(e["loc"][-1]), _allowed_keys(root, tuple(e["loc"][:-1])), n=1)
     }
     for error in errors:
-        loc: Path_ = tuple(error["loc"])
+        typed: Path_ = tuple(error["loc"])
+        loc = _without_tags(root, typed)
         kind = error["type"]
-        if kind == "missing" and loc in meant:
+        if kind == "missing" and typed in meant:
             continue
         if kind == "extra_forbidden":
             pos = smap.key(loc)
-        elif kind == "missing":
-            pos = smap.value(loc[:-1])
+        elif kind == "missing" or kind == "union_tag_not_found" and not isinstance(error.get("input"), dict):
+            pos = smap.value(loc[:-1] if kind == "missing" else loc)
+        elif kind == "union_tag_invalid":
+            pos = smap.value(loc + (error["ctx"]["discriminator"].strip("'"),))
         else:
             pos = smap.value(loc)
-        problems.add(shown, pos.line, pos.column, _sentence(error, loc, root))
+        problems.add(shown, pos.line, pos.column, _sentence(error, loc, root, typed))
 
 
-def _sentence(error: dict, loc: Path_, root: type[BaseModel]) -> str:
+def _without_tags(root: type[BaseModel], loc: Path_) -> Path_:
+    """pydantic puts the chosen member of a ``type:``-tagged union in an error's
+    location (('notify', 0, 'slack', 'url_env')); the file has no such key."""
+    out: list = []
+    tp: Any = root
+    for part in loc:
+        members = _tagged_members(tp)
+        if members and isinstance(part, str) and part in members:
+            tp = members[part]
+            continue
+        out.append(part)
+        tp = _inner(tp, part) if tp is not None else None
+    return tuple(out)
+
+
+def _tagged_members(tp: Any) -> dict[str, type[BaseModel]]:
+    """The members of a union of models told apart by their ``type`` literal, by tag."""
+    while typing.get_origin(tp) is typing.Annotated:
+        tp = typing.get_args(tp)[0]
+    if typing.get_origin(tp) not in (typing.Union, types.UnionType):
+        return {}
+    members = {}
+    for arg in typing.get_args(tp):
+        field = arg.model_fields.get("type") if isinstance(arg, type) and issubclass(arg, BaseModel) else None
+        if field is None or typing.get_origin(field.annotation) is not typing.Literal:
+            return {}
+        members[typing.get_args(field.annotation)[0]] = arg
+    return members
+
+
+def _sentence(error: dict, loc: Path_, root: type[BaseModel], typed: Path_) -> str:
     kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
     name = _field_name(loc)
     if kind == "frankly":
         return f"{name}: {error['msg']}" if name else error["msg"]
     if kind == "missing":
         return f"required key '{loc[-1]}' is missing{_where(loc[:-1])}"
+    if kind in ("union_tag_invalid", "union_tag_not_found"):
+        key = ctx.get("discriminator", "'type'").strip("'")
+        tags = ", ".join(_tagged_members(_type_at(root, typed)))
+        if kind == "union_tag_invalid":
+            return f"{name}.{key}: '{ctx.get('tag')}' is not allowed; use one of: {tags}"
+        if not isinstance(value, dict):
+            return f"{name}: expected a mapping (key: value lines) with '{key}:' ({tags}), got {_show(value)}"
+        return f"required key '{key}' is missing in {name}; use one of: {tags}"
     if kind == "extra_forbidden":
-        allowed = _allowed_keys(root, loc[:-1])
+        allowed = _allowed_keys(root, typed[:-1])
         hint = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
         guess = f" (did you mean '{hint[0]}'?)" if hint else ""
         return f"unknown key '{loc[-1]}'{guess}{_where(loc[:-1])}; allowed keys: {', '.join(allowed)}"
@@ -92,28 +133,36 @@ def _where(loc: Path_) -> str:
     return f" in {_field_name(loc)}" if loc else ""
 
 
-def _allowed_keys(root: type[BaseModel], loc: Path_) -> list[str]:
+def _type_at(root: type[BaseModel], loc: Path_) -> Any:
     model: Any = root
     for part in loc:
         model = _inner(model, part)
         if model is None:
-            return []
+            return None
+    return model
+
+
+def _allowed_keys(root: type[BaseModel], loc: Path_) -> list[str]:
+    model = _unwrap(_type_at(root, loc))
     if isinstance(model, type) and issubclass(model, BaseModel):
-        return [k for k in model.model_fields if k != "slug"]
+        return [field.alias or k for k, field in model.model_fields.items() if k != "slug"]
     return []
 
 
 def _inner(tp: Any, part: str | int) -> Any:
-    """The type found one step inside ``tp`` (field of a model, item of a list)."""
+    """The type found one step inside ``tp`` (field of a model, item of a list, member of a tagged union)."""
+    members = _tagged_members(tp)
+    if members and part in members:
+        return members[part]  # type: ignore[index]
     tp = _unwrap(tp)
     if isinstance(tp, type) and issubclass(tp, BaseModel):
-        field = tp.model_fields.get(str(part))
-        return _unwrap(field.annotation) if field else None
+        field = tp.model_fields.get(str(part)) or next((f for f in tp.model_fields.values() if f.alias == part), None)
+        return field.annotation if field else None
     origin = typing.get_origin(tp)
     if origin in (list, tuple):
-        return _unwrap(typing.get_args(tp)[0])
+        return typing.get_args(tp)[0]
     if origin is dict:
-        return _unwrap(typing.get_args(tp)[1])
+        return typing.get_args(tp)[1]
     return None
 
 

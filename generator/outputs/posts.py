@@ -12,8 +12,15 @@ Three versions, each ending with the incident's canonical address:
   grapheme clusters; we count code points, which are never fewer than
   grapheme clusters, so a text we accept always fits (an emoji built from
   several code points costs us more than it costs Mastodon, never less).
+- Bluesky: at most 300 graphemes; the link is shown (and counted) in full,
+  and made a link by a facet when posted. Code points are counted, never
+  fewer than graphemes, as for Mastodon.
 - LinkedIn / Facebook: the whole update with its context, up to LinkedIn's
   3000 characters.
+
+Besides updates, the apology, the compensation offer and the postmortem of an
+entry each have their posts too (:func:`compose_part`), linked to their place
+on the page, and so has the reminder of a maintenance about to begin.
 
 Text that does not fit is shortened at a word boundary and ends with '…';
 the address line then reads 'Full update: <url>' so readers know there is more.
@@ -34,12 +41,15 @@ from generator.input.model import Update
 from generator.outputs import urls
 from generator.outputs.markup import paragraphs, plain_text
 from generator.outputs.social import affected_list, shorten, status_sentence
-from generator.outputs.timefmt import format_moment
+from generator.outputs.timefmt import format_day, format_moment
 from generator.outputs.words import label
 
 X_LIMIT = 280
 MASTODON_LIMIT = 500
 LONG_LIMIT = 3000  # LinkedIn's limit; Facebook's is far higher
+BLUESKY_LIMIT = 300  # graphemes
+#: The parts of an entry besides its updates that have posts of their own, by their anchor on the page.
+PARTS = ("apology", "compensation", "postmortem")
 LINK_WEIGHT = 23  # both X and Mastodon count any link as 23 characters
 
 # Punctuation right after a link is not part of it (X and Mastodon count it as text).
@@ -107,11 +117,62 @@ def compose(report: StatusReport, facts: IncidentFacts, update: Update) -> list[
     when = format_moment(update.at, site.time_zone, site.language)
     context = [status_sentence(facts, site)] if update is facts.latest_update else []
     long_tail = "\n\n" + "\n".join(context + extras) if context or extras else ""
+    bluesky = _fit(
+        "Bluesky", lambda m: f"{headline}\n\n{m}" if m else headline,
+        "\n\n".join(message), page, BLUESKY_LIMIT, plain_length, "the link in full, other characters by code point",
+    )
     long = _fit(
         "LinkedIn / Facebook", lambda m: f"{title}\n{status} · update of {when}\n\n{m}{long_tail}",
         "\n\n".join(message), page, LONG_LIMIT, plain_length, "LinkedIn's limit",
     )
-    return [x, mastodon, long]
+    return [x, mastodon, bluesky, long]
+
+
+def part_text(facts: IncidentFacts, part: str, site) -> tuple[str, str]:
+    """The headline and the plain text of an entry's apology, compensation or postmortem."""
+    incident = facts.incident
+    title = incident.title
+    if part == "apology":
+        apology = incident.apology
+        text = "\n\n".join(paragraphs(apology.statement)) + f"\n\n— {apology.by.name}, {apology.by.role}"
+        return f"{title}: an apology from {apology.by.name}, {apology.by.role}", text
+    if part == "compensation":
+        offer = incident.compensation
+        until = f"\nClaim by {format_day(offer.until, site.language)}." if offer.until else ""
+        return f"{title}: what we offer", (
+            f"{plain_text(offer.offer)}\nWho: {plain_text(offer.eligible)}\nHow to claim: {plain_text(offer.how_to_claim)}{until}"
+        )
+    postmortem = incident.postmortem
+    actions = len(postmortem.action_items)
+    follow = f"\n\n{actions} action {'item' if actions == 1 else 'items'} with owners and dates." if actions else ""
+    return f"{title}: what happened and what changes", (
+        f"Why it happened: {plain_text(postmortem.root_cause)}\n\nWhat changes: {plain_text(postmortem.changes)}{follow}"
+    )
+
+
+def compose_part(report: StatusReport, facts: IncidentFacts, part: str) -> list[Post]:
+    """Posts for the apology, compensation or postmortem of ``facts``, linked to its place on the page."""
+    headline, text = part_text(facts, part, report.site)
+    page = urls.absolute(report.site.base, urls.incident(facts.slug)) + f"#{part}"
+    return compose_text(headline, text, page)
+
+
+def compose_text(headline: str, text: str, page: str) -> list[Post]:
+    """The four versions of a headline and a text, each ending with ``page``."""
+    first = text.split("\n\n")[0]
+    return [
+        _fit("X", lambda m: f"{headline}. {m}" if m else f"{headline}.", first, page, X_LIMIT, x_length,
+             "counted as X does: links 23, emoji and CJK 2"),
+        _fit("Mastodon", lambda m: f"{headline}\n\n{m}" if m else headline, text, page, MASTODON_LIMIT, mastodon_length,
+             "links 23, other characters by code point"),
+        _fit("Bluesky", lambda m: f"{headline}\n\n{m}" if m else headline, text, page, BLUESKY_LIMIT, plain_length,
+             "the link in full, other characters by code point"),
+        _fit("LinkedIn / Facebook", lambda m: f"{headline}\n\n{m}", text, page, LONG_LIMIT, plain_length, "LinkedIn's limit"),
+    ]
+
+
+def by_network(posts: list[Post], network: str) -> Post:
+    return next(post for post in posts if post.network == network)
 
 
 def _fit(network: str, assemble: Callable[[str], str], message: str, page: str, limit: int,

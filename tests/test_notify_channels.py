@@ -1,0 +1,250 @@
+"""`frankly notify`'s deliveries, received by real servers on 127.0.0.1: each chat
+service's webhook payload checked against its documented shape, the webhook's
+signature, a mail through SMTP, Mastodon.py and atproto against the endpoints
+they call, and the returned addresses in the update's posted_to."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import hashlib
+import hmac
+import re
+from pathlib import Path
+from urllib.parse import parse_qs
+
+import pytest
+
+from conftest import invoke
+from notify_servers import Mailbox, Receiver
+
+START = "2026-06-01T12:00:00Z"  # the first run: the fixture's history is old news
+UPDATE_AT = "2026-06-01T12:05:00Z"
+LATER = "2026-06-01T12:10:00Z"
+SLUG = "2026-03-10-dashboard-slow"
+PAGE = f"https://status.acme.test/incidents/{SLUG}/"
+ANCHOR = "u-20260601t120500z"
+
+
+@pytest.fixture
+def receiver():
+    server = Receiver().start()
+    yield server
+    server.stop()
+
+
+def add_channels(project: Path, yaml_text: str) -> None:
+    config = project / "site_config" / "site.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "notify:\n" + yaml_text, encoding="utf-8")
+
+
+def publish_update(project: Path) -> None:
+    result = invoke(project, "update", SLUG, "--status", "monitoring", "-m",
+                    "A fix is rolling out; pages load in *under 2 s* again (p95 < 2 s) & more.", "--now", UPDATE_AT)
+    assert result.exit_code == 0, result.output
+
+
+def notify(project: Path, now: str, *extra: str):
+    return invoke(project, "notify", "--now", now, *extra)
+
+
+CHATS = """\
+  - type: webhook
+    url_env: T_WEBHOOK
+    secret_env: T_SECRET
+  - type: slack
+    url_env: T_SLACK
+  - type: discord
+    url_env: T_DISCORD
+  - type: teams
+    url_env: T_TEAMS
+  - type: mattermost
+    url_env: T_MATTERMOST
+  - type: google_chat
+    url_env: T_CHAT
+"""
+
+
+def chat_env(monkeypatch, base: str) -> None:
+    for name, path in [("T_WEBHOOK", "/hook"), ("T_SLACK", "/slack/T1/B1/x"), ("T_DISCORD", "/discord/1/abc"),
+                       ("T_TEAMS", "/teams/workflow"), ("T_MATTERMOST", "/mattermost/hooks/x"), ("T_CHAT", "/chat/v1/spaces/S/messages?key=k&token=t")]:
+        monkeypatch.setenv(name, base + path)
+    monkeypatch.setenv("T_SECRET", "s3cret")
+
+
+def test_every_chat_service_receives_its_documented_payload(project, receiver, monkeypatch):
+    add_channels(project, CHATS)
+    chat_env(monkeypatch, receiver.base)
+    first = notify(project, START)
+    assert first.exit_code == 0, first.output
+    assert "first run" in first.stdout and receiver.received == []
+    publish_update(project)
+    result = notify(project, LATER)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count("sent    ") == 6
+    assert "notify: 6 sent; everything is delivered" in result.stdout
+    url = f"{PAGE}#{ANCHOR}"
+    headline = "Dashboard is slow: Monitoring"
+
+    # The generic webhook: Statuspage's subscriber webhook shape, signed.
+    (hook,) = receiver.at("/hook")
+    expected = "sha256=" + hmac.new(b"s3cret", hook.body, hashlib.sha256).hexdigest()
+    assert hook.headers["X-Frankly-Signature"] == expected
+    assert hook.headers["Content-Type"] == "application/json; charset=utf-8"
+    delivery = f"{SLUG}#{ANCHOR}@webhook"
+    assert hook.headers["Idempotency-Key"] == hook.headers["X-Frankly-Delivery"] == delivery
+    assert hook.headers["X-Frankly-Event"] == "incident.updated"
+    body = hook.json()
+    assert set(body) == {"meta", "page", "incident", "notification"}
+    assert body["meta"] == {"unsubscribe": None, "documentation": None}
+    assert body["page"] == {"id": "status.acme.test", "status_indicator": "minor", "status_description": "Partially Degraded Service"}
+    incident = body["incident"]
+    assert incident["id"] == SLUG and incident["name"] == "Dashboard is slow" and incident["status"] == "monitoring"
+    assert incident["shortlink"] == PAGE and incident["impact"] == "minor"
+    latest = incident["incident_updates"][0]  # newest first, as Statuspage
+    assert latest["status"] == "monitoring" and latest["body"].startswith("A fix is rolling out")
+    assert {"id", "incident_id", "body", "status", "created_at", "updated_at", "display_at"} <= set(latest)
+    assert body["notification"]["event"] == "incident.updated" and body["notification"]["url"] == url
+    assert body["notification"]["delivery_id"] == delivery and body["notification"]["headline"] == headline
+
+    # Slack: text plus Block Kit blocks within their limits, mrkdwn escaped.
+    slack = receiver.at("/slack/T1/B1/x")[0].json()
+    assert isinstance(slack["text"], str) and url in slack["text"]
+    types = [block["type"] for block in slack["blocks"]]
+    assert types == ["header", "section", "section", "context"]
+    header, section, fields, context = slack["blocks"]
+    assert header["text"] == {"type": "plain_text", "text": headline, "emoji": True} and len(header["text"]["text"]) <= 150
+    assert section["text"]["type"] == "mrkdwn" and len(section["text"]["text"]) <= 3000
+    assert "(p95 &lt; 2 s) &amp; more." in section["text"]["text"]
+    assert 1 <= len(fields["fields"]) <= 10 and all(f["type"] == "mrkdwn" and len(f["text"]) <= 2000 for f in fields["fields"])
+    assert context["elements"][0]["text"].startswith(f"<{url}|Acme Cloud Status>")
+
+    # Discord: content and one embed within Discord's limits; no mentions parsed.
+    discord = receiver.at("/discord/1/abc")[0].json()
+    assert discord["content"] == headline and len(discord["content"]) <= 2000
+    assert discord["allowed_mentions"] == {"parse": []}
+    (embed,) = discord["embeds"]
+    assert embed["title"] == headline and embed["url"] == url and len(embed["title"]) <= 256
+    assert len(embed["description"]) <= 4096 and isinstance(embed["color"], int) and 0 <= embed["color"] <= 0xFFFFFF
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", embed["timestamp"])
+    assert len(embed["fields"]) <= 25 and all(len(f["name"]) <= 256 and len(f["value"]) <= 1024 for f in embed["fields"])
+    total = len(embed["title"]) + len(embed["description"]) + len(embed["footer"]["text"]) + sum(len(f["name"]) + len(f["value"]) for f in embed["fields"])
+    assert total <= 6000
+
+    # Teams (Workflows): a message with one Adaptive Card attachment.
+    teams = receiver.at("/teams/workflow")[0].json()
+    assert teams["type"] == "message"
+    (attachment,) = teams["attachments"]
+    assert attachment["contentType"] == "application/vnd.microsoft.card.adaptive"
+    card = attachment["content"]
+    assert card["type"] == "AdaptiveCard" and card["version"] == "1.4"
+    assert card["$schema"] == "http://adaptivecards.io/schemas/adaptive-card.json"
+    assert [element["type"] for element in card["body"]] == ["TextBlock", "TextBlock", "FactSet", "TextBlock"]
+    assert card["body"][0]["text"] == headline and all(e.get("wrap") for e in card["body"] if e["type"] == "TextBlock")
+    assert all(set(fact) == {"title", "value"} for fact in card["body"][2]["facts"])
+    assert card["actions"] == [{"type": "Action.OpenUrl", "title": "Open the status page", "url": url}]
+
+    # Mattermost: Markdown text.
+    mattermost = receiver.at("/mattermost/hooks/x")[0].json()
+    assert set(mattermost) == {"text"} and mattermost["text"].startswith(f"#### {headline}\n")
+    assert f"[Acme Cloud Status]({url})" in mattermost["text"]
+
+    # Google Chat: text, one thread per entry.
+    chat = receiver.at("/chat/v1/spaces/S/messages")[0]
+    assert chat.query["messageReplyOption"] == ["REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD"] and chat.query["key"] == ["k"]
+    message = chat.json()
+    assert message["thread"] == {"threadKey": SLUG} and message["text"].startswith(f"*{headline}*\n")
+    assert f"<{url}|Acme Cloud Status>" in message["text"] and len(message["text"]) <= 4096
+
+
+def test_a_mail_to_the_list_through_a_real_smtp_server(project, monkeypatch):
+    mailbox = Mailbox().start()
+    try:
+        add_channels(project, f"""\
+  - type: email
+    host: 127.0.0.1
+    port: {mailbox.port}
+    security: none
+    from: Acme Status <status@acme.test>
+    to: status-updates@lists.acme.test
+    list_id: status-updates.acme.test
+""")
+        assert notify(project, START).exit_code == 0
+        publish_update(project)
+        result = notify(project, LATER)
+        assert result.exit_code == 0, result.output
+        (envelope,) = mailbox.messages
+    finally:
+        mailbox.stop()
+    assert envelope.mail_from == "status@acme.test" and envelope.rcpt_tos == ["status-updates@lists.acme.test"]
+    mail = email.message_from_bytes(envelope.content, policy=email.policy.default)
+    assert mail["Subject"] == "[Monitoring] Dashboard is slow"
+    assert mail["List-Id"] == "Acme Cloud Status <status-updates.acme.test>"
+    assert mail["From"] == "Acme Status <status@acme.test>" and mail["To"] == "status-updates@lists.acme.test"
+    assert re.fullmatch(r"<[0-9a-f]{32}@acme\.test>", mail["Message-ID"])
+    assert mail.get_content_type() == "multipart/alternative"
+    plain = mail.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    html = mail.get_body(("html",)).get_content()
+    assert plain.startswith("Dashboard is slow: Monitoring\n\nA fix is rolling out; pages load in under 2 s again (p95 < 2 s) & more.")
+    assert f"Full details: {PAGE}#{ANCHOR}" in plain and "Status: Monitoring" in plain
+    assert "<em>under 2 s</em> again (p95 &lt; 2 s) &amp; more." in html and f'href="{PAGE}#{ANCHOR}"' in html
+
+
+def test_mastodon_and_bluesky_posts_land_in_posted_to_with_every_other_byte_kept(project, receiver, monkeypatch):
+    add_channels(project, f"""\
+  - type: mastodon
+    base_url: {receiver.base}
+    token_env: T_MASTODON_TOKEN
+  - type: bluesky
+    handle_env: T_BSKY_HANDLE
+    app_password_env: T_BSKY_PASSWORD
+    service: {receiver.base}
+""")
+    monkeypatch.setenv("T_MASTODON_TOKEN", "token-1")
+    monkeypatch.setenv("T_BSKY_HANDLE", "acme.test")
+    monkeypatch.setenv("T_BSKY_PASSWORD", "app-pass")
+    assert notify(project, START).exit_code == 0
+    publish_update(project)
+    entry = project / "incidents" / f"{SLUG}.yaml"
+    before = entry.read_bytes()
+    result = notify(project, LATER)
+    assert result.exit_code == 0, result.output
+
+    (status,) = receiver.at("/api/v1/statuses")
+    assert status.headers["Authorization"] == "Bearer token-1"
+    assert status.headers["Idempotency-Key"] == f"{SLUG}#{ANCHOR}@mastodon"
+    assert status.headers["Content-Type"] == "application/x-www-form-urlencoded"  # Mastodon.py posts a form
+    form = parse_qs(status.body.decode())
+    text = form["status"][0]
+    assert form["visibility"] == ["public"] and form["language"] == ["en"]
+    assert text.startswith("Dashboard is slow: Monitoring\n\nA fix is rolling out") and text.endswith(f"\n{PAGE}")
+    assert len(text.replace(PAGE, "")) + 23 <= 500
+
+    session = receiver.at("/xrpc/com.atproto.server.createSession")[0].json()
+    assert session["identifier"] == "acme.test" and session["password"] == "app-pass"
+    created = receiver.at("/xrpc/com.atproto.repo.createRecord")[0]
+    assert created.headers["Authorization"].startswith("Bearer ")
+    data = created.json()
+    assert data["repo"] == "acme.test" and data["collection"] == "app.bsky.feed.post"
+    assert re.fullmatch(r"[2-7a-j][2-7a-z]{12}", data["rkey"])  # a TID
+    record = data["record"]
+    assert record["$type"] == "app.bsky.feed.post" and len(record["text"]) <= 300 and record["text"].endswith(PAGE)
+    (facet,) = record["facets"]
+    start = len(record["text"].encode()) - len(PAGE.encode())
+    assert {k: facet["index"][k] for k in ("byteStart", "byteEnd")} == {"byteStart": start, "byteEnd": start + len(PAGE.encode())}
+    assert facet["features"] == [{"$type": "app.bsky.richtext.facet#link", "uri": PAGE}]
+
+    mastodon_url = f"{receiver.base}/@acme/101"
+    bluesky_url = f"https://bsky.app/profile/acme.test/post/{data['rkey']}"
+    assert f"sent    {SLUG}#{ANCHOR} → mastodon (mastodon): {mastodon_url}" in result.stdout
+    assert f"recorded {bluesky_url} in posted_to of {SLUG}#{ANCHOR}" in result.stdout
+    after = entry.read_bytes()
+    added = (f"    posted_to:\n      - channel: mastodon\n        url: {mastodon_url}\n"
+             f"      - channel: bluesky\n        url: {bluesky_url}\n").encode()
+    assert after == before + added  # the new update is the file's last: everything before it is byte for byte the same
+    assert invoke(project, "check").exit_code == 0
+    # a second run sends and writes nothing more
+    again = notify(project, "2026-06-01T12:30:00Z")
+    assert again.exit_code == 0 and "0 sent" in again.stdout
+    assert len(receiver.at("/api/v1/statuses")) == 1 and len(receiver.at("/xrpc/com.atproto.repo.createRecord")) == 1
+    assert entry.read_bytes() == after
