@@ -122,7 +122,7 @@ def test_no_network_assets(built_fixture_site):
         for tag, attr in (("script", "src"), ("link", "href"), ("img", "src")):
             for node in doc.find_all(tag):
                 value = node.get(attr) or ""
-                if tag == "link" and node.get("rel") in (["canonical"], ["alternate", "feed"]):
+                if tag == "link" and node.get("rel") in (["canonical"], ["alternate", "feed"], ["alternate", "calendar"]):
                     continue
                 assert not re.match(r"^(https?:)?//", value), f"{html}: external {tag} {value}"
 
