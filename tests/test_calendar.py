@@ -265,3 +265,15 @@ def test_the_repository_demo_has_maintenance_to_show():
     files = render(REPO)
     statuses = sorted(str(e["STATUS"]) + ":" + str(e["SEQUENCE"]) for e in icalendar.Calendar.from_ical(files["feeds/maintenance.ics"]).walk("VEVENT"))
     assert statuses == ["CONFIRMED:0", "CONFIRMED:3"]
+
+
+def test_a_calendar_stays_small_at_any_history_size(site: Path):
+    # feeds.max_entries caps a calendar as it caps a feed: every maintenance not yet
+    # over is kept, then the latest of the others.
+    config = site / "site_config" / "site.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "feeds:\n  max_entries: 1\n", encoding="utf-8")
+    assert list(events(render(site)["feeds/maintenance.ics"])) == [MIGRATION]  # scheduled: kept
+    append_update(site, MIGRATION, "  - at: 2026-03-25T09:00:00-04:00\n    status: cancelled\n    message: Called off.\n")
+    assert list(events(render(site)["feeds/maintenance.ics"])) == [MIGRATION]  # over, and the latest window
+    config.write_text(config.read_text(encoding="utf-8").replace("max_entries: 1", "max_entries: 2"), encoding="utf-8")
+    assert list(events(render(site)["feeds/maintenance.ics"])) == [EMAIL, MIGRATION]

@@ -23,7 +23,11 @@ What a subscriber's calendar relies on, each decided here once:
   subscriber look busy.
 
 An event depends only on its entry and the site's configuration; a calendar
-lists its events in a fixed order (window start, then slug).
+lists its events in a fixed order (window start, then slug). Like a feed, a
+calendar stays small at any history size: it holds every maintenance not yet
+over and the most recent ones that are, up to ``feeds.max_entries`` events in
+all (a subscribed calendar mirrors the file, so older ones leave it; their
+pages stay). That also bounds the build's work: icalendar takes ~3 ms an event.
 """
 
 from __future__ import annotations
@@ -79,6 +83,10 @@ class Calendar:
 
 def _utc(moment: datetime) -> datetime:
     return moment.astimezone(timezone.utc)
+
+
+def _window_key(facts: IncidentFacts) -> tuple:
+    return (facts.incident.window.start, facts.slug)  # type: ignore[union-attr]  # load guarantees a window
 
 
 class CalendarBuilder:
@@ -152,8 +160,14 @@ class CalendarBuilder:
         head.add("X-PUBLISHED-TTL", icalendar.vDuration(REFRESH))  # the same, for Outlook
         text = head.to_ical()
         assert text.endswith(_END)
-        events = sorted(calendar.entries, key=lambda f: (f.incident.window.start, f.slug))  # type: ignore[union-attr]
+        events = sorted(calendar.entries, key=_window_key)
         return text[: -len(_END)] + b"".join(self.event_bytes(f) for f in events) + _END
+
+    def held(self, maintenance: Sequence[IncidentFacts]) -> list[IncidentFacts]:
+        """Every maintenance not yet over, then the latest of the others, up to the cap."""
+        ahead = [f for f in maintenance if f.is_open]
+        over = sorted((f for f in maintenance if not f.is_open), key=_window_key, reverse=True)
+        return ahead + over[: max(0, self.site.feeds.max_entries - len(ahead))]
 
     def calendars(self) -> Iterable[Calendar]:
         site, report = self.site, self.r.report
@@ -163,7 +177,7 @@ class CalendarBuilder:
             f"{site.name}: maintenance",
             f"Every planned maintenance of {site.company}: scheduled, under way, completed and cancelled.",
             urls.HOME,
-            maintenance,
+            self.held(maintenance),
         )
         for component in site.components:
             yield Calendar(
@@ -171,7 +185,7 @@ class CalendarBuilder:
                 f"{site.name}: {component.name} maintenance",
                 f"Planned maintenance of {site.company} affecting {component.name}.",
                 urls.component(component.id),
-                [f for f in maintenance if component.id in f.incident.components],
+                self.held([f for f in maintenance if component.id in f.incident.components]),
             )
 
 

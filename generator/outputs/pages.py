@@ -4,7 +4,7 @@ that keep a renamed entry's former addresses alive."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Iterable, Sequence
 
@@ -69,7 +69,8 @@ def render_accountability_page(r: Renderer) -> GeneratedPage:
 
 def render_subscribe_page(r: Renderer) -> GeneratedPage:
     """Every way to follow the site, each with its exact address (feeds, calendars, chat, e-mail)."""
-    return r.page("subscribe.md.j2", urls.SUBSCRIBE, address=partial(urls.absolute, r.site.base), webcal=urls.webcal)
+    page = r.page("subscribe.md.j2", urls.SUBSCRIBE, address=partial(urls.absolute, r.site.base), webcal=urls.webcal)
+    return replace(page, source=urls.SUBSCRIBE_SOURCE)
 
 
 def render_alias_redirects(r: Renderer, facts: IncidentFacts) -> Iterable[GeneratedFile]:

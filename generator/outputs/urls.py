@@ -75,6 +75,9 @@ def component_calendar(component_id: str) -> str:
 
 #: The page that lists every way to follow the site (generated from site.yaml).
 SUBSCRIBE = "subscribe/"
+#: Its source keeps the name the hand-written page had (docs/subscribe.md), so a
+#: `nav:` entry written for that page finds it, and it is one item, not a section.
+SUBSCRIBE_SOURCE = "subscribe.md"
 
 
 def source_of(url: str) -> str:
