@@ -296,7 +296,7 @@ FAILURES = [
     (["update", DASHBOARD, "-s", "fixed", "x", *NOW],
      "--status: 'fixed' is not a status for an incident; use one of: investigating, identified, monitoring, resolved"),
     (["update", "2026-04-01-api-migration", "-s", "resolved", "x", *NOW],
-     "--status: 'resolved' is not a status for a maintenance; use one of: scheduled, in_progress, verifying, completed"),
+     "--status: 'resolved' is not a status for a maintenance; use one of: scheduled, in_progress, verifying, completed, cancelled"),
     (["update", DASHBOARD, "-c", "dashbaord:major_outage", "x", *NOW],
      "--component: unknown component 'dashbaord' (did you mean 'dashboard'?); components in site_config/site.yaml: api, dashboard, email"),
     (["update", DASHBOARD, "-c", "email:major_outage", "x", *NOW],

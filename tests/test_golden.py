@@ -26,6 +26,8 @@ FRAGMENTS = [
     ("incident_dashboard_open.html", "incidents/2026-03-10-dashboard-slow", "article.md-content__inner"),
     ("history_2026.html", "history/2026", ".frankly-history"),
     ("redirect_api_outage.html", "incidents/2026-03-02-api-outage", "html"),
+    ("subscribe.html", "subscribe", "article.md-content__inner"),
+    ("component_email.html", "components/email", "article.md-content__inner"),
 ]
 
 
@@ -81,6 +83,7 @@ def test_api_file_matches_golden(built_fixture_site, path):
 FEEDS = [
     ("feed_updates.rss", "feeds/updates.rss"),
     ("feed_incident_api_errors.atom", "incidents/2026-03-02-api-errors/feed.atom"),
+    ("calendar_maintenance.ics", "feeds/maintenance.ics"),  # generator/outputs/calendar.py
 ]
 
 

@@ -147,7 +147,7 @@ def test_a_company_installs_the_wheel_inits_a_site_and_builds_it_with_the_vendor
     assert "Built 1 entry into" in built.stdout and "nav" not in built.stderr  # every built page is in the navigation
     nav = BeautifulSoup((site / "site" / "index.html").read_text(encoding="utf-8"), "html.parser")
     tabs = {a.get_text(" ", strip=True) for a in nav.select(".md-tabs__link")}
-    assert {"Status", "History", "Components", "Accountability", "About"} <= tabs
+    assert {"Status", "History", "Components", "Subscribe", "Accountability", "About"} <= tabs
 
     doctor = _run([str(site / ".venv" / "bin" / "frankly"), "doctor"], site)
     assert re.search(r"^ok +Frankly +0\.1\.0, installed from .*/vendor/frankly-0\.1\.0-py3-none-any\.whl$", doctor.stdout, re.M)

@@ -21,7 +21,10 @@ GROWS_BY_DESIGN = {"search/search_index.json", "sitemap.xml", "sitemap.xml.gz"}
 
 
 def _is_archive_listing(path: str) -> bool:
-    """Paged listings fill up to their page size (bounded by test_archive_pages_are_paged)."""
+    """Paged listings fill up to their page size (bounded by test_archive_pages_are_paged);
+    a component's calendar fills up to feeds.max_entries events (test_calendars_are_capped)."""
+    if path.startswith("feeds/components/") and path.endswith(".ics"):
+        return True
     return path.startswith("history/") or (path.startswith("components/") and path != "components/index.html")
 
 
@@ -82,6 +85,14 @@ def test_archive_pages_are_paged(built_sites):
     report = derive(load_all(ProjectPaths.at(site.parent)))
     listed = [f.slug for f in report.components["api"].entries]
     assert seen == listed  # newest first, each exactly once
+
+
+def test_calendars_are_capped(built_sites):
+    # 100 maintenances: the site-wide calendar is full, each component's holds at most as many.
+    counts = {p.relative_to(built_sites[500]).as_posix(): p.read_bytes().count(b"BEGIN:VEVENT\r\n")
+              for p in (built_sites[500] / "feeds").rglob("*.ics")}
+    assert counts.pop("feeds/maintenance.ics") == 50
+    assert counts and max(counts.values()) <= 50
 
 
 def test_no_file_grows_with_the_number_of_incidents(built_sites):

@@ -33,7 +33,7 @@ from generator.editing.yamltext import append_block, append_posted_to, insert_up
 from generator.input.load import ProjectPaths
 from generator.input.model import Site
 from generator.input.problems import display_path
-from generator.input.values import CLOSING_STATUS, LIFECYCLE, ComponentStatus, Impact, Kind
+from generator.input.values import CLOSED_STATUSES, CLOSING_STATUS, LIFECYCLE, ComponentStatus, Impact, Kind
 from generator.input.yamlnodes import YamlProblem
 from generator.input.yamlsource import read_yaml
 from generator.outputs import urls
@@ -153,7 +153,10 @@ def plan_update(
         new_status = closing_status
     else:
         new_status = parse_status(status, kind) if status else latest
-    was_closed = latest == closing_status
+    closed = CLOSED_STATUSES[kind]
+    was_closed = latest in closed
+    if was_closed:
+        closing_status = latest  # a note on a cancelled maintenance keeps it cancelled
     if closing and was_closed:
         raise EditError(
             f"{file.stem} is already {closing_status}; nothing was written. To add a note without reopening it: "
@@ -164,7 +167,7 @@ def plan_update(
             f"{file.stem} is {closing_status}; nothing was written. To add a note without reopening it, give "
             f"--status {closing_status}; to reopen it, give --reopens (and the status it reopens with)"
         )
-    if was_closed and new_status != closing_status and not reopens:
+    if was_closed and new_status not in closed and not reopens:
         raise EditError(
             f"{file.stem} is {closing_status}; to reopen it, run the same command with --reopens "
             f"(or give --status {closing_status} to add a note without reopening)"
@@ -179,7 +182,7 @@ def plan_update(
                 f"--component: '{component_id}' is not among the components of {file.stem} ({', '.join(own) or 'none'}); "
                 f"add it under the top-level 'components:' of {shown} first"
             )
-    item = _update_item(now, new_status, message, next_update, posted_to, component_map, site, reopens and new_status != closing_status)
+    item = _update_item(now, new_status, message, next_update, posted_to, component_map, site, reopens and new_status not in closed)
     after = insert_update(text, item, shown)
     _check_same_plus(text, after, data, shown, lambda old: {**old, "updates": old["updates"] + [plain_data(item)]})
     verb = ("Resolved" if kind is Kind.incident else "Closed") if closing else "Added an update to"
@@ -259,7 +262,7 @@ def plan_postmortem(paths: ProjectPaths, now: datetime, given: str, *, root_caus
     text, data = read_entry(file, paths)
     kind = entry_kind(data, shown)
     latest = current_status(data, shown)
-    if latest != CLOSING_STATUS[kind] and not while_open:
+    if latest not in CLOSED_STATUSES[kind] and not while_open:
         raise EditError(f"{file.stem} is still {latest}; a postmortem explains an outage that is over. Resolve it first, "
                         "or give --while-open to publish it now anyway")
     texts = {"--root-cause": normalize_message(root_cause), "--changes": normalize_message(changes)}

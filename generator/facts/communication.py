@@ -33,7 +33,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from generator.facts.derive import MAINTENANCE_ACTIVE, IncidentFacts
-from generator.input.values import CLOSING_STATUS, Impact, Kind
+from generator.input.values import CLOSED_STATUSES, Impact, Kind
 
 KEPT, BROKEN, PENDING = "kept", "broken", "pending"
 SEVERE = (Impact.major, Impact.critical)
@@ -221,7 +221,7 @@ class Communication:
 def _counts_silence(kind: Kind, status: str) -> bool:
     """Whether the time after an update with ``status`` is a silence customers wait through."""
     if kind is Kind.incident:
-        return status != CLOSING_STATUS[kind]
+        return status not in CLOSED_STATUSES[kind]
     if kind is Kind.maintenance:
         return status in MAINTENANCE_ACTIVE
     return False
@@ -231,7 +231,7 @@ def communication(facts: IncidentFacts, now: datetime) -> Communication:
     """Every figure of one entry, judged at ``now`` where the entry is still open."""
     incident = facts.incident
     updates = incident.updates
-    closing = CLOSING_STATUS[incident.kind]
+    closed = CLOSED_STATUSES[incident.kind]
     silences: list[Silence] = []
     promises: list[Promise] = []
     for index, update in enumerate(updates):
@@ -242,7 +242,7 @@ def communication(facts: IncidentFacts, now: datetime) -> Communication:
             elif now > update.at:
                 silences.append(Silence(facts.slug, update.anchor, update.at, now, True))
         due = update.promised_by
-        if due is None or update.status == closing:
+        if due is None or update.status in closed:
             continue
         if following is not None:
             outcome = KEPT if following.at <= due else BROKEN

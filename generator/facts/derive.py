@@ -14,7 +14,7 @@ from functools import cached_property
 
 from generator.input.load import Catalog
 from generator.input.model import Incident, Site, Update
-from generator.input.values import CLOSING_STATUS, ComponentStatus, Impact, Kind
+from generator.input.values import CANCELLED, CLOSED_STATUSES, ComponentStatus, Impact, Kind
 
 #: Worst last. Maintenance ranks below any incident status: an outage during
 #: maintenance is still an outage.
@@ -80,7 +80,20 @@ class IncidentFacts:
 
     @property
     def is_open(self) -> bool:
-        return self.status != CLOSING_STATUS[self.incident.kind]
+        return self.status not in CLOSED_STATUSES[self.incident.kind]
+
+    @property
+    def is_cancelled(self) -> bool:
+        """A maintenance called off: its latest update says ``cancelled``."""
+        return self.status == CANCELLED
+
+    @cached_property
+    def began(self) -> bool:
+        """Whether impact began: always for incidents and notices; for a maintenance,
+        once an update said it was under way (a cancelled one may never have)."""
+        if self.incident.kind is not Kind.maintenance:
+            return True
+        return any(u.status in MAINTENANCE_ACTIVE for u in self.incident.updates)
 
     @property
     def is_upcoming(self) -> bool:
@@ -111,9 +124,9 @@ class IncidentFacts:
         of a run of closing updates at the end); None while open."""
         if self.is_open:
             return None
-        updates, closing = self.incident.updates, CLOSING_STATUS[self.incident.kind]
+        updates, closed = self.incident.updates, CLOSED_STATUSES[self.incident.kind]
         index = len(updates) - 1
-        while index > 0 and updates[index - 1].status == closing:
+        while index > 0 and updates[index - 1].status in closed:
             index -= 1
         return index
 
@@ -124,7 +137,10 @@ class IncidentFacts:
 
     @property
     def duration(self) -> timedelta | None:
-        return None if self.ended_at is None else self.ended_at - self.started_at
+        """How long it lasted; None while open, and for a maintenance cancelled before it began."""
+        if self.ended_at is None or (self.is_cancelled and not self.began):
+            return None
+        return self.ended_at - self.started_at
 
     @cached_property
     def component_statuses(self) -> dict[str, ComponentStatus]:
@@ -151,12 +167,12 @@ class IncidentFacts:
         by the rule of :attr:`component_statuses` (the last one equals it): what the
         JSON API reports as each update's component changes."""
         kind = self.incident.kind
-        closing = CLOSING_STATUS[kind]
+        closed = CLOSED_STATUSES[kind]
         statuses = dict(self.incident.components)
         after: list[dict[str, ComponentStatus]] = []
         for update in self.incident.updates:
             statuses.update(update.components or {})
-            active = update.status in MAINTENANCE_ACTIVE if kind is Kind.maintenance else update.status != closing
+            active = update.status in MAINTENANCE_ACTIVE if kind is Kind.maintenance else update.status not in closed
             after.append(dict(statuses) if active else {})
         return tuple(after)
 

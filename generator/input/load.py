@@ -19,7 +19,7 @@ from generator.input.files import FileProblem, read_text
 from generator.input.model import Incident, Site
 from generator.input.sentences import report_validation
 from generator.input.problems import InvalidInput, Problems, display_path
-from generator.input.values import CLOSING_STATUS, LIFECYCLE, Kind
+from generator.input.values import CLOSED_STATUSES, LIFECYCLE, Kind
 from generator.input.yamlnodes import YamlProblem
 from generator.input.yamlsource import FileSourceMap, Path_, SourceMap, read_yaml
 
@@ -227,9 +227,11 @@ def _check_incident(incident: Incident, site: Site | None, smap: SourceMap | Fil
                 report(("components", component_id), unknown_component_message(component_id, known), key=True)
 
     allowed = LIFECYCLE[incident.kind]
-    closing = CLOSING_STATUS[incident.kind]
+    closed = CLOSED_STATUSES[incident.kind]
+    closing = " or ".join(status for status in allowed if status in closed)  # 'resolved', 'completed or cancelled'
     previous = None
     closed_at: datetime | None = None
+    closed_as = ""
     seen_ids: dict[str, int] = {}
     for index, update in enumerate(incident.updates):
         here = ("updates", index)
@@ -249,15 +251,15 @@ def _check_incident(incident: Incident, site: Site | None, smap: SourceMap | Fil
                 "give one of them its own 'id:' or a different time",
             )
         seen_ids.setdefault(update_id, index)
-        if closed_at is not None and update.status != closing and not update.reopens:
+        if closed_at is not None and update.status not in closed and not update.reopens:
             report(
                 here + ("status",),
-                f"this update reopens the {incident.kind.value}, which was {closing} at {closed_at.isoformat()}; "
+                f"this update reopens the {incident.kind.value}, which was {closed_as} at {closed_at.isoformat()}; "
                 "if that is what happened, add 'reopens: true' to this update, otherwise fix its status",
             )
         if update.reopens and closed_at is None:
             report(here + ("reopens",), f"'reopens: true' but the {incident.kind.value} was not {closing} before this update; remove it", key=True)
-        closed_at = update.at if update.status == closing else None
+        closed_at, closed_as = (update.at, update.status) if update.status in closed else (None, "")
         for component_id in update.components or {}:
             if known is not None and component_id not in known:
                 report(here + ("components", component_id), unknown_component_message(component_id, known), key=True)
@@ -273,8 +275,8 @@ def _check_incident(incident: Incident, site: Site | None, smap: SourceMap | Fil
         previous = update
 
     first, last = incident.updates[0], incident.updates[-1]
-    if incident.impact_started_at and last.status == closing and last.at < incident.impact_started_at:
-        report(("impact_started_at",), f"the {incident.kind.value} is {closing} at {last.at.isoformat()}, before its impact started ({incident.impact_started_at.isoformat()}); check both times and their offsets")
+    if incident.impact_started_at and last.status in closed and last.at < incident.impact_started_at:
+        report(("impact_started_at",), f"the {incident.kind.value} is {last.status} at {last.at.isoformat()}, before its impact started ({incident.impact_started_at.isoformat()}); check both times and their offsets")
     if incident.impact_started_at and incident.impact_started_at > first.at:
         report(("impact_started_at",), f"impact_started_at is after the first update ({first.at.isoformat()}); it is for impact that began before the first post; remove it or fix the time")
     if incident.kind is Kind.maintenance and incident.window is None:

@@ -71,6 +71,15 @@ class FeedSettings(StrictModel):
     )
 
 
+class SubscribeSettings(StrictModel):
+    email_signup_url: Url | None = Field(
+        None,
+        description="Where customers sign up for e-mail updates: the sign-up page of the mailing list the company runs "
+        "(its list manager keeps the subscribers and their unsubscribing; Frankly stores no addresses). "
+        "The Subscribe page links it; without it, that page suggests feed-to-e-mail services.",
+    )
+
+
 def parse_commitment(value: Any) -> timedelta:
     """A commitment's delay, written like a next_update duration: 15m, 1h, 72h, 14d."""
     if isinstance(value, timedelta):
@@ -135,6 +144,9 @@ class Site(StrictModel):
     )
     recent_count: Annotated[int, Field(ge=0, le=100)] = Field(10, description="How many closed entries the home page lists under 'Recent history'.")
     feeds: FeedSettings = Field(default_factory=FeedSettings, description="RSS and Atom feed options (see below).")
+    subscribe: SubscribeSettings = Field(
+        default_factory=SubscribeSettings, description="Options of the Subscribe page (`/subscribe/`), see below."
+    )
     commitments: Commitments = Field(
         default_factory=Commitments,
         description="Communication commitments (first update, cadence, apology, postmortem); defaults shown below.",
@@ -292,7 +304,7 @@ class Incident(StrictModel):
     compensation: Compensation | None = Field(None, description="What customers get, who and how (see below).")
     postmortem: Postmortem | None = Field(None, description="Root cause and what changes (see below).")
     aliases: list[Annotated[str, BeforeValidator(parse_text)]] = Field(
-        default_factory=list, description="Former slugs of this entry; their addresses keep working."
+        default_factory=list, description="Former slugs of this entry, oldest first; their addresses keep working. The first stays the id of a maintenance's calendar event, so subscribers' calendars keep it as one event."
     )
 
     def model_post_init(self, context: Any, /) -> None:

@@ -49,14 +49,22 @@ class ComponentStatus(StrEnum):
     under_maintenance = "under_maintenance"
 
 
-#: Lifecycle statuses allowed in updates, per kind, in their natural order.
-#: The last one of each list closes the entry.
+#: A maintenance called off: it closes the entry as ``completed`` does, and
+#: says the work did not (or not all) happen.
+CANCELLED = "cancelled"
+#: Lifecycle statuses allowed in updates, per kind, in their natural order,
+#: the closing statuses last.
 LIFECYCLE: dict[Kind, tuple[str, ...]] = {
     Kind.incident: ("investigating", "identified", "monitoring", "resolved"),
-    Kind.maintenance: ("scheduled", "in_progress", "verifying", "completed"),
+    Kind.maintenance: ("scheduled", "in_progress", "verifying", "completed", CANCELLED),
     Kind.notice: ("posted", "closed"),
 }
-CLOSING_STATUS: dict[Kind, str] = {kind: statuses[-1] for kind, statuses in LIFECYCLE.items()}
+#: The status that ends an entry normally (what `frankly resolve` writes).
+CLOSING_STATUS: dict[Kind, str] = {Kind.incident: "resolved", Kind.maintenance: "completed", Kind.notice: "closed"}
+#: Every status that closes an entry: its closing status, and for a maintenance also ``cancelled``.
+CLOSED_STATUSES: dict[Kind, frozenset[str]] = {
+    kind: frozenset({closing, CANCELLED} if kind is Kind.maintenance else {closing}) for kind, closing in CLOSING_STATUS.items()
+}
 
 #: Channels a post can be linked under; guessed from the URL's host when not given.
 Channel = Literal["x", "mastodon", "bluesky", "linkedin", "facebook", "instagram", "threads", "sms", "email", "web"]

@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 
 from generator.facts.accountability import communication_of
 from generator.facts.derive import STATUS_RANK, IncidentFacts, StatusReport
-from generator.input.values import ComponentStatus, Kind
+from generator.input.values import CANCELLED, ComponentStatus, Kind
 from generator.outputs import urls
 from generator.outputs.files import GeneratedFile
 from generator.outputs.markup import paragraphs, render_markdown
@@ -52,6 +52,16 @@ def to_json(document: Any) -> bytes:
 
 
 # ---------------------------------------------------------------- building the objects
+
+
+#: Frankly statuses Statuspage has no word for, and the word its clients read instead:
+#: a cancelled maintenance is over, as a completed one is. The status as written is
+#: in the object's ``frankly`` part.
+_STATUSPAGE_WORD = {CANCELLED: "completed"}
+
+
+def statuspage_status(status: str) -> str:
+    return _STATUSPAGE_WORD.get(status, status)
 
 
 def _slugify(text: str) -> str:
@@ -178,7 +188,7 @@ class StatuspageApi:
         obj = {
             "id": facts.slug,
             "name": incident.title,
-            "status": facts.status,
+            "status": statuspage_status(facts.status),
             # Statuspage's impact of a scheduled maintenance is the word "maintenance".
             "impact": "maintenance" if maintenance else incident.impact.value,
             "created_at": self.iso(facts.first_update.at),
@@ -244,7 +254,7 @@ class StatuspageApi:
         return {
             "id": f"{facts.slug}.{update.anchor}",
             "incident_id": facts.slug,
-            "status": update.status,
+            "status": statuspage_status(update.status),
             # Plain text, as Statuspage sends it: a client that shows or injects body shows prose, never markup.
             "body": "\n\n".join(paragraphs(update.message)),
             "created_at": at,
@@ -262,6 +272,7 @@ class StatuspageApi:
                 "next_update_by": self.iso(update.promised_by),
                 "posted_to": [{"channel": p.channel_name, "url": p.url, "note": p.note or None} for p in update.posted_to],
                 "reopens": update.reopens,
+                "status": update.status,
             },
         }
 
@@ -278,6 +289,7 @@ class StatuspageApi:
             "json": self.absolute(urls.incident_json(facts.slug)),
             "summary": incident.summary,
             "summary_html": str(render_markdown(incident.summary)),
+            "status": facts.status,
             "is_open": facts.is_open,
             "ended_at": self.iso(facts.ended_at),
             "duration_seconds": None if facts.duration is None else int(facts.duration.total_seconds()),

@@ -32,6 +32,8 @@ class GeneratedPage:
     url: str
     markdown: str
     fragments: tuple[str, ...] = ()
+    #: The Markdown source's name when it is not ``<url>index.md`` (see urls.source_of).
+    source: str | None = None
 
     def fill(self, html: str) -> str:
         """Put the fragments back into the HTML mkdocs made of ``markdown``."""
@@ -39,7 +41,7 @@ class GeneratedPage:
 
     @property
     def src_uri(self) -> str:
-        return urls.source_of(self.url)
+        return self.source or urls.source_of(self.url)
 
 
 @dataclass(frozen=True)

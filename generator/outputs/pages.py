@@ -1,10 +1,10 @@
 """The pages of the site: home, each incident, the history archive, the
-component pages, the accountability page, and the redirects that keep a
-renamed entry's former addresses alive."""
+component pages, the accountability and Subscribe pages, and the redirects
+that keep a renamed entry's former addresses alive."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Iterable, Sequence
 
@@ -65,6 +65,12 @@ def render_component_pages(r: Renderer) -> Iterable[GeneratedPage | LaterPage]:
 
 def render_accountability_page(r: Renderer) -> GeneratedPage:
     return r.page("accountability.md.j2", urls.ACCOUNTABILITY, acc=site_accountability(r.report))
+
+
+def render_subscribe_page(r: Renderer) -> GeneratedPage:
+    """Every way to follow the site, each with its exact address (feeds, calendars, chat, e-mail)."""
+    page = r.page("subscribe.md.j2", urls.SUBSCRIBE, address=partial(urls.absolute, r.site.base), webcal=urls.webcal)
+    return replace(page, source=urls.SUBSCRIBE_SOURCE)
 
 
 def render_alias_redirects(r: Renderer, facts: IncidentFacts) -> Iterable[GeneratedFile]:

@@ -15,7 +15,7 @@ from typing import Callable, Iterable
 from markupsafe import Markup
 
 from generator.facts.derive import IncidentFacts, StatusReport
-from generator.outputs import cards, feeds, social
+from generator.outputs import calendar, cards, feeds, social
 from generator.outputs.api import entry_api_files, render_api
 from generator.outputs.badges import render_badges
 from generator.outputs.embed import render_embed
@@ -27,6 +27,7 @@ from generator.outputs.pages import (
     render_history_pages,
     render_home_page,
     render_incident_page,
+    render_subscribe_page,
 )
 from generator.outputs.templating import Renderer
 
@@ -40,7 +41,9 @@ PRODUCERS: list[Callable[[Renderer], Iterable[Output]]] = [
     render_badges,  # /badges/ (badges.py)
     render_embed,  # /embed/ (embed.py)
     feeds.render_feeds,
+    calendar.render_calendars,  # /feeds/maintenance.ics, /feeds/components/<id>.ics (calendar.py)
     lambda r: [render_accountability_page(r)],
+    lambda r: [render_subscribe_page(r)],  # /subscribe/: every feed and calendar address, chat, e-mail
     social.card_files,  # /cards/ (social.py, drawn by cards.py)
 ]
 
@@ -63,6 +66,7 @@ ENTRY_PRODUCERS: list[Callable[[Renderer], Callable[[IncidentFacts], Iterable[Ou
 #: links, social metadata. The plugin inserts them; each returns Markup.
 HEAD_PARTS: list[Callable[[Renderer, str, IncidentFacts | None], Markup]] = [
     feeds.feed_links,
+    calendar.calendar_links,  # <link rel="alternate calendar" type="text/calendar">
     social.head_tags,  # link previews: Open Graph and Twitter Card tags
 ]
 

@@ -88,6 +88,8 @@ def status_sentence(facts: IncidentFacts, site: Site) -> str:
         state = f"{status} for {when(incident.window.start)}"
     elif facts.duration is not None:
         state = f"{status} after {format_duration(facts.duration)}"
+    elif facts.is_cancelled and incident.window:
+        state = f"{status}; it was scheduled for {when(incident.window.start)}"
     else:
         state = f"{status}, ongoing since {when(facts.started_at)}"
     if incident.kind is Kind.incident:
@@ -119,6 +121,8 @@ def incident_card(facts: IncidentFacts, site: Site, overdue: datetime | None = N
         details = [f"Scheduled {when(incident.window.start)} to {when(incident.window.end)}"]
     elif facts.duration is not None:
         details = [f"Started {when(facts.started_at)} · lasted {format_duration(facts.duration)}"]
+    elif facts.is_cancelled and incident.window:
+        details = [f"Was scheduled {when(incident.window.start)} to {when(incident.window.end)}"]
     else:
         details = [f"Started {when(facts.started_at)} · ongoing"]
     if overdue is not None:

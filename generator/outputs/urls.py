@@ -64,6 +64,22 @@ def incident_feed(slug: str, fmt: str) -> str:
     return f"incidents/{slug}/feed.{fmt}"
 
 
+#: Every maintenance as an iCalendar file, for calendar apps to subscribe to.
+MAINTENANCE_CALENDAR = "feeds/maintenance.ics"
+
+
+def component_calendar(component_id: str) -> str:
+    """The maintenance of one component, beside that component's feeds."""
+    return f"feeds/components/{component_id}.ics"
+
+
+#: The page that lists every way to follow the site (generated from site.yaml).
+SUBSCRIBE = "subscribe/"
+#: Its source keeps the name the hand-written page had (docs/subscribe.md), so a
+#: `nav:` entry written for that page finds it, and it is one item, not a section.
+SUBSCRIBE_SOURCE = "subscribe.md"
+
+
 def source_of(url: str) -> str:
     """The generated Markdown source that mkdocs turns into the page at ``url``."""
     return url + "index.md"
@@ -80,6 +96,11 @@ def relative(from_url: str, to_url: str) -> str:
 def absolute(base: str, url: str) -> str:
     """Absolute address on the public site; ``base`` ends with '/'."""
     return base + url
+
+
+def webcal(address: str) -> str:
+    """An absolute http(s) address as a webcal:// link, which opens the reader's calendar app."""
+    return "webcal://" + address.split("://", 1)[1]
 
 
 # ---------------------------------------------------------------- machine-readable

@@ -207,8 +207,11 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
                     else File.generated(config, path, content=output.content)
                 )
             existing = files.get_file_from_path(path)
+            if existing is None and isinstance(output, GeneratedPage):
+                # docs/subscribe.md is published at subscribe/ too (a site made before that page was generated)
+                existing = next((f for f in files if f.dest_uri == file.dest_uri and not f.generated_by), None)
             if existing is not None:
-                log.warning("docs/%s is replaced by the page Frankly generates at that address", path)
+                log.warning("docs/%s is replaced by the page Frankly generates at that address", existing.src_uri)
                 files.remove(existing)
             files.append(file)
         files.append(File.generated(config, STYLESHEET, abs_src_path=str(STYLESHEET_FILE)))
