@@ -215,7 +215,7 @@ def test_first_run_on_the_demo_sends_nothing_old_and_says_so_then_reminds_of_mai
 def test_notify_without_channels_says_so(project):
     result = invoke(project, "notify")
     assert result.exit_code == 0
-    assert result.stdout == "notify: no channels in site_config/site.yaml (add a 'notify:' list, see FORMAT.md); nothing to send\n"
+    assert result.stdout == "notify: no channels in site_config/site.yaml (add a 'notify:' list: `frankly reference` explains it); nothing to send\n"
     assert not (project / "site_config" / "notify-ledger.json").exists()
 
 

@@ -32,12 +32,10 @@ from generator.input.values import (
     Timestamp,
     SiteUrl,
     Url,
-    described,
-    field_duration,
-    invalid,
     parse_language,
     parse_text,
     parse_zone,
+    positive_duration,
 )
 from generator.input.notifyconfig import NotifyChannel
 from generator.input.strict import StrictModel
@@ -80,18 +78,7 @@ class SubscribeSettings(StrictModel):
     )
 
 
-def parse_commitment(value: Any) -> timedelta:
-    """A commitment's delay, written like a next_update duration: 15m, 1h, 72h, 14d."""
-    if isinstance(value, timedelta):
-        return value
-    if isinstance(value, str):
-        duration = field_duration(value)
-        if duration is not None and duration > timedelta(0):
-            return duration
-    raise invalid(
-        "expected a duration such as 15m, 1h, 72h or 14d, got {got}",
-        got=f"'{value}'" if isinstance(value, str) else described(value),
-    )
+parse_commitment = positive_duration("15m, 1h, 72h or 14d")  # a commitment's delay
 
 
 CommitmentDelay = Annotated[timedelta, BeforeValidator(parse_commitment)]

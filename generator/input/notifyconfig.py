@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import BeforeValidator, Field
 
 from generator.input.strict import StrictModel
-from generator.input.values import NonEmptyText, Url, described, field_duration, invalid
+from generator.input.values import NonEmptyText, Url, described, invalid, positive_duration
 
 #: What a channel can be sent, in the order of an entry's life.
 EVENTS = ("update", "apology", "compensation", "postmortem", "reminder")
@@ -42,18 +42,7 @@ def parse_env_name(value: Any) -> str:
     )
 
 
-def parse_lead(value: Any) -> timedelta:
-    """How long before a maintenance window the reminder goes out: 60m, 2h, 1d."""
-    if isinstance(value, timedelta):
-        return value
-    if isinstance(value, str):
-        duration = field_duration(value)
-        if duration is not None and duration > timedelta(0):
-            return duration
-    raise invalid(
-        "expected a duration such as 60m, 2h or 1d, got {got}",
-        got=f"'{value}'" if isinstance(value, str) else described(value),
-    )
+parse_lead = positive_duration("60m, 2h or 1d")  # how long before a window the reminder goes out
 
 
 def parse_address(value: Any) -> str:

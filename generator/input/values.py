@@ -169,6 +169,24 @@ def field_duration(text: str) -> timedelta | None:
         raise invalid(str(exc).replace("{", "{{").replace("}", "}}")) from None
 
 
+def positive_duration(examples: str):
+    """A validator for a delay written like a next_update duration (``examples``, e.g. '15m, 1h or 14d')."""
+
+    def parse(value: Any) -> timedelta:
+        if isinstance(value, timedelta):
+            return value
+        if isinstance(value, str):
+            duration = field_duration(value)
+            if duration is not None and duration > timedelta(0):
+                return duration
+        raise invalid(
+            f"expected a duration such as {examples}, got {{got}}",
+            got=f"'{value}'" if isinstance(value, str) else described(value),
+        )
+
+    return parse
+
+
 def parse_next_update(value: Any, info: ValidationInfo) -> datetime | timedelta:
     """A promise: either a duration after the update ('30m') or a timestamp."""
     if isinstance(value, str):

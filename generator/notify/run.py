@@ -38,7 +38,7 @@ from generator.editing.plans import plan_posted_to
 from generator.editing.values import EditError
 from generator.facts.derive import derive
 from generator.input.load import Catalog, ProjectPaths
-from generator.input.problems import display_path
+from generator.input.problems import counted, display_path
 from generator.notify.channels import IDEMPOTENT, Context, DeliveryError, missing_variables
 from generator.notify.dispatch import send
 from generator.notify.items import Item, items
@@ -62,12 +62,6 @@ class Counts:
         return self.failed + self.waiting + self.unknown
 
 
-def _plural(count: int, word: str) -> str:
-    if count == 1:
-        return f"1 {word}"
-    return f"{count} {word[:-1]}ies" if word.endswith("y") else f"{count} {word}s"
-
-
 def ledger_path(paths: ProjectPaths):
     return paths.site_config.parent / LEDGER_FILE
 
@@ -77,7 +71,7 @@ def notify(paths: ProjectPaths, catalog: Catalog, now: datetime, env: Mapping[st
     """Deliver what is new; the exit status (0: everything delivered or waiting for its time)."""
     site = catalog.site
     if not site.notify:
-        say("notify: no channels in site_config/site.yaml (add a 'notify:' list, see FORMAT.md); nothing to send")
+        say("notify: no channels in site_config/site.yaml (add a 'notify:' list: `frankly reference` explains it); nothing to send")
         return 0
     report = derive(catalog, now)
     everything = items(report)
@@ -128,7 +122,7 @@ def _start(ledger: Ledger, channel, everything: list[Item], now: datetime, dry_r
             ledger.put(item.id, channel.name, {"state": "known", "at": iso(item.moment)})
         count += 1
     ledger.start_channel(channel.name, channel.type, now)
-    say(f"notify: channel '{channel.name}' ({channel.type}) starts now: {_plural(count, 'item')} already published "
+    say(f"notify: channel '{channel.name}' ({channel.type}) starts now: {counted(count, 'item')} already published "
         f"{'would be' if dry_run else 'are'} recorded as known; nothing old is sent to it")
 
 
@@ -141,7 +135,7 @@ def _recover(ledger: Ledger, now: datetime, warn) -> None:
                           error="the run sending it was stopped before it heard back (it may have arrived)")
             cut += 1
     if cut:
-        warn(f"notify: {_plural(cut, 'delivery')} of a run that was stopped half-way "
+        warn(f"notify: {counted(cut, 'delivery', 'deliveries')} of a run that was stopped half-way "
              f"{'is' if cut == 1 else 'are'} tried again (services without idempotency get at most one duplicate)")
 
 
@@ -246,7 +240,7 @@ def _record_posted_to(ledger: Ledger, paths: ProjectPaths, everything: list[Item
 
 def _summary(counts: Counts, dry_run: bool, say) -> None:
     if dry_run:
-        say(f"notify: dry run: {_plural(counts.would, 'delivery')} would be made; nothing was sent or written")
+        say(f"notify: dry run: {counted(counts.would, 'delivery', 'deliveries')} would be made; nothing was sent or written")
         return
     parts = [f"{counts.sent} sent"]
     if counts.failed:
