@@ -465,7 +465,7 @@ updates:
     assert result.exit_code == 0
     assert stderr_without_notes(result.stderr) == [
         "incidents/2026-06-08-network-maintenance.yaml:9:8: warning: the maintenance window ended 1 h ago but the "
-        "last update is 'scheduled'; add an update with status: completed (or one saying it overran)",
+        "last update is 'scheduled'; add an update with status: completed, or cancelled if it never happened (or one saying it overran)",
         "1 warning.",
     ]
 

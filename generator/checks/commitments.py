@@ -72,7 +72,7 @@ def _entry_warnings(facts: IncidentFacts, c: Communication, commitments: Commitm
     if incident.kind is Kind.maintenance and incident.window and now > incident.window.end and facts.is_open:
         yield (("window", "end"),
                f"the maintenance window ended {format_duration(now - incident.window.end)} ago but the last update "
-               f"is '{last.status}'; add an update with status: completed (or one saying it overran)")
+               f"is '{last.status}'; add an update with status: completed, or cancelled if it never happened (or one saying it overran)")
 
 
 def most_urgent(found: list[Problem], catalog: Catalog, report: StatusReport, root: Path, count: int = 3) -> list[Problem]:
