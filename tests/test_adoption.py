@@ -284,3 +284,26 @@ def test_the_schema_check_catches_a_broken_workflow(tmp_path: Path):
         capture_output=True, text=True, timeout=120,
     )
     assert result.returncode == 1 and "runs_on" in result.stdout
+
+
+def test_the_scaffold_readme_incident_commands_run_as_written(new_site: Path, monkeypatch):
+    """The new site's README, "During an incident", followed to the letter (its <slug> is the entry `new` made)."""
+    import re
+    import shlex
+
+    readme = (new_site / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"## During an incident\n\n```sh\n(.*?)```", readme, re.S).group(1)
+    commands = [line.split("  #")[0].strip() for line in block.splitlines() if line.strip()]
+    assert [shlex.split(c)[1] for c in commands] == ["new", "update", "update", "resolve", "apologize", "compensate", "post", "postmortem", "new"]
+    slug = None
+    for number, command in enumerate(commands):
+        monkeypatch.setenv("FRANKLY_NOW", f"2026-03-02T{9 + number:02d}:00:00+00:00")
+        args = shlex.split(command.replace("<slug>", slug or "<slug>"))[1:]
+        result = invoke(new_site, *args)
+        assert result.exit_code == 0, (command, result.stderr)
+        if slug is None:
+            slug = re.search(r"incidents/([0-9a-z-]+)\.yaml", result.stdout).group(1)
+    assert slug == "2026-03-02-sms-delivery-delayed"
+    assert "https://status.example.com/incidents/2026-03-02-sms-delivery-delayed/" in invoke(new_site, "post", slug).stdout
+    checked = invoke(new_site, "check")
+    assert checked.exit_code == 0 and checked.stdout == "OK: 3 entries and 2 components are valid.\n"
