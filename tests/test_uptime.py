@@ -14,7 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from generator.facts.derive import StatusReport, derive
-from generator.facts.uptime import badge_text, history_dict, percent_text, uptime
+from generator.facts.uptime import badge_text, day_bounds, history_dict, percent_text, uptime
 from generator.input.load import ProjectPaths, load_all
 from generator.input.values import ComponentStatus as S
 from generator.outputs.uptime_bars import percent, render_uptime_bars
@@ -196,6 +196,21 @@ def test_days_cross_midnight_and_the_clock_changes(tmp_path):
     assert [d.date for d in api.days if d.entries] == [date(2026, 3, 28), date(2026, 3, 29), date(2026, 10, 24), date(2026, 10, 25)]
 
 
+def test_a_day_begins_at_its_first_instant_where_the_clocks_skip_midnight():
+    # Santiago de Chile: 6 Sep 2026 begins at 01:00 (-03:00), midnight never happens; 4 Apr has 25 h.
+    zone = ZoneInfo("America/Santiago")
+    (day, start, end), = day_bounds(date(2026, 9, 6), 1, zone)
+    assert (datetime.fromtimestamp(start, zone).isoformat(), end - start) == ("2026-09-06T01:00:00-03:00", 23 * 3600)
+    assert [e - s for _, s, e in day_bounds(date(2026, 4, 4), 2, zone)] == [25 * 3600, DAY]
+
+
+def test_impact_stated_before_the_first_update_counts_from_then(tmp_path):
+    text = entry(("2026-05-10T10:00:00+02:00", "investigating"), ("2026-05-10T11:00:00+02:00", "resolved"),
+                 components={"api": "major_outage"}, extra="impact_started_at: 2026-05-10T09:15:00+02:00")
+    day = day_of(uptime(report_of(tmp_path, {"2026-05-10-late": text, "2026-05-20-later": LATER}))["api"], "2026-05-10")
+    assert day.seconds_by_status == {S.major_outage: 6300}
+
+
 def test_an_entry_older_than_the_window_is_ignored(tmp_path):
     report = report_of(tmp_path, {
         "2026-01-10-old": entry(("2026-01-10T10:00:00+01:00", "investigating"), ("2026-01-10T20:00:00+01:00", "resolved"),
@@ -207,6 +222,9 @@ def test_an_entry_older_than_the_window_is_ignored(tmp_path):
     assert all(d.worst is S.operational and not d.entries for d in api.days)  # data since January: every day known
     assert api.availability == 1 and api.percent == "100%"
     assert day_of(uptime(report, 365)["api"], "2026-01-10").worst is S.major_outage
+    # A first day with data given: the days before it have none, whatever happened then.
+    since = uptime(report, 365, since=date(2026, 3, 1))["api"]
+    assert day_of(since, "2026-01-10").availability is None and day_of(since, "2026-03-01").availability == 1
 
 
 def test_an_open_incident_counts_until_the_judging_moment(tmp_path):

@@ -25,6 +25,11 @@ The fragment (``render_uptime_bars``) is a list of days, oldest first::
   data. The classes are meant to be styled below ``.fr-up`` only. The status is
   also in the text, so colour is never the only sign (WCAG 1.4.1).
 - Everything from the data is escaped (markupsafe); no inline styles.
+
+Bytes (tests/test_uptime.py): ~2.7 KB for 90 days with data and a few incident
+days; ~3.5 KB when most days have no data yet; each day with entries adds its
+link and words (~80 bytes more than a quiet day), so a component with entries on
+half its days (the 10,000-entry synthetic site) is ~5-6 KB.
 """
 
 from __future__ import annotations
