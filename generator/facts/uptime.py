@@ -11,11 +11,12 @@ affects its components last until the judging moment. Impact stated to start
 before the first update (``impact_started_at``) counts from then, with the
 first statuses the timeline gives.
 
-**Availability** (as Atlassian Statuspage's uptime showcase counts it:
-support.atlassian.com/statuspage "Display historical uptime of components",
-help.statuspage.io/help/uptime-calendar; Instatus documents the same weights):
-a major outage counts fully as downtime, a partial outage at 30 % of its
-time, degraded performance and maintenance not at all::
+**Availability** (as Atlassian Statuspage's uptime showcase counts it, from its
+component states: help.statuspage.io/help/uptime-calendar; the weights as
+sorryapp.com/compare/uptime-sorry-vs-statuspage reports them for Statuspage and
+instatus.com/help/status-page/uptime-colors writes them out; incident.io instead
+counts partial outage fully): a major outage counts fully as downtime, a
+partial outage at 30 % of its time, degraded performance and maintenance not at all::
 
     availability = 1 - (major_outage_s + 0.3 * partial_outage_s) / observed_s
 
