@@ -170,14 +170,37 @@ def test_several_badges_inlined_in_one_page_do_not_share_ids(built_fixture_site)
     ids = []
     for svg in sorted((built_fixture_site / "badges").rglob("*.svg")):
         ids += [e.get("id") for e in ET.parse(svg).getroot().iter() if e.get("id")]
-    assert len(ids) == len(set(ids)) == 2 * 4  # gradient + clip path, for status and three components
+    assert len(ids) == len(set(ids)) == 2 * 7  # gradient + clip path, for status, three components and their uptime
 
 
 @pytest.mark.slow
 def test_built_site_has_every_badge(built_fixture_site):
     expected = {urls.BADGE_STATUS_SVG, urls.BADGE_STATUS_JSON}
     for component_id in ("api", "dashboard", "email"):
-        expected |= {urls.component_badge_svg(component_id), urls.component_badge_json(component_id)}
+        expected |= {urls.component_badge_svg(component_id), urls.component_badge_json(component_id),
+                     urls.component_uptime_badge_svg(component_id), urls.component_uptime_badge_json(component_id)}
     built = {p.relative_to(built_fixture_site).as_posix() for p in (built_fixture_site / "badges").rglob("*") if p.is_file()}
     assert built == expected
     assert read_svg((built_fixture_site / urls.component_badge_svg("dashboard")).read_bytes())["words"] == ["Dashboard", "Degraded performance"]
+
+
+def test_uptime_badge_shows_the_90_day_figure_of_the_json(project):
+    """The same figure as /api/v2/uptime.json, coloured by shields.io's uptime steps."""
+    two_hours_down = open_incident("major", "major_outage") + (
+        "  - at: 2026-03-20T12:00:00Z\n    status: resolved\n    message: Fixed.\n    components:\n      email: operational\n")
+    write_incident(project, "2026-03-20-trouble.yaml", two_hours_down)
+    files = badges_of(project)
+    from generator.facts.derive import derive
+    from generator.facts.uptime import uptime
+    from generator.input.load import ProjectPaths, load_all
+
+    history = uptime(derive(load_all(ProjectPaths.at(project))))["email"]
+    badge = read_svg(files[urls.component_uptime_badge_svg("email")])
+    assert badge["words"] == ["E-mail delivery 90 days", history.percent]
+    assert history.percent.endswith("%") and history.availability < 1
+    expected = "#2e7d32" if history.availability >= 0.999 else "#8a6500" if history.availability >= 0.99 else "#c2410c" if history.availability >= 0.95 else "#b91c1c"
+    assert badge["message_colour"] == expected
+    assert json.loads(files[urls.component_uptime_badge_json("email")]) == {
+        "schemaVersion": 1, "label": "E-mail delivery 90 days", "message": history.percent, "color": expected}
+    slow = read_svg(files[urls.component_uptime_badge_svg("dashboard")])  # degraded performance is not downtime
+    assert slow["words"] == ["Dashboard 90 days", "100%"] and slow["message_colour"] == "#2e7d32"

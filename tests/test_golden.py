@@ -55,6 +55,7 @@ API_FILES = [
     "api/v2/scheduled-maintenances.json",
     "api/v2/scheduled-maintenances/upcoming.json",
     "api/v2/scheduled-maintenances/active.json",
+    "api/v2/uptime.json",
     "api/v2/summary.json",
     "incidents/2026-03-02-api-errors/index.json",
     "incidents/2026-03-10-dashboard-slow/index.json",

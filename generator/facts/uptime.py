@@ -342,6 +342,9 @@ def uptime(report: StatusReport, days: int = WINDOW_DAYS, *, until: datetime | N
     entry and no moment given, every day is without data). ``since``: the first day
     with data (default: the day of the earliest entry). ``work``: counts the steps
     (for tests of the cost)."""
+    memo = (id(report), days, until, since)
+    if work is None and memo in _HISTORIES:
+        return _HISTORIES[memo]  # a derived fact: home, component pages, JSON and badges read the same one
     zone = report.site.time_zone
     lines = timelines(report, until, work)
     end_moment = lines.until or report.now
@@ -368,7 +371,13 @@ def uptime(report: StatusReport, days: int = WINDOW_DAYS, *, until: datetime | N
             ]
             availability = _mean(h.availability for h in mine)
         found[key] = UptimeHistory(key, name, is_group, members, tuple(day_list), availability)
+    if work is None:
+        _HISTORIES[memo] = found
+        weakref.finalize(report, _HISTORIES.pop, memo, None)
     return found
+
+
+_HISTORIES: dict[tuple, dict[str, UptimeHistory]] = {}
 
 
 def _keys(report: StatusReport) -> list[tuple[str, str, bool, tuple[str, ...]]]:

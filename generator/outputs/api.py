@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 
 from generator.facts.accountability import communication_of
 from generator.facts.derive import STATUS_RANK, IncidentFacts, StatusReport
+from generator.facts.uptime import DEFINITION, GROUP_PREFIX, history_dict, uptime
 from generator.input.values import CANCELLED, ComponentStatus, Kind
 from generator.outputs import urls
 from generator.outputs.files import GeneratedFile
@@ -83,6 +84,7 @@ class StatuspageApi:
         self.now = report.last_change or EPOCH
         self.oldest = min((f.first_update.at for f in report.entries), default=EPOCH)
         self.groups = self._group_ids()
+        self.uptime = uptime(report)
         self._components = {c["id"]: c for c in self._component_list()}
 
     def iso(self, moment: datetime | None) -> str | None:
@@ -166,7 +168,12 @@ class StatuspageApi:
         return component
 
     def components(self) -> list[dict]:
-        return list(self._components.values())
+        """The component list, each with its 90-day availability (site-wide, so never inside an incident)."""
+        return [{**c, "frankly": {"uptime": history_dict(self._uptime_of(c), c["id"] if c["group"] else None, with_days=False)}}
+                for c in self._components.values()]
+
+    def _uptime_of(self, component: dict):
+        return self.uptime[GROUP_PREFIX + component["name"] if component["group"] else component["id"]]
 
     # -- incidents and maintenances
 
@@ -348,6 +355,13 @@ class StatuspageApi:
             urls.API_MAINTENANCES: {"page": page, "scheduled_maintenances": self.incidents(maintenances[:LIST_LIMIT])},
             urls.API_MAINTENANCES_UPCOMING: {"page": page, "scheduled_maintenances": self.incidents(report.upcoming_maintenance)},
             urls.API_MAINTENANCES_ACTIVE: {"page": page, "scheduled_maintenances": self.incidents(report.active_maintenance)},
+            urls.API_UPTIME: {
+                "page": page,
+                "definition": DEFINITION,
+                "components": [
+                    history_dict(h, self.groups[h.name] if h.is_group else None) for h in self.uptime.values()
+                ],
+            },
             urls.API_SUMMARY: {
                 "page": page,
                 "status": self.status(),

@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import hashlib
 from typing import Iterable
+from fractions import Fraction
 
 from markupsafe import Markup
 
 from generator.facts.derive import StatusReport
+from generator.facts.uptime import WINDOW_DAYS, badge_text, uptime
 from generator.input.values import ComponentStatus
 from generator.outputs import urls
 from generator.outputs.api import to_json
@@ -114,6 +116,23 @@ def component_badge_parts(report: StatusReport, component_id: str) -> tuple[str,
     return report.site.component(component_id).name, label(status), COMPONENT_COLOUR[status]
 
 
+#: The 90-day figure's colour: shields.io's usual uptime steps, in the contrast-checked hues above.
+UPTIME_STEPS = ((Fraction(999, 1000), INDICATOR_COLOUR["none"]), (Fraction(99, 100), INDICATOR_COLOUR["minor"]),
+                (Fraction(95, 100), INDICATOR_COLOUR["major"]))
+NO_DATA_COLOUR = "#6b7280"
+
+
+def component_uptime_badge_parts(report: StatusReport, component_id: str) -> tuple[str, str, str]:
+    """'<component> 90 days' and the window's availability, e.g. '99.95%' (uptime.badge_text's rounding)."""
+    history = uptime(report)[component_id]
+    availability = history.availability
+    if availability is None:
+        colour = NO_DATA_COLOUR
+    else:
+        colour = next((c for floor, c in UPTIME_STEPS if availability >= floor), INDICATOR_COLOUR["critical"])
+    return f"{report.site.component(component_id).name} {WINDOW_DAYS} days", badge_text(history), colour
+
+
 def render_badges(r) -> Iterable:
     """Producer for site.PRODUCERS: the site badge and one per component, SVG and JSON."""
     parts = status_badge_parts(r.report)
@@ -123,4 +142,7 @@ def render_badges(r) -> Iterable:
         parts = component_badge_parts(r.report, component.id)
         yield GeneratedFile(urls.component_badge_svg(component.id), badge_svg(*parts))
         yield GeneratedFile(urls.component_badge_json(component.id), endpoint_json(*parts))
+        parts = component_uptime_badge_parts(r.report, component.id)
+        yield GeneratedFile(urls.component_uptime_badge_svg(component.id), badge_svg(*parts))
+        yield GeneratedFile(urls.component_uptime_badge_json(component.id), endpoint_json(*parts))
 

@@ -114,6 +114,7 @@ API_MAINTENANCES = API + "scheduled-maintenances.json"
 API_MAINTENANCES_UPCOMING = API + "scheduled-maintenances/upcoming.json"
 API_MAINTENANCES_ACTIVE = API + "scheduled-maintenances/active.json"
 API_SUMMARY = API + "summary.json"
+API_UPTIME = API + "uptime.json"  # Frankly's own: every component's and group's days (no Statuspage equivalent)
 BADGE_STATUS_SVG = "badges/status.svg"
 BADGE_STATUS_JSON = "badges/status.json"
 EMBED = "embed/"
@@ -130,3 +131,11 @@ def component_badge_svg(component_id: str) -> str:
 
 def component_badge_json(component_id: str) -> str:
     return f"badges/components/{component_id}.json"
+
+
+def component_uptime_badge_svg(component_id: str) -> str:
+    return f"badges/components/{component_id}-uptime.svg"
+
+
+def component_uptime_badge_json(component_id: str) -> str:
+    return f"badges/components/{component_id}-uptime.json"
