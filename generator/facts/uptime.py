@@ -11,12 +11,9 @@ affects its components last until the judging moment. Impact stated to start
 before the first update (``impact_started_at``) counts from then, with the
 first statuses the timeline gives.
 
-**Availability** (as Atlassian Statuspage's uptime showcase counts it, from its
-component states: help.statuspage.io/help/uptime-calendar; the weights as
-sorryapp.com/compare/uptime-sorry-vs-statuspage reports them for Statuspage and
-instatus.com/help/status-page/uptime-colors writes them out; incident.io instead
-counts partial outage fully): a major outage counts fully as downtime, a
-partial outage at 30 % of its time, degraded performance and maintenance not at all::
+**Availability**, as Statuspage counts it (weights per sorryapp.com's and
+instatus.com's write-ups; incident.io counts partial outage fully): major outage
+fully downtime, partial outage at 30 %, degraded performance and maintenance not::
 
     availability = 1 - (major_outage_s + 0.3 * partial_outage_s) / observed_s
 
@@ -43,10 +40,9 @@ is a 75 % group, not a 0 % one, while its colour still says major outage.
 **Printed figures** (:func:`percent_text`) are truncated to two decimals, never
 rounded up: 99.996 % is "99.99%", and "100%" means no downtime at all.
 
-Cost: each entry's timeline is read once into per-component intervals, sorted
-once, and merged into one worst-status timeline per component and group (cached
-per report); a window's days are then swept with a single moving pointer,
-O(intervals + days) per component, never every entry per component per day.
+Cost: each entry's timeline is read once into per-component intervals, merged
+into one worst-status timeline per component and group (cached per report), and
+a window's days swept with one pointer: O(intervals + days) per component.
 """
 
 from __future__ import annotations
