@@ -6,6 +6,7 @@ they call, and the returned addresses in the update's posted_to."""
 from __future__ import annotations
 
 import email
+import json
 import email.policy
 import hashlib
 import hmac
@@ -248,3 +249,61 @@ def test_mastodon_and_bluesky_posts_land_in_posted_to_with_every_other_byte_kept
     assert again.exit_code == 0 and "0 sent" in again.stdout
     assert len(receiver.at("/api/v1/statuses")) == 1 and len(receiver.at("/xrpc/com.atproto.repo.createRecord")) == 1
     assert entry.read_bytes() == after
+
+
+HOSTILE = "<!channel> @everyone @here @all <users/all> *x* & <script>"
+#: What each service reads as a mention (or a link) in the text it parses.
+LIVE = {
+    "slack": re.compile(r"<[!@#]|<users/"),  # Slack mentions only in <...>; a bare @everyone is text
+    "mattermost": re.compile(r"<[!@#]|@(?:channel|all|here|everyone)\b"),
+    "google_chat": re.compile(r"<users/|<!"),
+}
+
+
+def _free_texts(kind: str, body: dict) -> list[str]:
+    """Every text of a payload a service parses for mentions and markup."""
+    if kind == "slack":  # ``text`` and every mrkdwn text (a plain_text header shows text as it is)
+        texts = [body["text"]]
+        for block in body["blocks"]:
+            texts += [part["text"] for part in [block.get("text") or {}, *block.get("fields", []), *block.get("elements", [])]
+                      if part.get("type") == "mrkdwn"]
+        return texts
+    if kind == "discord":
+        return [body["content"], body["embeds"][0]["title"], body["embeds"][0]["description"]]
+    if kind == "teams":
+        return [element.get("text", "") for element in body["attachments"][0]["content"]["body"]]
+    return [body["text"]]
+
+
+@pytest.mark.parametrize("kind, path", [("slack", "/slack/T1/B1/x"), ("discord", "/discord/1/abc"), ("teams", "/teams/workflow"),
+                                        ("mattermost", "/mattermost/hooks/x"), ("google_chat", "/chat/v1/spaces/S/messages")])
+def test_a_hostile_title_and_message_mention_no_one(project, receiver, monkeypatch, kind, path):
+    entry = project / "incidents" / f"{SLUG}.yaml"
+    entry.write_text(entry.read_text(encoding="utf-8").replace("title: Dashboard is slow", f"title: '{HOSTILE}'"), encoding="utf-8")
+    env = {"slack": "T_SLACK", "discord": "T_DISCORD", "teams": "T_TEAMS", "mattermost": "T_MATTERMOST", "google_chat": "T_CHAT"}[kind]
+    add_channels(project, f"  - type: {kind}\n    url_env: {env}\n")
+    chat_env(monkeypatch, receiver.base)
+    assert notify(project, START).exit_code == 0
+    result = invoke(project, "update", SLUG, "--status", "monitoring", "-m", HOSTILE, "--now", UPDATE_AT)
+    assert result.exit_code == 0, result.output
+    result = notify(project, LATER)
+    assert result.exit_code == 0, result.output
+    (got,) = receiver.at(path)
+    body = got.json()
+    texts = _free_texts(kind, body)
+    assert any("everyone" in text for text in texts)  # the words arrive, defused
+    if kind == "discord":
+        assert body["allowed_mentions"] == {"parse": []}  # Discord parses no mention at all
+    elif kind == "teams":
+        assert "entities" not in json.dumps(body)  # a Teams mention needs an entity; none is sent
+    else:
+        for text in texts:
+            assert not LIVE[kind].search(text), (kind, text)
+    if kind == "slack":
+        assert body["text"].startswith("&lt;!channel&gt; @everyone") and "&amp; &lt;script&gt;" in body["text"]
+    if kind == "mattermost":
+        assert "@\u2060everyone @\u2060here @\u2060all" in body["text"] and "<\u2060!channel>" in body["text"]
+    if kind == "google_chat":
+        headline = body["text"].split("\n")[0]
+        assert headline.startswith("*") and headline.endswith("*") and "*" not in headline[1:-1]
+        assert "<\u2060users/all>" in body["text"]
