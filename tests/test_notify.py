@@ -293,3 +293,39 @@ def test_bluesky_after_a_killed_run_asks_for_its_post_and_never_posts_twice(proj
     assert receiver.at("/xrpc/com.atproto.repo.getRecord")[0].query["rkey"] == [rkey]
     url = f"https://bsky.app/profile/acme.test/post/{rkey}"
     assert f"channel: bluesky\n        url: {url}\n" in (project / "incidents" / f"{SLUG}.yaml").read_text()
+
+
+@pytest.mark.parametrize("error", [ValueError("header value contains a line break"), KeyError("text")])
+def test_a_content_or_programming_error_is_a_plain_failure_never_unknown(site, receiver, monkeypatch, error):
+    """Only a network error leaves a delivery uncertain: an error before anything went out is retried, never 'unknown'."""
+    import generator.notify.run as run
+
+    def broken(channel, message, ctx):
+        raise error
+
+    monkeypatch.setattr(run, "send", broken)
+    for now in (LATER, "2026-06-02T12:00:00Z", "2026-06-03T12:00:00Z"):
+        result = notify(site, now)
+        assert result.exit_code == 1 and "Traceback" not in result.output
+        assert f"failed  {ITEM} → slack (slack): {error.__class__.__name__}: " in result.stderr
+        assert "unknown" not in result.output
+    record = ledger(site)["deliveries"][ITEM]["slack"]
+    assert record["state"] == "failed" and "uncertain" not in record and record["attempts"] == 3
+
+
+def test_a_mail_that_cannot_be_built_is_a_plain_failure(project, monkeypatch):
+    import generator.notify.mail as mail
+
+    add_channels(project, "  - type: email\n    host: 127.0.0.1\n    port: 9\n    security: none\n"
+                          "    from: status@acme.test\n    to: list@lists.acme.test\n    list_id: list.acme.test\n")
+    assert notify(project, START).exit_code == 0
+    publish_update(project)
+
+    def unbuildable(channel, message, ctx):
+        raise ValueError("Header values may not contain linefeed or carriage return characters")
+
+    monkeypatch.setattr(mail, "build", unbuildable)
+    result = notify(project, LATER)
+    assert result.exit_code == 1
+    assert "the mail cannot be built (ValueError: Header values may not contain linefeed" in result.stderr
+    assert "uncertain" not in ledger(project)["deliveries"][ITEM]["email"]

@@ -11,6 +11,7 @@ import email.policy
 import hashlib
 import hmac
 import re
+from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import parse_qs
 
@@ -183,6 +184,7 @@ def test_a_mail_to_the_list_through_a_real_smtp_server(project, monkeypatch):
     assert mail["List-Id"] == "Acme Cloud Status <status-updates.acme.test>"
     assert mail["From"] == "Acme Status <status@acme.test>" and mail["To"] == "status-updates@lists.acme.test"
     assert re.fullmatch(r"<[0-9a-f]{32}@acme\.test>", mail["Message-ID"])
+    assert mail["Date"].datetime == datetime(2026, 6, 1, 12, 10, tzinfo=timezone.utc)  # when it was sent (LATER), not published
     assert mail.get_content_type() == "multipart/alternative"
     plain = mail.get_body(("plain",)).get_content().replace("\r\n", "\n")
     html = mail.get_body(("html",)).get_content()

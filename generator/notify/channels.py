@@ -26,6 +26,7 @@ import socket
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Mapping
 from urllib.parse import urlsplit
 
@@ -44,9 +45,10 @@ SIGNATURE_HEADER = "X-Frankly-Signature"
 class DeliveryError(Exception):
     """A delivery that failed; ``uncertain`` when it may have arrived all the same (no answer)."""
 
-    def __init__(self, message: str, uncertain: bool = False):
+    def __init__(self, message: str, uncertain: bool = False, retry_after: float | None = None):
         super().__init__(message)
         self.uncertain = uncertain
+        self.retry_after = retry_after  # seconds the service asked to wait (Retry-After), if it said
 
 
 @dataclass
@@ -56,6 +58,7 @@ class Context:
     delivery_id: str
     record: dict[str, Any] = field(default_factory=dict)  # the ledger's record: Bluesky keeps its record key there
     retry: bool = False  # an earlier try of this delivery may have arrived
+    now: datetime | None = None  # the run's time: when it is sent (a mail's Date)
 
     def secret(self, name: str | None) -> str | None:
         return (self.env.get(name) or None) if name else None

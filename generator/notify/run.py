@@ -28,9 +28,10 @@ the exit status is 1 when anything is left undelivered.
 
 from __future__ import annotations
 
+import http.client
 import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Callable, Mapping
 
 from generator.editing.entries import apply, writer_lock
@@ -47,6 +48,10 @@ from generator.notify.messages import compose
 from generator.notify.social import record_key
 
 LEDGER_FILE = "notify-ledger.json"
+#: Errors after which a delivery may have arrived all the same (the connection, not the content).
+NETWORK_ERRORS = (OSError, TimeoutError, http.client.HTTPException)
+#: A Retry-After longer than this (seconds) is taken as this: a day.
+RETRY_AFTER_CAP = 86400
 
 
 @dataclass
@@ -187,11 +192,12 @@ def _deliver(ledger: Ledger, report, channel, item: Item, now: datetime, env, dr
     ledger.put(item.id, channel.name, record)
     ledger.save()
     try:
-        url = send(channel, message, Context(report, env, delivery_id, record, retry=uncertain > 0))
+        url = send(channel, message, Context(report, env, delivery_id, record, retry=uncertain > 0, now=now))
     except DeliveryError as exc:
-        _failed(record, now, str(exc), exc.uncertain)
+        _failed(record, now, str(exc), exc.uncertain, exc.retry_after)
     except Exception as exc:  # noqa: BLE001 - a client library's own error must not stop the other deliveries
-        _failed(record, now, f"{exc.__class__.__name__}: {' '.join(str(exc).split())[:300]}", True)
+        # Only a network error leaves the outcome open; any other (a bug, content a library refused) sent nothing.
+        _failed(record, now, f"{exc.__class__.__name__}: {' '.join(str(exc).split())[:300]}", isinstance(exc, NETWORK_ERRORS))
     else:
         record = {"state": "sent", "at": record["at"], "attempts": record["attempts"], "sent_at": iso(now)}
         if url:
@@ -207,8 +213,11 @@ def _deliver(ledger: Ledger, report, channel, item: Item, now: datetime, env, dr
         warn(f"failed  {target} ({channel.type}): {record['error']}; next try after {record['next_try']} (try {record['attempts']})")
 
 
-def _failed(record: dict, now: datetime, error: str, uncertain: bool) -> None:
-    record.update(state="failed", error=error, next_try=iso(now + backoff(record["attempts"])))
+def _failed(record: dict, now: datetime, error: str, uncertain: bool, retry_after: float | None = None) -> None:
+    wait = backoff(record["attempts"])
+    if retry_after:  # the service said when (Retry-After): never sooner, whatever the backoff
+        wait = max(wait, timedelta(seconds=min(retry_after, RETRY_AFTER_CAP)))
+    record.update(state="failed", error=error, next_try=iso(now + wait))
     if uncertain:
         record["uncertain"] = record.get("uncertain", 0) + 1
 
