@@ -329,3 +329,37 @@ def test_a_mail_that_cannot_be_built_is_a_plain_failure(project, monkeypatch):
     assert result.exit_code == 1
     assert "the mail cannot be built (ValueError: Header values may not contain linefeed" in result.stderr
     assert "uncertain" not in ledger(project)["deliveries"][ITEM]["email"]
+
+
+def test_a_redirect_is_a_failure_that_names_the_new_address_and_takes_nothing_there(site, receiver):
+    """urllib would follow a 301 as a bodiless GET (answered 200: 'sent', never delivered), with the
+    signature and Idempotency-Key headers, to the new host. A redirect is never followed."""
+    receiver.redirect["/hook"] = receiver.base + "/moved"
+    result = notify(site, LATER)
+    assert result.exit_code == 1
+    assert (f"failed  {ITEM} → webhook (webhook): HTTP 301: the service redirected to {receiver.base}/moved; "
+            "update the URL in T_WEBHOOK") in result.stderr
+    assert receiver.at("/moved") == [] and len(receiver.at("/hook")) == 1
+    assert ledger(site)["deliveries"][ITEM]["webhook"]["state"] == "failed"
+    assert ledger(site)["deliveries"][ITEM]["slack"]["state"] == "sent"
+
+
+def test_retry_after_is_respected_when_longer_than_the_backoff(site, receiver):
+    receiver.fail["/slack/x"] = 429
+    receiver.headers["Retry-After"] = "7200"  # two hours; the first backoff is 5 minutes
+    result = notify(site, LATER)
+    assert result.exit_code == 1
+    assert ledger(site)["deliveries"][ITEM]["slack"]["next_try"] == "2026-06-01T14:10:00Z"
+    receiver.headers["Retry-After"] = "1"  # shorter than the backoff: the backoff holds
+    del receiver.fail["/slack/x"]
+    later = notify(site, "2026-06-01T14:10:00Z")
+    assert later.exit_code == 0 and f"sent    {ITEM} → slack (slack)" in later.stdout
+
+
+def test_a_webhook_address_that_is_not_https_is_skipped_with_a_warning(site, receiver, monkeypatch):
+    monkeypatch.setenv("T_SLACK", "http://hooks.slack.com/services/T1/B1/x")
+    result = notify(site, LATER)
+    assert ("notify: warning: channel 'slack' (slack) skipped: T_SLACK is an http:// address; the service's address "
+            "must start with https://") in result.stderr
+    assert "Traceback" not in result.output and receiver.at("/slack/x") == []
+    assert f"sent    {ITEM} → webhook (webhook)" in result.stdout

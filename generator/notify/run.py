@@ -40,7 +40,7 @@ from generator.editing.values import EditError
 from generator.facts.derive import derive
 from generator.input.load import Catalog, ProjectPaths
 from generator.input.problems import counted, display_path
-from generator.notify.channels import IDEMPOTENT, Context, DeliveryError, missing_variables
+from generator.notify.channels import IDEMPOTENT, Context, DeliveryError, address_problem, missing_variables
 from generator.notify.dispatch import send
 from generator.notify.items import Item, items
 from generator.notify.ledger import BACKFILL, SETTLED, Ledger, backoff, iso, ledger_lock, parse_iso
@@ -96,6 +96,12 @@ def notify(paths: ProjectPaths, catalog: Catalog, now: datetime, env: Mapping[st
                      "CI secrets and to the env: of the workflow's notify step")
                 if not dry_run:
                     continue
+            url_env = getattr(channel, "url_env", None)
+            problem = address_problem(env[url_env]) if url_env and env.get(url_env) else None
+            if problem:
+                warn(f"notify: warning: channel '{channel.name}' ({channel.type}) skipped: {url_env} {problem}; "
+                     "set it to the address the service gave (https://...)")
+                continue
             channels.append(channel)
         if not ledger.existed and channels:
             say(f"notify: first run: {shown} {'would be' if dry_run else 'is'} created; what is already published "
