@@ -309,3 +309,43 @@ def test_a_hostile_title_and_message_mention_no_one(project, receiver, monkeypat
         headline = body["text"].split("\n")[0]
         assert headline.startswith("*") and headline.endswith("*") and "*" not in headline[1:-1]
         assert "<\u2060users/all>" in body["text"]
+
+
+def test_a_rate_limited_mastodon_fails_promptly_and_is_tried_again_later(project, receiver, monkeypatch):
+    """Mastodon.py's default on 429 sleeps until X-RateLimit-Reset (hours); notify fails the delivery and goes on."""
+    import time
+
+    from test_notify import ledger
+
+    add_channels(project, f"  - type: mastodon\n    base_url: {receiver.base}\n    token_env: T_MASTODON_TOKEN\n")
+    monkeypatch.setenv("T_MASTODON_TOKEN", "token-1")
+    assert notify(project, START).exit_code == 0
+    publish_update(project)
+    receiver.fail["/api/v1/statuses"] = 429
+    receiver.headers.update({"X-RateLimit-Limit": "300", "X-RateLimit-Remaining": "0",
+                             "X-RateLimit-Reset": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(time.time() + 3 * 3600))})
+    began = time.monotonic()
+    result = notify(project, LATER)
+    assert time.monotonic() - began < 15
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"failed  {SLUG}#{ANCHOR} → mastodon (mastodon): Mastodon's rate limit was reached" in result.stderr
+    record = ledger(project)["deliveries"][f"{SLUG}#{ANCHOR}"]["mastodon"]
+    assert record["state"] == "failed" and "uncertain" not in record
+    assert "2026-06-01T14:" in record["next_try"] or "2026-06-01T15:" in record["next_try"]  # the reset, ~3 h on
+    del receiver.fail["/api/v1/statuses"]
+    again = notify(project, "2026-06-01T16:00:00Z")
+    assert again.exit_code == 0 and f"sent    {SLUG}#{ANCHOR} → mastodon (mastodon)" in again.stdout
+
+
+def test_bluesky_logs_in_once_per_run_for_many_posts(project, receiver, monkeypatch):
+    add_channels(project, f"  - type: bluesky\n    handle_env: T_BSKY_HANDLE\n    app_password_env: T_BSKY_PASSWORD\n    service: {receiver.base}\n")
+    monkeypatch.setenv("T_BSKY_HANDLE", "acme.test")
+    monkeypatch.setenv("T_BSKY_PASSWORD", "app-pass")
+    assert notify(project, START).exit_code == 0
+    publish_update(project)
+    result = invoke(project, "update", SLUG, "--status", "resolved", "-m", "Fixed.", "--now", "2026-06-01T12:06:00Z")
+    assert result.exit_code == 0, result.output
+    result = notify(project, LATER)
+    assert result.exit_code == 0, result.output
+    assert len(receiver.at("/xrpc/com.atproto.repo.createRecord")) == 2
+    assert len(receiver.at("/xrpc/com.atproto.server.createSession")) == 1

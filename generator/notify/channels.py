@@ -60,6 +60,7 @@ class Context:
     record: dict[str, Any] = field(default_factory=dict)  # the ledger's record: Bluesky keeps its record key there
     retry: bool = False  # an earlier try of this delivery may have arrived
     now: datetime | None = None  # the run's time: when it is sent (a mail's Date)
+    sessions: dict[str, Any] = field(default_factory=dict)  # the run's logged-in clients, by channel (Bluesky)
 
     def secret(self, name: str | None) -> str | None:
         return (self.env.get(name) or None) if name else None

@@ -111,9 +111,10 @@ def notify(paths: ProjectPaths, catalog: Catalog, now: datetime, env: Mapping[st
             if not ledger.channel_started(channel.name):
                 _start(ledger, channel, everything, now, dry_run, say)
         _recover(ledger, now, warn)
+        sessions: dict = {}  # logged-in clients, one per channel for the whole run
         for item in everything:
             for channel in channels:
-                _deliver(ledger, report, channel, item, now, env, dry_run, counts, say, warn)
+                _deliver(ledger, report, channel, item, now, env, dry_run, counts, say, warn, sessions)
         if not dry_run:
             _record_posted_to(ledger, paths, everything, shown, say, warn)
             ledger.prune(now)
@@ -150,7 +151,8 @@ def _recover(ledger: Ledger, now: datetime, warn) -> None:
              f"{'is' if cut == 1 else 'are'} tried again (services without idempotency get at most one duplicate)")
 
 
-def _deliver(ledger: Ledger, report, channel, item: Item, now: datetime, env, dry_run: bool, counts: Counts, say, warn) -> None:
+def _deliver(ledger: Ledger, report, channel, item: Item, now: datetime, env, dry_run: bool, counts: Counts, say, warn,
+             sessions: dict) -> None:
     if item.event not in channel.events:
         return
     due = item.due(channel.reminder_before)
@@ -198,7 +200,7 @@ def _deliver(ledger: Ledger, report, channel, item: Item, now: datetime, env, dr
     ledger.put(item.id, channel.name, record)
     ledger.save()
     try:
-        url = send(channel, message, Context(report, env, delivery_id, record, retry=uncertain > 0, now=now))
+        url = send(channel, message, Context(report, env, delivery_id, record, retry=uncertain > 0, now=now, sessions=sessions))
     except DeliveryError as exc:
         _failed(record, now, str(exc), exc.uncertain, exc.retry_after)
     except Exception as exc:  # noqa: BLE001 - a client library's own error must not stop the other deliveries
