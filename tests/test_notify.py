@@ -363,3 +363,23 @@ def test_a_webhook_address_that_is_not_https_is_skipped_with_a_warning(site, rec
             "must start with https://") in result.stderr
     assert "Traceback" not in result.output and receiver.at("/slack/x") == []
     assert f"sent    {ITEM} → webhook (webhook)" in result.stdout
+
+
+@pytest.mark.parametrize("record, problem", [
+    ('"sent"', "the record of '{item}' for 'slack' must be a mapping such as"),
+    ('{"state": "failed", "at": "2026-06-01T12:05:00Z", "attempts": 1}', "the failed record of '{item}' for 'slack' needs \"next_try\" as a time"),
+    ('{"state": "delivered", "at": "2026-06-01T12:05:00Z"}', "the record of '{item}' for 'slack' has state \"delivered\"; a state is one of"),
+    ('{"state": "failed", "at": "2026-06-01T12:05:00Z", "next_try": "soon", "attempts": 1}', "needs \"next_try\" as a time"),
+])
+def test_a_hand_edited_ledger_record_of_the_wrong_shape_is_file_line_col(site, receiver, record, problem):
+    path = site / "site_config" / "notify-ledger.json"
+    data = ledger(site)
+    data["deliveries"][ITEM] = {"slack": "PLACEHOLDER"}
+    text = json.dumps(data, indent=1, sort_keys=True).replace('"PLACEHOLDER"', record)
+    path.write_text(text, encoding="utf-8")
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if '"slack": ' in row and ITEM in text.splitlines()[n - 2])
+    result = notify(site, LATER)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.stderr.startswith(f"site_config/notify-ledger.json:{line}:")
+    assert problem.format(item=ITEM) in result.stderr and "nothing was sent" in result.stderr
+    assert receiver.received == []
