@@ -349,3 +349,24 @@ def test_bluesky_logs_in_once_per_run_for_many_posts(project, receiver, monkeypa
     assert result.exit_code == 0, result.output
     assert len(receiver.at("/xrpc/com.atproto.repo.createRecord")) == 2
     assert len(receiver.at("/xrpc/com.atproto.server.createSession")) == 1
+
+
+def test_a_posted_to_edit_whose_commit_was_dropped_is_written_again(project, receiver, monkeypatch):
+    """The workflow pushes the ledger (saying 'recorded') first and incidents/ apart, dropping that
+    commit on a conflict: the next run finds the address missing from the file and writes it again."""
+    add_channels(project, f"  - type: mastodon\n    base_url: {receiver.base}\n    token_env: T_MASTODON_TOKEN\n")
+    monkeypatch.setenv("T_MASTODON_TOKEN", "token-1")
+    assert notify(project, START).exit_code == 0
+    publish_update(project)
+    entry = project / "incidents" / f"{SLUG}.yaml"
+    before = entry.read_bytes()
+    assert notify(project, LATER).exit_code == 0
+    written = entry.read_bytes()
+    assert written != before
+    entry.write_bytes(before)  # git reset --hard origin: the incidents/ commit was dropped, the ledger's kept
+    again = notify(project, "2026-06-01T12:30:00Z")
+    assert again.exit_code == 0, again.output
+    assert "the last commit of incidents/ did not land); writing it again" in again.stdout
+    assert entry.read_bytes() == written and len(receiver.at("/api/v1/statuses")) == 1  # written, not posted again
+    third = notify(project, "2026-06-01T12:40:00Z")
+    assert "writing it again" not in third.stdout and entry.read_bytes() == written

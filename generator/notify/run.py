@@ -20,7 +20,9 @@ item (:mod:`.items`) it takes, oldest first:
    time but reported as ``unknown`` until a person settles it.
 5. Addresses returned by Mastodon and Bluesky go into the update's
    ``posted_to:`` through the byte-keeping edit engine (a run killed before
-   that records them on the next run).
+   that records them on the next run). The workflow pushes the ledger first
+   and incidents/ in a commit of its own, dropped on a conflict; a record
+   whose address the file lacks is written again on the next run.
 
 A delivery never raises out of here: each failure is a line of output, and
 the exit status is 1 when anything is left undelivered.
@@ -234,9 +236,16 @@ def _record_posted_to(ledger: Ledger, paths: ProjectPaths, everything: list[Item
     """The addresses Mastodon and Bluesky returned, written into each update's posted_to."""
     by_id = {item.id: item for item in everything}
     for item_id, channel, record in ledger.records():
-        if record.get("posted_to") != "pending":
-            continue
+        state = record.get("posted_to")
         item = by_id.get(item_id)
+        if state == "recorded" and item is not None and item.update is not None and \
+                all(link.url != record.get("url") for link in item.update.posted_to):
+            # The ledger says recorded, the file does not have it: the workflow's commit of incidents/
+            # did not land (it is pushed after the ledger's and dropped on a conflict). Again now.
+            state = "pending"
+            say(f"notify: {record.get('url')} is not in the posted_to of {item_id} (the last commit of incidents/ did not land); writing it again")
+        if state != "pending":
+            continue
         network = ledger.data["channels"].get(channel, {}).get("type")
         if item is None or item.index is None or network not in ("mastodon", "bluesky"):
             record["posted_to"] = "not recorded"
