@@ -40,6 +40,8 @@ class Receiver:
 
     received: list[Received] = field(default_factory=list)
     fail: dict[str, int] = field(default_factory=dict)
+    redirect: dict[str, str] = field(default_factory=dict)  # a path answered 301 to this Location
+    headers: dict[str, str] = field(default_factory=dict)  # extra headers on a ``fail`` answer (Retry-After)
     on_request: Callable[[Received], None] | None = None
     records: dict[str, dict] = field(default_factory=dict)  # Bluesky: rkey -> record
     server: ThreadingHTTPServer | None = None
@@ -65,17 +67,25 @@ class Receiver:
                 receiver.received.append(got)
                 if receiver.on_request:
                     receiver.on_request(got)
+                if parts.path in receiver.redirect:
+                    self.send_response(301)
+                    self.send_header("Location", receiver.redirect[parts.path])
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 status = receiver.fail.get(parts.path)
                 if status:
-                    self._answer(status, {"error": "Failure", "message": "down for the test"})
+                    self._answer(status, {"error": "Failure", "message": "down for the test"}, receiver.headers)
                     return
                 self._answer(*receiver.answer(got))
 
             do_POST = do_GET = _handle
 
-            def _answer(self, status: int, body):
+            def _answer(self, status: int, body, extra: dict | None = None):
                 data = b"" if body is None else json.dumps(body).encode()
                 self.send_response(status)
+                for name, value in (extra or {}).items():
+                    self.send_header(name, value)
                 if body is not None:
                     self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))

@@ -277,3 +277,25 @@ def test_a_calendar_stays_small_at_any_history_size(site: Path):
     assert list(events(render(site)["feeds/maintenance.ics"])) == [MIGRATION]  # over, and the latest window
     config.write_text(config.read_text(encoding="utf-8").replace("max_entries: 1", "max_entries: 2"), encoding="utf-8")
     assert list(events(render(site)["feeds/maintenance.ics"])) == [EMAIL, MIGRATION]
+
+
+@pytest.mark.parametrize("which", ["fixture", "demo"])
+def test_every_calendar_has_a_component_and_reads_in_both_parsers(which, tmp_path: Path):
+    """RFC 5545 3.6: a VCALENDAR holds at least one component; a component without maintenance gets
+    the site's zone as a VTIMEZONE (it shows nothing), and the same input gives the same bytes."""
+    root = FIXTURE_SITE if which == "fixture" else REPO
+    made = render(root)
+    assert made == render(root)
+    empty = 0
+    for path, ics in made.items():
+        calendar = icalendar.Calendar.from_ical(ics)
+        assert calendar.subcomponents, path
+        parsed = vobject.readOne(ics.decode("utf-8"))
+        assert parsed.getChildren(), path
+        if not calendar.walk("VEVENT"):
+            empty += 1
+            (zone,) = calendar.walk("VTIMEZONE")
+            assert str(zone["TZID"]) == load_all(ProjectPaths.at(root)).site.time_zone.key
+            assert hasattr(parsed, "vtimezone"), path
+    if which == "fixture":
+        assert empty >= 1  # the fixture has a component that was never maintained

@@ -95,6 +95,9 @@ INCIDENT_FILES: dict[str, tuple[str, str | bytes, str]] = {
     "an upper-case .YAML": ("2026-05-01-x.YAML", GOOD, "incidents/2026-05-01-x.YAML:1:1: incident files end in .yaml, in lower case; rename it to 2026-05-01-x.yaml"),
     "a newline in the file name": ("2026-05-01-x\n.yaml", GOOD, "incidents/2026-05-01-x\\n.yaml:1:1: the file name must be YYYY-MM-DD-short-slug.yaml with a real date and only lower-case letters, digits and hyphens, e.g. 2026-11-20-messaging-outage.yaml; it becomes the permanent address, so rename the file"),
     "a newline in an alias": ("2026-05-01-x.yaml", GOOD + 'aliases: ["2026-01-01-old\\n"]\n', f"{F}:14:11: '2026-01-01-old\\n' is not a slug; former addresses look like 2026-11-20-messaging-outage"),
+    "CR LF in a title": ("2026-05-01-x.yaml", replaced("title: Broken thing", 'title: "Broken\\r\\nBcc: all@example.com"'), f"{F}:2:8: title: this text must be one line, but it contains a carriage return (a line break) at character 7; write it on one line (a block scalar such as '>' or '|' adds a line break)"),
+    "a folded title": ("2026-05-01-x.yaml", replaced("title: Broken thing", "title: >\n  Broken thing"), f"{F}:2:8: title: this text must be one line, but it contains a line break at character 13; write it on one line (a block scalar such as '>' or '|' adds a line break)"),
+    "a tab in a title": ("2026-05-01-x.yaml", replaced("title: Broken thing", 'title: "Broken\\tthing"'), f"{F}:2:8: title: this text must be one line, but it contains a tab at character 7; write it on one line (a block scalar such as '>' or '|' adds a line break)"),
     "a right-to-left override echoed": ("2026-05-01-x.yaml", replaced("status: investigating", 'status: "investi\u202egating"'), f"{F}:9:13: 'investi\\u202egating' is not a status for an incident; use one of: investigating, identified, monitoring, resolved"),
 }
 

@@ -293,3 +293,93 @@ def test_bluesky_after_a_killed_run_asks_for_its_post_and_never_posts_twice(proj
     assert receiver.at("/xrpc/com.atproto.repo.getRecord")[0].query["rkey"] == [rkey]
     url = f"https://bsky.app/profile/acme.test/post/{rkey}"
     assert f"channel: bluesky\n        url: {url}\n" in (project / "incidents" / f"{SLUG}.yaml").read_text()
+
+
+@pytest.mark.parametrize("error", [ValueError("header value contains a line break"), KeyError("text")])
+def test_a_content_or_programming_error_is_a_plain_failure_never_unknown(site, receiver, monkeypatch, error):
+    """Only a network error leaves a delivery uncertain: an error before anything went out is retried, never 'unknown'."""
+    import generator.notify.run as run
+
+    def broken(channel, message, ctx):
+        raise error
+
+    monkeypatch.setattr(run, "send", broken)
+    for now in (LATER, "2026-06-02T12:00:00Z", "2026-06-03T12:00:00Z"):
+        result = notify(site, now)
+        assert result.exit_code == 1 and "Traceback" not in result.output
+        assert f"failed  {ITEM} → slack (slack): {error.__class__.__name__}: " in result.stderr
+        assert "unknown" not in result.output
+    record = ledger(site)["deliveries"][ITEM]["slack"]
+    assert record["state"] == "failed" and "uncertain" not in record and record["attempts"] == 3
+
+
+def test_a_mail_that_cannot_be_built_is_a_plain_failure(project, monkeypatch):
+    import generator.notify.mail as mail
+
+    add_channels(project, "  - type: email\n    host: 127.0.0.1\n    port: 9\n    security: none\n"
+                          "    from: status@acme.test\n    to: list@lists.acme.test\n    list_id: list.acme.test\n")
+    assert notify(project, START).exit_code == 0
+    publish_update(project)
+
+    def unbuildable(channel, message, ctx):
+        raise ValueError("Header values may not contain linefeed or carriage return characters")
+
+    monkeypatch.setattr(mail, "build", unbuildable)
+    result = notify(project, LATER)
+    assert result.exit_code == 1
+    assert "the mail cannot be built (ValueError: Header values may not contain linefeed" in result.stderr
+    assert "uncertain" not in ledger(project)["deliveries"][ITEM]["email"]
+
+
+def test_a_redirect_is_a_failure_that_names_the_new_address_and_takes_nothing_there(site, receiver):
+    """urllib would follow a 301 as a bodiless GET (answered 200: 'sent', never delivered), with the
+    signature and Idempotency-Key headers, to the new host. A redirect is never followed."""
+    receiver.redirect["/hook"] = receiver.base + "/moved"
+    result = notify(site, LATER)
+    assert result.exit_code == 1
+    assert (f"failed  {ITEM} → webhook (webhook): HTTP 301: the service redirected to {receiver.base}/moved; "
+            "update the URL in T_WEBHOOK") in result.stderr
+    assert receiver.at("/moved") == [] and len(receiver.at("/hook")) == 1
+    assert ledger(site)["deliveries"][ITEM]["webhook"]["state"] == "failed"
+    assert ledger(site)["deliveries"][ITEM]["slack"]["state"] == "sent"
+
+
+def test_retry_after_is_respected_when_longer_than_the_backoff(site, receiver):
+    receiver.fail["/slack/x"] = 429
+    receiver.headers["Retry-After"] = "7200"  # two hours; the first backoff is 5 minutes
+    result = notify(site, LATER)
+    assert result.exit_code == 1
+    assert ledger(site)["deliveries"][ITEM]["slack"]["next_try"] == "2026-06-01T14:10:00Z"
+    receiver.headers["Retry-After"] = "1"  # shorter than the backoff: the backoff holds
+    del receiver.fail["/slack/x"]
+    later = notify(site, "2026-06-01T14:10:00Z")
+    assert later.exit_code == 0 and f"sent    {ITEM} → slack (slack)" in later.stdout
+
+
+def test_a_webhook_address_that_is_not_https_is_skipped_with_a_warning(site, receiver, monkeypatch):
+    monkeypatch.setenv("T_SLACK", "http://hooks.slack.com/services/T1/B1/x")
+    result = notify(site, LATER)
+    assert ("notify: warning: channel 'slack' (slack) skipped: T_SLACK is an http:// address; the service's address "
+            "must start with https://") in result.stderr
+    assert "Traceback" not in result.output and receiver.at("/slack/x") == []
+    assert f"sent    {ITEM} → webhook (webhook)" in result.stdout
+
+
+@pytest.mark.parametrize("record, problem", [
+    ('"sent"', "the record of '{item}' for 'slack' must be a mapping such as"),
+    ('{"state": "failed", "at": "2026-06-01T12:05:00Z", "attempts": 1}', "the failed record of '{item}' for 'slack' needs \"next_try\" as a time"),
+    ('{"state": "delivered", "at": "2026-06-01T12:05:00Z"}', "the record of '{item}' for 'slack' has state \"delivered\"; a state is one of"),
+    ('{"state": "failed", "at": "2026-06-01T12:05:00Z", "next_try": "soon", "attempts": 1}', "needs \"next_try\" as a time"),
+])
+def test_a_hand_edited_ledger_record_of_the_wrong_shape_is_file_line_col(site, receiver, record, problem):
+    path = site / "site_config" / "notify-ledger.json"
+    data = ledger(site)
+    data["deliveries"][ITEM] = {"slack": "PLACEHOLDER"}
+    text = json.dumps(data, indent=1, sort_keys=True).replace('"PLACEHOLDER"', record)
+    path.write_text(text, encoding="utf-8")
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if '"slack": ' in row and ITEM in text.splitlines()[n - 2])
+    result = notify(site, LATER)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.stderr.startswith(f"site_config/notify-ledger.json:{line}:")
+    assert problem.format(item=ITEM) in result.stderr and "nothing was sent" in result.stderr
+    assert receiver.received == []

@@ -6,10 +6,12 @@ they call, and the returned addresses in the update's posted_to."""
 from __future__ import annotations
 
 import email
+import json
 import email.policy
 import hashlib
 import hmac
 import re
+from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import parse_qs
 
@@ -182,6 +184,7 @@ def test_a_mail_to_the_list_through_a_real_smtp_server(project, monkeypatch):
     assert mail["List-Id"] == "Acme Cloud Status <status-updates.acme.test>"
     assert mail["From"] == "Acme Status <status@acme.test>" and mail["To"] == "status-updates@lists.acme.test"
     assert re.fullmatch(r"<[0-9a-f]{32}@acme\.test>", mail["Message-ID"])
+    assert mail["Date"].datetime == datetime(2026, 6, 1, 12, 10, tzinfo=timezone.utc)  # when it was sent (LATER), not published
     assert mail.get_content_type() == "multipart/alternative"
     plain = mail.get_body(("plain",)).get_content().replace("\r\n", "\n")
     html = mail.get_body(("html",)).get_content()
@@ -248,3 +251,122 @@ def test_mastodon_and_bluesky_posts_land_in_posted_to_with_every_other_byte_kept
     assert again.exit_code == 0 and "0 sent" in again.stdout
     assert len(receiver.at("/api/v1/statuses")) == 1 and len(receiver.at("/xrpc/com.atproto.repo.createRecord")) == 1
     assert entry.read_bytes() == after
+
+
+HOSTILE = "<!channel> @everyone @here @all <users/all> *x* & <script>"
+#: What each service reads as a mention (or a link) in the text it parses.
+LIVE = {
+    "slack": re.compile(r"<[!@#]|<users/"),  # Slack mentions only in <...>; a bare @everyone is text
+    "mattermost": re.compile(r"<[!@#]|@(?:channel|all|here|everyone)\b"),
+    "google_chat": re.compile(r"<users/|<!"),
+}
+
+
+def _free_texts(kind: str, body: dict) -> list[str]:
+    """Every text of a payload a service parses for mentions and markup."""
+    if kind == "slack":  # ``text`` and every mrkdwn text (a plain_text header shows text as it is)
+        texts = [body["text"]]
+        for block in body["blocks"]:
+            texts += [part["text"] for part in [block.get("text") or {}, *block.get("fields", []), *block.get("elements", [])]
+                      if part.get("type") == "mrkdwn"]
+        return texts
+    if kind == "discord":
+        return [body["content"], body["embeds"][0]["title"], body["embeds"][0]["description"]]
+    if kind == "teams":
+        return [element.get("text", "") for element in body["attachments"][0]["content"]["body"]]
+    return [body["text"]]
+
+
+@pytest.mark.parametrize("kind, path", [("slack", "/slack/T1/B1/x"), ("discord", "/discord/1/abc"), ("teams", "/teams/workflow"),
+                                        ("mattermost", "/mattermost/hooks/x"), ("google_chat", "/chat/v1/spaces/S/messages")])
+def test_a_hostile_title_and_message_mention_no_one(project, receiver, monkeypatch, kind, path):
+    entry = project / "incidents" / f"{SLUG}.yaml"
+    entry.write_text(entry.read_text(encoding="utf-8").replace("title: Dashboard is slow", f"title: '{HOSTILE}'"), encoding="utf-8")
+    env = {"slack": "T_SLACK", "discord": "T_DISCORD", "teams": "T_TEAMS", "mattermost": "T_MATTERMOST", "google_chat": "T_CHAT"}[kind]
+    add_channels(project, f"  - type: {kind}\n    url_env: {env}\n")
+    chat_env(monkeypatch, receiver.base)
+    assert notify(project, START).exit_code == 0
+    result = invoke(project, "update", SLUG, "--status", "monitoring", "-m", HOSTILE, "--now", UPDATE_AT)
+    assert result.exit_code == 0, result.output
+    result = notify(project, LATER)
+    assert result.exit_code == 0, result.output
+    (got,) = receiver.at(path)
+    body = got.json()
+    texts = _free_texts(kind, body)
+    assert any("everyone" in text for text in texts)  # the words arrive, defused
+    if kind == "discord":
+        assert body["allowed_mentions"] == {"parse": []}  # Discord parses no mention at all
+    elif kind == "teams":
+        assert "entities" not in json.dumps(body)  # a Teams mention needs an entity; none is sent
+    else:
+        for text in texts:
+            assert not LIVE[kind].search(text), (kind, text)
+    if kind == "slack":
+        assert body["text"].startswith("&lt;!channel&gt; @everyone") and "&amp; &lt;script&gt;" in body["text"]
+    if kind == "mattermost":
+        assert "@\u2060everyone @\u2060here @\u2060all" in body["text"] and "<\u2060!channel>" in body["text"]
+    if kind == "google_chat":
+        headline = body["text"].split("\n")[0]
+        assert headline.startswith("*") and headline.endswith("*") and "*" not in headline[1:-1]
+        assert "<\u2060users/all>" in body["text"]
+
+
+def test_a_rate_limited_mastodon_fails_promptly_and_is_tried_again_later(project, receiver, monkeypatch):
+    """Mastodon.py's default on 429 sleeps until X-RateLimit-Reset (hours); notify fails the delivery and goes on."""
+    import time
+
+    from test_notify import ledger
+
+    add_channels(project, f"  - type: mastodon\n    base_url: {receiver.base}\n    token_env: T_MASTODON_TOKEN\n")
+    monkeypatch.setenv("T_MASTODON_TOKEN", "token-1")
+    assert notify(project, START).exit_code == 0
+    publish_update(project)
+    receiver.fail["/api/v1/statuses"] = 429
+    receiver.headers.update({"X-RateLimit-Limit": "300", "X-RateLimit-Remaining": "0",
+                             "X-RateLimit-Reset": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(time.time() + 3 * 3600))})
+    began = time.monotonic()
+    result = notify(project, LATER)
+    assert time.monotonic() - began < 15
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"failed  {SLUG}#{ANCHOR} → mastodon (mastodon): Mastodon's rate limit was reached" in result.stderr
+    record = ledger(project)["deliveries"][f"{SLUG}#{ANCHOR}"]["mastodon"]
+    assert record["state"] == "failed" and "uncertain" not in record
+    assert "2026-06-01T14:" in record["next_try"] or "2026-06-01T15:" in record["next_try"]  # the reset, ~3 h on
+    del receiver.fail["/api/v1/statuses"]
+    again = notify(project, "2026-06-01T16:00:00Z")
+    assert again.exit_code == 0 and f"sent    {SLUG}#{ANCHOR} → mastodon (mastodon)" in again.stdout
+
+
+def test_bluesky_logs_in_once_per_run_for_many_posts(project, receiver, monkeypatch):
+    add_channels(project, f"  - type: bluesky\n    handle_env: T_BSKY_HANDLE\n    app_password_env: T_BSKY_PASSWORD\n    service: {receiver.base}\n")
+    monkeypatch.setenv("T_BSKY_HANDLE", "acme.test")
+    monkeypatch.setenv("T_BSKY_PASSWORD", "app-pass")
+    assert notify(project, START).exit_code == 0
+    publish_update(project)
+    result = invoke(project, "update", SLUG, "--status", "resolved", "-m", "Fixed.", "--now", "2026-06-01T12:06:00Z")
+    assert result.exit_code == 0, result.output
+    result = notify(project, LATER)
+    assert result.exit_code == 0, result.output
+    assert len(receiver.at("/xrpc/com.atproto.repo.createRecord")) == 2
+    assert len(receiver.at("/xrpc/com.atproto.server.createSession")) == 1
+
+
+def test_a_posted_to_edit_whose_commit_was_dropped_is_written_again(project, receiver, monkeypatch):
+    """The workflow pushes the ledger (saying 'recorded') first and incidents/ apart, dropping that
+    commit on a conflict: the next run finds the address missing from the file and writes it again."""
+    add_channels(project, f"  - type: mastodon\n    base_url: {receiver.base}\n    token_env: T_MASTODON_TOKEN\n")
+    monkeypatch.setenv("T_MASTODON_TOKEN", "token-1")
+    assert notify(project, START).exit_code == 0
+    publish_update(project)
+    entry = project / "incidents" / f"{SLUG}.yaml"
+    before = entry.read_bytes()
+    assert notify(project, LATER).exit_code == 0
+    written = entry.read_bytes()
+    assert written != before
+    entry.write_bytes(before)  # git reset --hard origin: the incidents/ commit was dropped, the ledger's kept
+    again = notify(project, "2026-06-01T12:30:00Z")
+    assert again.exit_code == 0, again.output
+    assert "the last commit of incidents/ did not land); writing it again" in again.stdout
+    assert entry.read_bytes() == written and len(receiver.at("/api/v1/statuses")) == 1  # written, not posted again
+    third = notify(project, "2026-06-01T12:40:00Z")
+    assert "writing it again" not in third.stdout and entry.read_bytes() == written

@@ -200,6 +200,12 @@ def test_check_passes_on_the_fixture_and_the_demo(project):
          "site_config/site.yaml:3:11: base_url: expected a web address starting with https:// (or http://), got 'status.acme.test'"),
         ("  - id: email", "  - id: api",
          "site_config/site.yaml:16:9: duplicate component id 'api' (also component #1); ids must be unique"),
+        ("name: Acme Cloud Status", 'name: "Acme Cloud\\r\\nStatus"',
+         "site_config/site.yaml:1:7: name: this text must be one line, but it contains a carriage return (a line break) at character 11; "
+         "write it on one line (a block scalar such as '>' or '|' adds a line break)"),
+        ("    name: Dashboard", '    name: "Dash\\tboard"',
+         "site_config/site.yaml:14:11: components #2.name: this text must be one line, but it contains a tab at character 5; "
+         "write it on one line (a block scalar such as '>' or '|' adds a line break)"),
     ],
 )
 def test_site_config_problems(project, old, new, expected):

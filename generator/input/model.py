@@ -26,7 +26,8 @@ from generator.input.values import (
     KindValue,
     Markdown,
     NextUpdate,
-    NonEmptyText,
+    OneLineText,
+    OptionalLine,
     StatusValue,
     Text,
     Timestamp,
@@ -48,19 +49,19 @@ from generator.input.strict import StrictModel
 
 class Component(StrictModel):
     id: ComponentId = Field(description="Short permanent id used in incident files and URLs (`/components/<id>/`): lower case, digits, hyphens.")
-    name: NonEmptyText = Field(description="Name shown to customers.")
+    name: OneLineText = Field(description="Name shown to customers.")
     description: Text = Field("", description="One sentence on what this component is.")
-    group: Text | None = Field(None, description="Optional group name; components of one group are shown together.")
+    group: OptionalLine | None = Field(None, description="Optional group name; components of one group are shown together.")
 
 
 class Person(StrictModel):
-    name: NonEmptyText = Field(description="Full name, as customers should read it.")
-    role: NonEmptyText = Field(description="Role, e.g. Chief Executive Officer.")
+    name: OneLineText = Field(description="Full name, as customers should read it.")
+    role: OneLineText = Field(description="Role, e.g. Chief Executive Officer.")
 
 
 class Contact(StrictModel):
     url: Url = Field(description="Where customers get help (support page, contact form).")
-    label: NonEmptyText = Field("Contact support", description="Link text.")
+    label: OneLineText = Field("Contact support", description="Link text.")
 
 
 class FeedSettings(StrictModel):
@@ -112,8 +113,8 @@ class Commitments(StrictModel):
 
 
 class Site(StrictModel):
-    name: NonEmptyText = Field(description="Name of the status site, e.g. 'Northwind Status'.")
-    company: NonEmptyText = Field(description="The company's name, used in sentences ('Northwind apologises').")
+    name: OneLineText = Field(description="Name of the status site, e.g. 'Northwind Status'.")
+    company: OneLineText = Field(description="The company's name, used in sentences ('Northwind apologises').")
     base_url: SiteUrl = Field(description="Public address of the site, used for every absolute link (feeds, social cards).")
     time_zone: Annotated[ZoneInfo, BeforeValidator(parse_zone)] = Field(
         description="IANA zone in which times are shown, e.g. Europe/Berlin. Every time also shows its UTC offset."
@@ -199,7 +200,7 @@ def _posted_link(value: Any) -> Any:
 
 class Update(StrictModel):
     at: Timestamp = Field(description="When this update was published, with UTC offset.")
-    status: NonEmptyText = Field(description="Lifecycle status after this update (depends on kind).")
+    status: OneLineText = Field(description="Lifecycle status after this update (depends on kind).")
     message: Markdown = Field(description="What customers are told (Markdown).")
     id: Annotated[str, BeforeValidator(parse_text), Field(pattern=r"^[a-z0-9][a-z0-9-]*$")] | None = Field(
         None, description="Optional permanent id; by default derived from the timestamp."
@@ -258,8 +259,8 @@ class Compensation(StrictModel):
 
 
 class ActionItem(StrictModel):
-    title: NonEmptyText = Field(description="What will change.")
-    owner: NonEmptyText = Field(description="Team or person responsible.")
+    title: OneLineText = Field(description="What will change.")
+    owner: OneLineText = Field(description="Team or person responsible.")
     due: Day | None = Field(None, description="Due date.")
     done: bool = Field(False, description="true once done.")
 
@@ -276,7 +277,7 @@ class Incident(StrictModel):
 
     slug: str = Field(description="(not written) the file name without .yaml; the permanent address.")
     kind: KindValue = Field(description="incident, maintenance or notice.")
-    title: NonEmptyText = Field(description="Short title, as a headline.")
+    title: OneLineText = Field(description="Short title, as a headline.")
     summary: Markdown = Field(description="One paragraph: what happened, who was affected (Markdown).")
     impact: ImpactValue = Field(description="none, minor, major or critical.")
     components: dict[ComponentId, StatusValue] = Field(

@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import BeforeValidator, Field
 
 from generator.input.strict import StrictModel
-from generator.input.values import NonEmptyText, Url, described, invalid, positive_duration
+from generator.input.values import OneLineText, Url, described, invalid, positive_duration
 
 #: What a channel can be sent, in the order of an entry's life.
 EVENTS = ("update", "apology", "compensation", "postmortem", "reminder")
@@ -154,7 +154,7 @@ class BlueskyChannel(ChannelBase):
 
 class EmailChannel(ChannelBase):
     type: Literal["email"] = Field(description="email: one message to a mailing list the company runs, through SMTP.")
-    host: NonEmptyText = Field(description="The SMTP server, e.g. smtp.example.com.")
+    host: OneLineText = Field(description="The SMTP server, e.g. smtp.example.com.")
     port: Annotated[int, Field(ge=1, le=65535)] | None = Field(None, description="Its port (default: 587 for starttls, 465 for ssl, 25 for none).")
     security: Literal["starttls", "ssl", "none"] = Field("starttls", description="starttls, ssl (TLS from the start) or none.")
     username_env: EnvName | None = Field(None, description="Environment variable holding the SMTP user name (no login without it).")

@@ -21,7 +21,7 @@ from generator.input.load import read_mapping
 from generator.input.model import Site, StrictModel
 from generator.input.problems import Problems, display_path
 from generator.input.sentences import report_validation
-from generator.input.values import ComponentId, ImpactValue, KindValue, NonEmptyText, StatusValue, Text
+from generator.input.values import ComponentId, ImpactValue, KindValue, NonEmptyText, OneLineText, StatusValue, Text
 
 PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -31,7 +31,7 @@ class Template(StrictModel):
     """A prepared entry: what `frankly new --template` writes, placeholders filled in."""
 
     kind: KindValue = Field("incident", validate_default=True, description="incident, maintenance or notice.")
-    title: NonEmptyText = Field(description="Title of the entry; may hold {placeholders}.")
+    title: OneLineText = Field(description="Title of the entry; may hold {placeholders}.")
     summary: Text | None = Field(None, description="One paragraph on what happened (default: the first message).")
     impact: ImpactValue | None = Field(None, description="none, minor, major or critical (default: by kind).")
     components: dict[ComponentId, StatusValue] = Field(default_factory=dict, description="Affected components with their statuses.")

@@ -248,6 +248,27 @@ def parse_text(value: Any) -> str:
     )
 
 
+#: What a one-line field (a title, a name) cannot hold: line breaks (\n, \r, U+0085, U+2028, U+2029)
+#: and the other control characters, tab included. A mail subject, a header, a chat headline, a feed
+#: title are one line; a break there is a mistake, or a header injection.
+_NOT_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def parse_line(value: Any) -> str:
+    """A one-line text: :func:`parse_text`, without line breaks or control characters."""
+    text = parse_text(value)
+    match = _NOT_ONE_LINE.search(text)
+    if match is None:
+        return text
+    char = match.group()
+    what = {"\n": "a line break", "\r": "a carriage return (a line break)", "\t": "a tab"}.get(char, f"the control character U+{ord(char):04X}")
+    raise invalid(
+        "this text must be one line, but it contains {what} at character {at}; write it on one line "
+        "(a block scalar such as '>' or '|' adds a line break)",
+        what=what, at=match.start() + 1,
+    )
+
+
 @functools.cache
 def _zone_names() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
@@ -306,6 +327,9 @@ Url = Annotated[str, BeforeValidator(parse_url)]
 SiteUrl = Annotated[str, BeforeValidator(parse_site_url)]
 Text = Annotated[str, BeforeValidator(parse_text)]
 NonEmptyText = Annotated[str, BeforeValidator(parse_text), Field(min_length=1)]
+#: Titles and names: one line (see :func:`parse_line`).
+OneLineText = Annotated[str, BeforeValidator(parse_line), Field(min_length=1)]
+OptionalLine = Annotated[str, BeforeValidator(parse_line)]
 Markdown = Annotated[str, BeforeValidator(parse_text), Field(min_length=1)]
 NextUpdate = Annotated[datetime | timedelta, BeforeValidator(parse_next_update)]
 # Enums accept their value as text even though the models are strict.

@@ -26,7 +26,9 @@ import socket
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Mapping
+from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 from generator.facts.derive import StatusReport
@@ -44,9 +46,10 @@ SIGNATURE_HEADER = "X-Frankly-Signature"
 class DeliveryError(Exception):
     """A delivery that failed; ``uncertain`` when it may have arrived all the same (no answer)."""
 
-    def __init__(self, message: str, uncertain: bool = False):
+    def __init__(self, message: str, uncertain: bool = False, retry_after: float | None = None):
         super().__init__(message)
         self.uncertain = uncertain
+        self.retry_after = retry_after  # seconds the service asked to wait (Retry-After), if it said
 
 
 @dataclass
@@ -56,6 +59,8 @@ class Context:
     delivery_id: str
     record: dict[str, Any] = field(default_factory=dict)  # the ledger's record: Bluesky keeps its record key there
     retry: bool = False  # an earlier try of this delivery may have arrived
+    now: datetime | None = None  # the run's time: when it is sent (a mail's Date)
+    sessions: dict[str, Any] = field(default_factory=dict)  # the run's logged-in clients, by channel (Bluesky)
 
     def secret(self, name: str | None) -> str | None:
         return (self.env.get(name) or None) if name else None
@@ -78,19 +83,66 @@ def user_agent() -> str:
         return "Frankly (frankly notify)"
 
 
-def post_json(url: str, body: bytes, headers: dict[str, str]) -> bytes:
+class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
+    """A 3xx is answered, never followed: urllib would turn the POST into a bodiless GET (which a
+    service answers 200: marked sent, never delivered) and take the signature and Idempotency-Key
+    headers to whatever host the Location names. No redirect request: urllib raises HTTPError."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: PLR0913 - urllib's signature
+        return None
+
+
+_OPENER = urllib.request.build_opener(_RefuseRedirects)
+
+
+def address_problem(url: str) -> str | None:
+    """Why a webhook address from the environment cannot be used (None: it can). Only https carries
+    a secret URL safely; plain http only to this machine (127.0.0.1, localhost: tests, a local relay)."""
+    parts = urlsplit(url.strip())
+    if parts.scheme == "https" and parts.hostname:
+        return None
+    if parts.scheme == "http" and parts.hostname in ("127.0.0.1", "localhost", "::1"):
+        return None
+    if parts.scheme == "http":
+        return "is an http:// address; the service's address must start with https:// (http only for 127.0.0.1 or localhost)"
+    return "is not an https:// address"
+
+
+def retry_after(value: str | None) -> float | None:
+    """Retry-After's seconds, written as a number or as an HTTP date (RFC 9110 10.2.3); None if absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return max((when - datetime.now(when.tzinfo)).total_seconds(), 0.0)
+
+
+def post_json(url: str, body: bytes, headers: dict[str, str], env_name: str = "the environment variable") -> bytes:
     """One POST; any answer but 2xx is a DeliveryError saying what the service said."""
-    if urlsplit(url).scheme not in ("https", "http"):
-        raise DeliveryError("the address in the environment variable is not an http(s) address")
+    problem = address_problem(url)
+    if problem:
+        raise DeliveryError(f"the address in {env_name} {problem}")
     request = urllib.request.Request(url, data=body, method="POST", headers={
         "Content-Type": "application/json; charset=utf-8", "User-Agent": user_agent(), **headers,
     })
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310 - scheme checked above
+        with _OPENER.open(request, timeout=TIMEOUT) as response:  # noqa: S310 - scheme checked above
             return response.read(65536)
     except urllib.error.HTTPError as exc:
+        if 300 <= exc.code < 400:
+            where = exc.headers.get("Location") or "another address"
+            raise DeliveryError(f"HTTP {exc.code}: the service redirected to {where}; update the URL in {env_name} "
+                                "(nothing was sent: a redirect is never followed)") from None
         said = exc.read(300).decode("utf-8", "replace").strip().replace("\n", " ")
-        raise DeliveryError(f"HTTP {exc.code} {exc.reason}" + (f": {said}" if said else "")) from None
+        wait = retry_after(exc.headers.get("Retry-After")) if exc.code in (429, 503) else None
+        raise DeliveryError(f"HTTP {exc.code} {exc.reason}" + (f": {said}" if said else ""), retry_after=wait) from None
     except (TimeoutError, socket.timeout):
         raise DeliveryError(f"no answer within {TIMEOUT} s (it may have arrived)", uncertain=True) from None
     except urllib.error.URLError as exc:
@@ -137,4 +189,4 @@ def send_http(channel: ChannelBase, message: Message, ctx: Context) -> None:
     if isinstance(channel, GoogleChatChannel) and channel.threads and "messageReplyOption=" not in url:
         # Google Chat: reply in the entry's thread, or start it.
         url += ("&" if "?" in url else "?") + "messageReplyOption=REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD"
-    post_json(url, body, headers)
+    post_json(url, body, headers, channel.url_env)  # type: ignore[attr-defined]

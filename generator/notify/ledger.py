@@ -94,6 +94,7 @@ class Ledger:
         if not (isinstance(data, dict) and data.get("format") == FORMAT and isinstance(data.get("channels"), dict)
                 and isinstance(data.get("deliveries"), dict)):
             raise LedgerError(f"{shown}: not a delivery ledger of this Frankly (format {FORMAT}); nothing was sent. Restore it from git")
+        _check_records(data, text, shown)
         return cls(path, data, existed=True)
 
     # ------------------------------------------------------------ channels
@@ -156,6 +157,53 @@ class Ledger:
                 Path(tmp_name).unlink(missing_ok=True)
         except OSError as exc:
             raise LedgerError(f"cannot write the delivery ledger {self.path}: {exc.strerror or exc}") from None
+
+
+STATES = ("known", "attempting", "sent", "failed", "unknown", "expired")
+
+
+def _check_records(data: dict[str, Any], text: str, shown: str) -> None:
+    """Every channel and record has the shape a run reads, else a FILE:LINE:COL sentence (a hand edit gone wrong)."""
+    def problem(keys: tuple[str, ...], what: str) -> LedgerError:
+        at = 0
+        for key in keys:  # the last key's place: each searched for after the one before
+            found = text.find(json.dumps(key, ensure_ascii=False), at)
+            at = found if found >= 0 else at
+        line = text.count("\n", 0, at) + 1
+        column = at - (text.rfind("\n", 0, at) + 1) + 1
+        return LedgerError(f"{shown}:{line}:{column}: {what}; nothing was sent. Fix the record by hand (see `frankly reference`, "
+                           "notify) or restore the file from git (git checkout -- the file)")
+
+    for name, channel in data["channels"].items():
+        if not (isinstance(channel, dict) and isinstance(channel.get("type"), str)):
+            raise problem(("channels", name), f"channel '{name}' must be a mapping with its \"type\" and \"started_at\"")
+    for item_id, by_channel in data["deliveries"].items():
+        if not isinstance(by_channel, dict):
+            raise problem(("deliveries", item_id), f"the records of '{item_id}' must be a mapping of channel names to records")
+        for channel, record in by_channel.items():
+            where = ("deliveries", item_id, channel)
+            if not isinstance(record, dict):
+                raise problem(where, f"the record of '{item_id}' for '{channel}' must be a mapping such as "
+                                     '{"state": "sent", "at": "2026-06-01T12:00:00Z"}, not ' + json.dumps(record)[:60])
+            state = record.get("state")
+            if state not in STATES:
+                raise problem(where, f"the record of '{item_id}' for '{channel}' has state {json.dumps(state)}; "
+                                     f"a state is one of {', '.join(STATES)}")
+            for key in ("at", "next_try") if state == "failed" else ("at",):
+                value = record.get(key)
+                if not isinstance(value, str) or not _readable_time(value):
+                    raise problem(where, f"the {state} record of '{item_id}' for '{channel}' needs \"{key}\" as a time such as "
+                                         "2026-06-01T12:00:00Z")
+            for key in ("attempts", "uncertain"):
+                if key in record and not (isinstance(record[key], int) and not isinstance(record[key], bool)):
+                    raise problem(where, f"\"{key}\" of the record of '{item_id}' for '{channel}' must be a whole number")
+
+
+def _readable_time(value: str) -> bool:
+    try:
+        return parse_iso(value).tzinfo is not None
+    except ValueError:
+        return False
 
 
 @contextlib.contextmanager

@@ -9,6 +9,7 @@ so mail programs show a repeated delivery as one message.
 
 from __future__ import annotations
 
+import email.errors
 import hashlib
 import smtplib
 import socket
@@ -26,11 +27,11 @@ PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 def build(channel: EmailChannel, message: Message, ctx: Context) -> EmailMessage:
     site = ctx.report.site
     mail = EmailMessage()
-    mail["Subject"] = subject(message)
+    mail["Subject"] = one_line(subject(message))
     mail["From"] = channel.from_
     mail["To"] = channel.to
-    mail["List-Id"] = f"{site.name.replace('<', '').replace('>', '')} <{channel.list_id}>"
-    mail["Date"] = format_datetime(message.item.moment)
+    mail["List-Id"] = f"{one_line(site.name.replace('<', '').replace('>', ''))} <{channel.list_id}>"
+    mail["Date"] = format_datetime(ctx.now or message.item.moment)  # when it is sent, not when the item was published
     domain = parseaddr(channel.from_)[1].rsplit("@", 1)[-1]
     mail["Message-ID"] = f"<{hashlib.sha256(ctx.delivery_id.encode()).hexdigest()[:32]}@{domain}>"
     mail["X-Frankly-Delivery"] = ctx.delivery_id
@@ -51,8 +52,17 @@ def build(channel: EmailChannel, message: Message, ctx: Context) -> EmailMessage
     return mail
 
 
+def one_line(text: str) -> str:
+    """A header's text on one line, whatever the input held (the loader refuses breaks in titles and names already)."""
+    return " ".join(text.split())
+
+
 def send_mail(channel: EmailChannel, message: Message, ctx: Context) -> None:
-    mail = build(channel, message, ctx)
+    try:
+        mail = build(channel, message, ctx)
+    except (ValueError, TypeError, LookupError, email.errors.MessageError) as exc:
+        # Nothing went out: a plain failure (never 'uncertain'), with what was wrong.
+        raise DeliveryError(f"the mail cannot be built ({exc.__class__.__name__}: {' '.join(str(exc).split())[:200]}); nothing was sent") from None
     port = channel.port or PORTS[channel.security]
     user, password = ctx.secret(channel.username_env), ctx.secret(channel.password_env)
     try:

@@ -20,6 +20,7 @@ shortened at a word, never rejected):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -105,9 +106,31 @@ def cut(text: str, limit: int) -> str:
 # ---------------------------------------------------------------- chat services
 
 
+# Mentions and markup in free text (titles, messages, facts): each service's own
+# rules, one function each, applied to every free text of its payload, so that a
+# title such as '<!channel>' or '@all' never pings a whole workspace.
+WORD_JOINER = "\u2060"  # invisible; splits '@channel' so no service reads it as a mention
+
+
 def _slack_escape(text: str) -> str:
-    # Slack's mrkdwn: &, < and > are control characters and must be escaped.
+    """Slack's mrkdwn escaping: &, < and > (so '<!channel>' and '<@U1>' are shown, not run)."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+_MATTERMOST_MENTION = re.compile(r"([@<])(?=[!@#\w])")
+
+
+def _mattermost_neutral(text: str) -> str:
+    """Mattermost: no escaping exists; a word joiner after '@' (before a name: @channel, @all, @here,
+    @user) and after '<' (before '!', '@', '#': Slack-style <!channel>, which Mattermost converts) defuses it."""
+    return _MATTERMOST_MENTION.sub(lambda m: m.group(1) + WORD_JOINER, text)
+
+
+def _google_chat_neutral(text: str, headline: bool = False) -> str:
+    """Google Chat: '<users/all>' mentions everyone and '<url|text>' makes a link: a word joiner after
+    every '<'. In the bold headline, '*', '_' and '~' (Chat's markup) are dropped so the bold holds."""
+    text = text.replace("<", "<" + WORD_JOINER)
+    return re.sub(r"[*_~]", "", text) if headline else text
 
 
 def slack(message: Message) -> dict[str, Any]:
@@ -123,7 +146,8 @@ def slack(message: Message) -> dict[str, Any]:
     blocks.append({"type": "context", "elements": [
         {"type": "mrkdwn", "text": cut(f"<{message.url}|{_slack_escape(message.site_name)}> · {_slack_escape(message.when)}", 3000)},
     ]})
-    return {"text": cut(f"{message.headline} {message.url}", 3000), "blocks": blocks, "unfurl_links": False}
+    # ``text`` is what phone notifications show: mrkdwn too, so escaped as the blocks are.
+    return {"text": cut(f"{_slack_escape(message.headline)} {message.url}", 3000), "blocks": blocks, "unfurl_links": False}
 
 
 def discord(message: Message) -> dict[str, Any]:
@@ -163,16 +187,18 @@ def teams(message: Message) -> dict[str, Any]:
 
 
 def mattermost(message: Message) -> dict[str, Any]:
-    lines = [f"#### {message.headline}", "", message.text, ""]
-    lines += [f"**{name}:** {value}" for name, value in message.facts]
-    lines += ["", f"[{message.site_name}]({message.url}) · {message.when}"]
+    free = _mattermost_neutral
+    lines = [f"#### {free(message.headline)}", "", free(message.text), ""]
+    lines += [f"**{free(name)}:** {free(value)}" for name, value in message.facts]
+    lines += ["", f"[{free(message.site_name)}]({message.url}) · {free(message.when)}"]
     return {"text": cut("\n".join(lines), 4000)}
 
 
 def google_chat(message: Message, threads: bool) -> dict[str, Any]:
-    lines = [f"*{message.headline}*", message.text, ""]
-    lines += [f"*{name}:* {value}" for name, value in message.facts]
-    lines += [f"<{message.url}|{message.site_name}> · {message.when}"]
+    free = _google_chat_neutral
+    lines = [f"*{free(message.headline, headline=True)}*", free(message.text), ""]
+    lines += [f"*{free(name, headline=True)}:* {free(value)}" for name, value in message.facts]
+    lines += [f"<{message.url}|{free(message.site_name)}> · {free(message.when)}"]
     payload: dict[str, Any] = {"text": cut("\n".join(lines), 4000)}
     if threads:
         payload["thread"] = {"threadKey": message.item.facts.slug}

@@ -20,7 +20,9 @@ item (:mod:`.items`) it takes, oldest first:
    time but reported as ``unknown`` until a person settles it.
 5. Addresses returned by Mastodon and Bluesky go into the update's
    ``posted_to:`` through the byte-keeping edit engine (a run killed before
-   that records them on the next run).
+   that records them on the next run). The workflow pushes the ledger first
+   and incidents/ in a commit of its own, dropped on a conflict; a record
+   whose address the file lacks is written again on the next run.
 
 A delivery never raises out of here: each failure is a line of output, and
 the exit status is 1 when anything is left undelivered.
@@ -28,9 +30,10 @@ the exit status is 1 when anything is left undelivered.
 
 from __future__ import annotations
 
+import http.client
 import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Callable, Mapping
 
 from generator.editing.entries import apply, writer_lock
@@ -39,7 +42,7 @@ from generator.editing.values import EditError
 from generator.facts.derive import derive
 from generator.input.load import Catalog, ProjectPaths
 from generator.input.problems import counted, display_path
-from generator.notify.channels import IDEMPOTENT, Context, DeliveryError, missing_variables
+from generator.notify.channels import IDEMPOTENT, Context, DeliveryError, address_problem, missing_variables
 from generator.notify.dispatch import send
 from generator.notify.items import Item, items
 from generator.notify.ledger import BACKFILL, SETTLED, Ledger, backoff, iso, ledger_lock, parse_iso
@@ -47,6 +50,10 @@ from generator.notify.messages import compose
 from generator.notify.social import record_key
 
 LEDGER_FILE = "notify-ledger.json"
+#: Errors after which a delivery may have arrived all the same (the connection, not the content).
+NETWORK_ERRORS = (OSError, TimeoutError, http.client.HTTPException)
+#: A Retry-After longer than this (seconds) is taken as this: a day.
+RETRY_AFTER_CAP = 86400
 
 
 @dataclass
@@ -91,6 +98,12 @@ def notify(paths: ProjectPaths, catalog: Catalog, now: datetime, env: Mapping[st
                      "CI secrets and to the env: of the workflow's notify step")
                 if not dry_run:
                     continue
+            url_env = getattr(channel, "url_env", None)
+            problem = address_problem(env[url_env]) if url_env and env.get(url_env) else None
+            if problem:
+                warn(f"notify: warning: channel '{channel.name}' ({channel.type}) skipped: {url_env} {problem}; "
+                     "set it to the address the service gave (https://...)")
+                continue
             channels.append(channel)
         if not ledger.existed and channels:
             say(f"notify: first run: {shown} {'would be' if dry_run else 'is'} created; what is already published "
@@ -100,9 +113,10 @@ def notify(paths: ProjectPaths, catalog: Catalog, now: datetime, env: Mapping[st
             if not ledger.channel_started(channel.name):
                 _start(ledger, channel, everything, now, dry_run, say)
         _recover(ledger, now, warn)
+        sessions: dict = {}  # logged-in clients, one per channel for the whole run
         for item in everything:
             for channel in channels:
-                _deliver(ledger, report, channel, item, now, env, dry_run, counts, say, warn)
+                _deliver(ledger, report, channel, item, now, env, dry_run, counts, say, warn, sessions)
         if not dry_run:
             _record_posted_to(ledger, paths, everything, shown, say, warn)
             ledger.prune(now)
@@ -139,7 +153,8 @@ def _recover(ledger: Ledger, now: datetime, warn) -> None:
              f"{'is' if cut == 1 else 'are'} tried again (services without idempotency get at most one duplicate)")
 
 
-def _deliver(ledger: Ledger, report, channel, item: Item, now: datetime, env, dry_run: bool, counts: Counts, say, warn) -> None:
+def _deliver(ledger: Ledger, report, channel, item: Item, now: datetime, env, dry_run: bool, counts: Counts, say, warn,
+             sessions: dict) -> None:
     if item.event not in channel.events:
         return
     due = item.due(channel.reminder_before)
@@ -187,11 +202,12 @@ def _deliver(ledger: Ledger, report, channel, item: Item, now: datetime, env, dr
     ledger.put(item.id, channel.name, record)
     ledger.save()
     try:
-        url = send(channel, message, Context(report, env, delivery_id, record, retry=uncertain > 0))
+        url = send(channel, message, Context(report, env, delivery_id, record, retry=uncertain > 0, now=now, sessions=sessions))
     except DeliveryError as exc:
-        _failed(record, now, str(exc), exc.uncertain)
+        _failed(record, now, str(exc), exc.uncertain, exc.retry_after)
     except Exception as exc:  # noqa: BLE001 - a client library's own error must not stop the other deliveries
-        _failed(record, now, f"{exc.__class__.__name__}: {' '.join(str(exc).split())[:300]}", True)
+        # Only a network error leaves the outcome open; any other (a bug, content a library refused) sent nothing.
+        _failed(record, now, f"{exc.__class__.__name__}: {' '.join(str(exc).split())[:300]}", isinstance(exc, NETWORK_ERRORS))
     else:
         record = {"state": "sent", "at": record["at"], "attempts": record["attempts"], "sent_at": iso(now)}
         if url:
@@ -207,8 +223,11 @@ def _deliver(ledger: Ledger, report, channel, item: Item, now: datetime, env, dr
         warn(f"failed  {target} ({channel.type}): {record['error']}; next try after {record['next_try']} (try {record['attempts']})")
 
 
-def _failed(record: dict, now: datetime, error: str, uncertain: bool) -> None:
-    record.update(state="failed", error=error, next_try=iso(now + backoff(record["attempts"])))
+def _failed(record: dict, now: datetime, error: str, uncertain: bool, retry_after: float | None = None) -> None:
+    wait = backoff(record["attempts"])
+    if retry_after:  # the service said when (Retry-After): never sooner, whatever the backoff
+        wait = max(wait, timedelta(seconds=min(retry_after, RETRY_AFTER_CAP)))
+    record.update(state="failed", error=error, next_try=iso(now + wait))
     if uncertain:
         record["uncertain"] = record.get("uncertain", 0) + 1
 
@@ -217,9 +236,16 @@ def _record_posted_to(ledger: Ledger, paths: ProjectPaths, everything: list[Item
     """The addresses Mastodon and Bluesky returned, written into each update's posted_to."""
     by_id = {item.id: item for item in everything}
     for item_id, channel, record in ledger.records():
-        if record.get("posted_to") != "pending":
-            continue
+        state = record.get("posted_to")
         item = by_id.get(item_id)
+        if state == "recorded" and item is not None and item.update is not None and \
+                all(link.url != record.get("url") for link in item.update.posted_to):
+            # The ledger says recorded, the file does not have it: the workflow's commit of incidents/
+            # did not land (it is pushed after the ledger's and dropped on a conflict). Again now.
+            state = "pending"
+            say(f"notify: {record.get('url')} is not in the posted_to of {item_id} (the last commit of incidents/ did not land); writing it again")
+        if state != "pending":
+            continue
         network = ledger.data["channels"].get(channel, {}).get("type")
         if item is None or item.index is None or network not in ("mastodon", "bluesky"):
             record["posted_to"] = "not recorded"

@@ -20,13 +20,21 @@ def _language(ctx: Context) -> str:
 
 
 def send_mastodon(channel: MastodonChannel, message: Message, ctx: Context) -> str:
-    from mastodon import Mastodon, MastodonError, MastodonNetworkError
+    from mastodon import Mastodon, MastodonError, MastodonNetworkError, MastodonRatelimitError
 
-    client = Mastodon(access_token=ctx.env[channel.token_env], api_base_url=channel.base_url.rstrip("/"), request_timeout=TIMEOUT)
+    client = None
     try:
+        # ratelimit_method="throw": on 429 Mastodon.py's default ("wait") sleeps until the limit resets,
+        # up to hours, holding the run; a 429 is a failure tried again on a later run instead.
+        client = Mastodon(access_token=ctx.env[channel.token_env], api_base_url=channel.base_url.rstrip("/"),
+                          request_timeout=TIMEOUT, ratelimit_method="throw")
         # The same Idempotency-Key on every try: Mastodon answers a repeat with the first post.
         status = client.status_post(message.post("Mastodon"), visibility=channel.visibility,
                                     language=_language(ctx), idempotency_key=ctx.delivery_id)
+    except MastodonRatelimitError as exc:
+        reset = getattr(client, "ratelimit_reset", None)
+        wait = max(float(reset) - time.time(), 0.0) if isinstance(reset, (int, float)) else None
+        raise DeliveryError(f"Mastodon's rate limit was reached ({_short(exc)})", retry_after=wait) from None
     except MastodonNetworkError as exc:
         raise DeliveryError(f"Mastodon did not answer: {_short(exc)}", uncertain=True) from None
     except MastodonError as exc:
@@ -51,9 +59,13 @@ def send_bluesky(channel: BlueskyChannel, message: Message, ctx: Context) -> str
     handle = ctx.env[channel.handle_env].strip().lstrip("@")
     rkey = ctx.record.get("rkey") or record_key(ctx.delivery_id, time.time())
     web = f"https://bsky.app/profile/{handle}/post/{rkey}"
-    client = Client(base_url=channel.service.rstrip("/"), request=Request(timeout=TIMEOUT))
     try:
-        client.login(handle, ctx.env[channel.app_password_env], fetch_bsky_profile=False)
+        # One login per channel per run (the run's sessions), not one per post: Bluesky limits logins.
+        client = ctx.sessions.get(channel.name)
+        if client is None:
+            client = Client(base_url=channel.service.rstrip("/"), request=Request(timeout=TIMEOUT))
+            client.login(handle, ctx.env[channel.app_password_env], fetch_bsky_profile=False)
+            ctx.sessions[channel.name] = client
         if ctx.retry:
             try:
                 client.app.bsky.feed.post.get(handle, rkey)

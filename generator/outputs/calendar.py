@@ -19,6 +19,9 @@ What a subscriber's calendar relies on, each decided here once:
   The description states the window in the site's zone, as the page does.
 - **STATUS** is CANCELLED for a cancelled maintenance, else CONFIRMED: an
   announced window is the company's commitment (Frankly has no "tentative").
+- A calendar with **no event** (a component never maintained) holds the
+  site's zone as a VTIMEZONE: RFC 5545 wants at least one component, and a
+  VTIMEZONE shows nothing and moves no time.
 - **TRANSP** is TRANSPARENT: a provider's maintenance never makes the
   subscriber look busy.
 
@@ -96,6 +99,7 @@ class CalendarBuilder:
         self.r = r
         self.site = r.site
         self._events: dict[str, bytes] = {}
+        self._zone: bytes | None = None
 
     def absolute(self, url: str) -> str:
         return urls.absolute(self.site.base, url)
@@ -161,7 +165,17 @@ class CalendarBuilder:
         text = head.to_ical()
         assert text.endswith(_END)
         events = sorted(calendar.entries, key=_window_key)
-        return text[: -len(_END)] + b"".join(self.event_bytes(f) for f in events) + _END
+        body = b"".join(self.event_bytes(f) for f in events) or self.zone_bytes()
+        return text[: -len(_END)] + body + _END
+
+    def zone_bytes(self) -> bytes:
+        """A calendar without an event: RFC 5545 (3.6) wants at least one component in a VCALENDAR, and
+        strict readers refuse one without. The site's zone as a VTIMEZONE is a component that shows
+        nothing and changes no time (every event is in UTC): from the tz database, so the same input
+        (and tzdata) gives the same bytes."""
+        if self._zone is None:
+            self._zone = icalendar.Timezone.from_tzid(self.site.time_zone.key).to_ical()
+        return self._zone
 
     def held(self, maintenance: Sequence[IncidentFacts]) -> list[IncidentFacts]:
         """Every maintenance not yet over, then the latest of the others, up to the cap."""
