@@ -17,9 +17,8 @@ fully downtime, partial outage at 30 %, degraded performance and maintenance not
 
     availability = 1 - (major_outage_s + 0.3 * partial_outage_s) / observed_s
 
-Maintenance is shown as maintenance, never as downtime. Where entries overlap
-on one component, the worst status at each instant counts, once (derive's
-STATUS_RANK: an outage during maintenance is an outage).
+Maintenance shows as maintenance, never downtime. Overlapping entries on one
+component: the worst status at each instant counts, once (STATUS_RANK).
 
 **Days** are calendar days in the site's zone, local midnight to local
 midnight: 23 or 25 hours when the clocks change. The window ends at the
@@ -37,8 +36,8 @@ status), its entries are all its members' entries, and its availability is the
 Statuspage averages a group's components): one component of four fully down
 is a 75 % group, not a 0 % one, while its colour still says major outage.
 
-**Printed figures** (:func:`percent_text`) are truncated to two decimals, never
-rounded up: 99.996 % is "99.99%", and "100%" means no downtime at all.
+**Printed figures** (:func:`percent_text`) are truncated to two decimals: 99.996 %
+is "99.99%"; "100%" means no downtime at all.
 
 Cost: each entry's timeline is read once into per-component intervals, merged
 into one worst-status timeline per component and group (cached per report), and
@@ -60,9 +59,7 @@ from zoneinfo import ZoneInfo
 from generator.facts.derive import STATUS_RANK, IncidentFacts, StatusReport
 from generator.input.values import ComponentStatus
 
-#: The windows pages show: the home page and component lists, and a component's own page.
-WINDOW_DAYS = 90
-YEAR_DAYS = 365
+WINDOW_DAYS, YEAR_DAYS = 90, 365  # the home page and component lists; a component's own page
 #: Downtime weight of a status, in tenths (exact integers): Statuspage's 100 % and 30 %.
 DOWNTIME_TENTHS: dict[ComponentStatus, int] = {ComponentStatus.major_outage: 10, ComponentStatus.partial_outage: 3}
 #: The statuses whose seconds a day counts, worst first.
@@ -74,7 +71,6 @@ DEFINITION = ("Per calendar day in the site's time zone, from the component stat
               "maintenance not at all (as Atlassian Statuspage counts it); a group's availability is the "
               "mean of its components'; figures are truncated to two decimals, never rounded up.")
 GROUP_PREFIX = "group:"  # a ':' never occurs in a component id, so the keys cannot collide
-
 _BY_RANK = sorted(STATUS_RANK, key=STATUS_RANK.__getitem__)  # operational first, worst last
 
 
