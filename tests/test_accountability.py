@@ -533,3 +533,13 @@ def test_commitments_do_not_judge_entries_from_before_they_were_made(acc_project
     site.write_text(text.replace("commitments:\n", "commitments:\n  since: 2026-06-01\n", 1), encoding="utf-8")
     result = invoke(acc_project, "check", "--now", "2026-06-10T09:00:00+00:00")
     assert stderr_without_notes(result.stderr) == EXPECTED_WARNINGS[2:] + ["2 warnings."]
+
+
+def test_no_month_row_after_the_figures_end():
+    # The test site's upcoming maintenance starts in April; its figures stop on 11 March.
+    report = derive(load_all(ProjectPaths.at(REPO / "tests" / "fixtures" / "site")))
+    acc = site_accountability(report)
+    assert acc.now.strftime("%Y-%m") == "2026-03"
+    assert [m.key for m in acc.months] == ["2026-03", "2025-12"]  # no row of dashes for April
+    later = account(report, datetime(2026, 4, 2, tzinfo=timezone.utc))
+    assert [m.key for m in later.months] == ["2026-04", "2026-03", "2025-12"]  # once its month has come
