@@ -170,7 +170,7 @@ def test_the_readers_local_time_is_added_in_another_zone(tmp_path, site_url):  #
         driver.quit()
 
 
-AXE_PAGES = ("home", "open incident", "resolved incident", "history index", "component", "accountability")
+AXE_PAGES = ("home", "open incident", "resolved incident", "history index", "component", "accountability", "subscribe")
 
 #: axe-core rules excluded, each for a named reason. None: every serious or critical finding
 #: on these pages was fixed, Frankly's own (links in text) and the theme's (tab and footer
