@@ -19,8 +19,11 @@ $(TEST_STAMP): requirements-test.txt $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
 	touch $(TEST_STAMP)
 
+# axe-core (npm) for the accessibility tests in tests/test_browser_pages.py.
+AXE := .cache/axe/node_modules/axe-core/axe.min.js
+
 # Debian's Chromium and chromedriver for tests/test_browser.py (never a browser
-# download). Installed when missing and we are root, as on CI; otherwise the
+# download), and axe-core from npm. Installed when missing and we are root, as on CI; otherwise the
 # browser tests are skipped and say so.
 browser:
 	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then :; \
@@ -28,6 +31,12 @@ browser:
 	  echo "Installing Debian's chromium and chromium-driver for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
 	else echo "chromium/chromedriver missing and not root: the browser tests will be skipped"; fi
+	@if [ -f $(AXE) ]; then :; \
+	elif command -v npm >/dev/null; then \
+	  echo "Installing axe-core from npm into .cache/axe for the accessibility tests"; \
+	  mkdir -p .cache/axe && npm install --prefix .cache/axe --no-audit --no-fund --silent axe-core@4 >/dev/null \
+	    || echo "npm could not install axe-core: the accessibility tests will be skipped"; \
+	else echo "npm missing: the accessibility tests (axe-core) will be skipped"; fi
 
 build: $(STAMP)
 	$(BIN)/frankly build

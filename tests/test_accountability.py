@@ -323,9 +323,9 @@ def test_block_on_the_demos_well_handled_incident(built_demo_site):
     late = soup.select(".frankly-communication__promises a")
     assert [a["href"] for a in late] == ["#u-20261117t091500z"]
     assert all(soup.find(id=a["href"][1:]) is not None for a in late)
-    # The heading is in the page's table of contents, before the timeline.
+    # The heading is in the page's table of contents, after the news and the timeline (issue 15).
     toc = [a["href"] for a in soup.select("nav.md-nav--secondary a.md-nav__link")]
-    assert toc.index("#how-we-communicated") < toc.index("#timeline")
+    assert toc.index("#timeline") < toc.index("#how-we-communicated")
 
 
 @pytest.mark.slow
@@ -533,3 +533,13 @@ def test_commitments_do_not_judge_entries_from_before_they_were_made(acc_project
     site.write_text(text.replace("commitments:\n", "commitments:\n  since: 2026-06-01\n", 1), encoding="utf-8")
     result = invoke(acc_project, "check", "--now", "2026-06-10T09:00:00+00:00")
     assert stderr_without_notes(result.stderr) == EXPECTED_WARNINGS[2:] + ["2 warnings."]
+
+
+def test_no_month_row_after_the_figures_end():
+    # The test site's upcoming maintenance starts in April; its figures stop on 11 March.
+    report = derive(load_all(ProjectPaths.at(REPO / "tests" / "fixtures" / "site")))
+    acc = site_accountability(report)
+    assert acc.now.strftime("%Y-%m") == "2026-03"
+    assert [m.key for m in acc.months] == ["2026-03", "2025-12"]  # no row of dashes for April
+    later = account(report, datetime(2026, 4, 2, tzinfo=timezone.utc))
+    assert [m.key for m in later.months] == ["2026-04", "2026-03", "2025-12"]  # once its month has come

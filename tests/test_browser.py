@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import http.server
 import json
+import os
 import shutil
 import threading
 from pathlib import Path
@@ -46,17 +47,23 @@ def site_url(built_fixture_site: Path):
     server.shutdown()
 
 
-def _browser(tmp_path: Path, *, javascript: bool = True, dark: bool = False) -> webdriver.Chrome:
+#: The fixed test site's zone: a reader there sees no local time added beside the site's.
+SITE_ZONE = "America/New_York"
+
+
+def _browser(tmp_path: Path, *, javascript: bool = True, dark: bool = False, tz: str = SITE_ZONE,
+             size: tuple[int, int] = (1280, 1000)) -> webdriver.Chrome:
+    """Chromium with the reader's time zone ``tz`` (the TZ environment it starts with)."""
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--window-size=1280,1000", f"--user-data-dir={tmp_path / 'chromium-profile'}"):
+                 f"--window-size={size[0]},{size[1]}", f"--user-data-dir={tmp_path / 'chromium-profile'}"):
         options.add_argument(flag)
     if not javascript:
         options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
     options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER, env={**os.environ, "TZ": tz}), options=options)
     if dark:
         driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": "dark"}]})
     return driver
@@ -103,7 +110,7 @@ def test_dark_mode_follows_the_reader_and_toggles(tmp_path, site_url):
         scheme = lambda: driver.execute_script("return document.body.getAttribute('data-md-color-scheme')")  # noqa: E731
         assert wait_for(lambda: scheme() == "slate", 20)
         banner = driver.find_element(By.CSS_SELECTOR, ".frankly-banner__text")
-        assert banner.text == "Minor service disruption" and banner.is_displayed()
+        assert banner.text == "Minor service disruption: Dashboard" and banner.is_displayed()
         driver.find_element(By.CSS_SELECTOR, "form[data-md-component=palette] label:not([hidden])").click()
         assert wait_for(lambda: scheme() == "default", 20)
     finally:

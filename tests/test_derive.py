@@ -96,3 +96,42 @@ def test_maintenance_in_progress_sets_indicator_only_without_incidents(project):
     report = derive(load_all(ProjectPaths.at(project)))
     assert (report.indicator, report.description) == ("maintenance", "Service under maintenance")
     assert report.components["api"].status is ComponentStatus.under_maintenance
+
+
+def test_groups_in_order_of_first_appearance_with_their_worst_status(project):
+    site = project / "site_config" / "site.yaml"
+    # Groups interleaved and an ungrouped component between them: each group where its first member is.
+    site.write_text(site.read_text(encoding="utf-8").replace(
+        "  - id: email\n    name: E-mail delivery\n",
+        "  - id: email\n    name: E-mail delivery\n  - id: billing\n    name: Billing\n    group: Money\n"
+        "  - id: status\n    name: Status page\n    group: Platform\n  - id: sms\n    name: SMS\n",
+    ), encoding="utf-8")
+    report = derive(load_all(ProjectPaths.at(project)))
+    shown = [(g.name, g.component_ids, g.status.value, g.is_operational) for g in report.groups]
+    assert shown == [
+        ("Platform", ("api", "dashboard", "status"), "degraded_performance", False),  # the dashboard is degraded
+        (None, ("email",), "operational", True),
+        ("Money", ("billing",), "operational", True),
+        (None, ("sms",), "operational", True),
+    ]
+    assert report.group_status == {"Platform": ComponentStatus.degraded_performance, "Money": ComponentStatus.operational}
+
+
+def test_the_banner_names_what_is_broken_worst_first(report, project):
+    assert report.broken_components == ["Dashboard"]
+    assert report.headline == "Minor service disruption: Dashboard"
+    write_incident(project, "2026-03-11-api-down.yaml", "kind: incident\ntitle: API down\nsummary: Down.\nimpact: major\n"
+                   "components:\n  api: major_outage\n  email: degraded_performance\n"
+                   "updates:\n  - at: 2026-03-11T10:00:00Z\n    status: investigating\n    message: Looking.\n")
+    worse = derive(load_all(ProjectPaths.at(project)))
+    assert worse.broken_components == ["API", "Dashboard", "E-mail delivery"]  # major, then degraded in site order
+    assert worse.headline == "Partial system outage: API, Dashboard, E-mail delivery"
+
+
+def test_history_months_and_first_sentences(report):
+    assert [key for key in report.by_month] == [(2026, 4), (2026, 3), (2025, 12)]
+    assert [f.slug for f in report.by_month[(2026, 3)]] == [
+        "2026-03-10-dashboard-slow", "2026-03-05-email-maintenance", "2026-03-02-api-errors"]
+    for f in report.entries:
+        assert f.summary_first_line and len(f.summary_first_line) <= 201
+        assert "\n" not in f.summary_first_line

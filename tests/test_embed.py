@@ -32,7 +32,7 @@ def assert_self_contained(doc: BeautifulSoup) -> None:
 def test_widget_shows_status_and_open_incidents_with_links_out(built_fixture_site):
     doc = BeautifulSoup((built_fixture_site / urls.EMBED / "index.html").read_text(encoding="utf-8"), "html.parser")
     assert_self_contained(doc)
-    assert text_of(doc.select_one(".banner")) == "Minor service disruption"
+    assert text_of(doc.select_one(".banner")) == "Minor service disruption: Dashboard"  # names what is broken
     entries = doc.select(".open li")
     assert [text_of(li.a) for li in entries] == ["Dashboard is slow"]
     assert "Identified" in text_of(entries[0]) and "since 10 Mar 2026, 08:00 UTC-04:00" in text_of(entries[0])
@@ -65,6 +65,6 @@ def test_widget_lists_maintenance_under_way(project: Path):
     )
     [page] = render_embed(Renderer(derive(load_all(ProjectPaths.at(project)))))
     doc = BeautifulSoup(page.content.decode("utf-8"), "html.parser")
-    assert text_of(doc.select_one(".banner")) == "Service under maintenance"
+    assert text_of(doc.select_one(".banner")) == "Service under maintenance: E-mail delivery"
     assert [text_of(li) for li in doc.select(".open li")] == ["Relay work In progress · Minor impact · since 20 Mar 2026, 06:00 UTC-04:00"]
     assert doc.select_one(".open a")["href"] == "../incidents/2026-03-20-relay/"

@@ -27,7 +27,7 @@ def test_home_says_what_is_broken_now(built_fixture_site):
     home = page(built_fixture_site, "")
     banner = home.select_one(".frankly-banner")
     assert banner["class"] == ["frankly-banner", "frankly-banner--minor"]
-    assert text_of(banner.select_one(".frankly-banner__text")) == "Minor service disruption"
+    assert text_of(banner.select_one(".frankly-banner__text")) == "Minor service disruption: Dashboard"
     components = {text_of(li.a): text_of(li.select_one(".frankly-badge")) for li in home.select(".frankly-components li")}
     assert components == {"API": "Operational", "Dashboard": "Degraded performance", "E-mail delivery": "Operational"}
     open_titles = [text_of(a) for a in home.select(".frankly-open h3 a")]
@@ -54,7 +54,7 @@ def test_incident_page_shows_the_whole_story(built_fixture_site):
     updates = doc.select(".frankly-timeline > li")
     assert [u["id"] for u in updates] == ["u-20260302t160500z", "u-20260302t152000z", "u-20260302t150000z"]  # newest first
     assert [u.time["datetime"] for u in updates] == ["2026-03-02T11:05:00-05:00", "2026-03-02T10:20:00-05:00", "2026-03-02T10:00:00-05:00"]
-    assert [h.get_text().rstrip("¶") for h in doc.select("h2")][:5] == ["How we communicated", "Timeline", "Apology", "Compensation", "Postmortem"]
+    assert [h.get_text().rstrip("¶") for h in doc.select("h2")][:5] == ["Timeline", "Apology", "Compensation", "Postmortem", "How we communicated"]
     assert "Ada Lovelace, CTO" in text_of(doc.select_one(".frankly-apology__by"))
     assert doc.select_one(".frankly-apology__links a")["href"] == "https://video.acme.test/sorry"
     assert "claim by 30 Apr 2026" in text_of(doc.select_one(".frankly-compensation__when"))

@@ -174,10 +174,12 @@ def account(report: StatusReport, now: datetime) -> SiteAccountability:
         worst.extend(c.silences)
         if len(worst) > 8 * WORST_SILENCES_SHOWN:
             worst = _longest(worst)
+    up_to = f"{now.astimezone(zone).year:04d}-{now.astimezone(zone).month:02d}"
     return SiteAccountability(
         now=now,
         recent=recent.figures("Last 90 days", "last-90-days"),
-        months=tuple(months[key].figures(_month_label(key), key) for key in sorted(months, reverse=True)),
+        # A month after ``now`` (an upcoming maintenance's) has no figures yet: no row of dashes.
+        months=tuple(months[key].figures(_month_label(key), key) for key in sorted(months, reverse=True) if key <= up_to),
         worst_silences=tuple(_longest(worst)),
         all_time=all_time.figures("All time", "all-time"),
     )

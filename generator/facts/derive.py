@@ -7,6 +7,7 @@ No clock is read here: every fact follows from the data alone.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -194,6 +195,22 @@ class IncidentFacts:
             stamps.append(incident.postmortem.published_at)
         return max(stamps)
 
+    @cached_property
+    def summary_first_line(self) -> str:
+        """The summary's first sentence (of its first paragraph, Markdown markers of a heading,
+        list or quote taken off; at most ~200 characters): what history listings show."""
+        lines: list[str] = []
+        for line in self.incident.summary.splitlines():
+            text = line.strip().lstrip("#>*-+ ").strip()
+            if text:
+                lines.append(text)
+            elif lines:
+                break
+        paragraph = " ".join(lines)
+        sentence = re.match(r"(.+?[.!?])(\s|$)", paragraph)
+        text = sentence.group(1) if sentence else paragraph
+        return text if len(text) <= 200 else text[:200].rsplit(" ", 1)[0] + "…"
+
     @property
     def sort_key(self) -> tuple:
         """Newest first: by start, then slug for a stable order."""
@@ -206,6 +223,21 @@ class ComponentFacts:
     status: ComponentStatus
     entries: tuple[IncidentFacts, ...]  # newest first
     active: tuple[IncidentFacts, ...]  # entries affecting it now
+
+
+@dataclass(frozen=True)
+class GroupFacts:
+    """One section of the component list: a group of site.yaml with its members, or
+    (``name`` None) a run of ungrouped components listed plainly."""
+
+    name: str | None
+    component_ids: tuple[str, ...]
+    #: The worst member's status, the way Statuspage colours a group.
+    status: ComponentStatus
+
+    @property
+    def is_operational(self) -> bool:
+        return self.status is ComponentStatus.operational
 
 
 @dataclass(frozen=True)
@@ -243,6 +275,47 @@ class StatusReport:
     @property
     def description(self) -> str:
         return INDICATOR_DESCRIPTION[self.indicator]
+
+    @cached_property
+    def groups(self) -> tuple[GroupFacts, ...]:
+        """The component list in sections: each group of site.yaml at the place its first
+        member appears, holding all its members; ungrouped components in runs between them."""
+        members: dict[str, list[str]] = {}
+        order: list[tuple[str | None, list[str]]] = []
+        for component in self.site.components:
+            if component.group is None:
+                if not order or order[-1][0] is not None:
+                    order.append((None, []))
+                order[-1][1].append(component.id)
+            elif component.group in members:
+                members[component.group].append(component.id)
+            else:
+                members[component.group] = [component.id]
+                order.append((component.group, members[component.group]))
+        return tuple(
+            GroupFacts(name, tuple(ids), max((self.components[c].status for c in ids), key=STATUS_RANK.__getitem__))
+            for name, ids in order
+        )
+
+    @cached_property
+    def group_status(self) -> dict[str, ComponentStatus]:
+        """Each named group's worst member status (pages and the JSON read this)."""
+        return {g.name: g.status for g in self.groups if g.name is not None}
+
+    @property
+    def broken_components(self) -> list[str]:
+        """Names of the components not operational now, worst first, then in site order:
+        what the home page's banner names."""
+        broken = [c for c in self.site.components if self.components[c.id].status is not ComponentStatus.operational]
+        broken.sort(key=lambda c: -STATUS_RANK[self.components[c.id].status])
+        return [c.name for c in broken]
+
+    @property
+    def headline(self) -> str:
+        """The banner's sentence: the overall status and what is broken ("Minor service
+        disruption: My Northwind app")."""
+        names = self.broken_components
+        return self.description + (": " + ", ".join(names) if names else "")
 
     @property
     def statuspage_description(self) -> str:
@@ -293,6 +366,15 @@ class StatusReport:
         for facts in self.entries:
             years[facts.started_at.astimezone(self.site.time_zone).year].append(facts)
         return dict(sorted(years.items(), reverse=True))
+
+    @cached_property
+    def by_month(self) -> dict[tuple[int, int], list[IncidentFacts]]:
+        """Entries by the (year, month) in the site's zone their impact started, newest first."""
+        months: dict[tuple[int, int], list[IncidentFacts]] = defaultdict(list)
+        for facts in self.entries:
+            local = facts.started_at.astimezone(self.site.time_zone)
+            months[(local.year, local.month)].append(facts)
+        return dict(sorted(months.items(), reverse=True))
 
     @cached_property
     def last_change(self) -> datetime | None:

@@ -29,7 +29,7 @@ from typing import Any, Callable, Iterable
 from urllib.parse import urlsplit
 
 from generator.facts.accountability import communication_of
-from generator.facts.derive import STATUS_RANK, IncidentFacts, StatusReport
+from generator.facts.derive import IncidentFacts, StatusReport
 from generator.facts.uptime import DEFINITION, GROUP_PREFIX, history_dict, uptime
 from generator.input.values import CANCELLED, ComponentStatus, Kind
 from generator.outputs import urls
@@ -133,8 +133,8 @@ class StatuspageApi:
                 members = [c for c in self.site.components if c.group == component.group]
                 listed.append(self._component_object(
                     group_id, component.group, None,
-                    # A group shows its worst member, the way Statuspage colours a group.
-                    max((self.report.components[m.id].status for m in members), key=STATUS_RANK.__getitem__),
+                    # A group shows its worst member (derived once: report.groups, as the pages show it).
+                    self.report.group_status[component.group],
                     len(listed) + 1, None, max(self._component_updated_at(m.id) for m in members),
                     group=True, members=[m.id for m in members],
                 ))

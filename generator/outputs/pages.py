@@ -13,6 +13,7 @@ from generator.facts.derive import IncidentFacts
 from generator.outputs import social, urls
 from generator.outputs.files import GeneratedFile, GeneratedPage, LaterPage
 from generator.outputs.templating import TEMPLATES, Renderer
+from generator.outputs.timefmt import format_month
 
 
 def render_incident_page(r: Renderer, facts: IncidentFacts) -> GeneratedPage:
@@ -46,12 +47,67 @@ def _paged(base: str, entries: Sequence, size: int) -> Iterable[tuple[Paging, Se
         yield Paging(base, number, count), entries[(number - 1) * size : number * size]
 
 
+#: /history/ itself: the latest months in full, at most this many of them and of entries.
+HISTORY_RECENT_MONTHS = 3
+HISTORY_RECENT_ENTRIES = 50
+
+
+@dataclass(frozen=True)
+class Month:
+    """One month of the history: its name, its entries (newest first) and where they are listed."""
+
+    year: int
+    month: int
+    label: str
+    entries: Sequence
+    #: The address of the year page (of its pages) that lists this month's first entry, with its anchor.
+    url: str
+
+    @property
+    def anchor(self) -> str:
+        return f"m-{self.year}-{self.month:02d}"
+
+
+def _months(r: Renderer) -> list[Month]:
+    """Every month with entries, newest first, each pointing at the year page that lists it."""
+    months, position = [], {}
+    for (year, month), entries in r.report.by_month.items():
+        index = position.get(year, 0)
+        position[year] = index + len(entries)
+        number = index // HISTORY_PAGE_SIZE + 1
+        url = urls.paged(urls.history_year(year), number) + f"#m-{year}-{month:02d}"
+        months.append(Month(year, month, format_month(year, month, r.language), entries, url))
+    return months
+
+
 def render_history_pages(r: Renderer) -> Iterable[GeneratedPage | LaterPage]:
-    yield r.page("history_index.md.j2", urls.HISTORY)
+    months = _months(r)
+    recent, shown = [], 0
+    for month in months[:HISTORY_RECENT_MONTHS]:
+        if shown >= HISTORY_RECENT_ENTRIES:
+            break
+        recent.append(replace(month, entries=month.entries[: HISTORY_RECENT_ENTRIES - shown]))
+        shown += len(recent[-1].entries)
+    yield r.page("history_index.md.j2", urls.HISTORY, recent=recent, older=months[len(recent):],
+                 cut=sum(len(m.entries) for m in months[: len(recent)]) - shown)
+    labels = {(m.year, m.month): m.label for m in months}
     for year, entries in r.report.by_year.items():
         for paging, chunk in _paged(urls.history_year(year), entries, HISTORY_PAGE_SIZE):
             url = paging.url(paging.number)
-            yield LaterPage(url, partial(r.page, "history_year.md.j2", url, year=year, entries=chunk, paging=paging))
+            yield LaterPage(url, partial(r.page, "history_year.md.j2", url, year=year, entries=chunk, paging=paging,
+                                         sections=_by_month(chunk, r, labels)))
+
+
+def _by_month(entries: Sequence, r: Renderer, labels: dict) -> list[tuple[str, str, list]]:
+    """One page's entries in runs of one month: (anchor, month name, entries)."""
+    runs: list[tuple[str, str, list]] = []
+    for facts in entries:
+        local = facts.started_at.astimezone(r.zone)
+        anchor = f"m-{local.year}-{local.month:02d}"
+        if not runs or runs[-1][0] != anchor:
+            runs.append((anchor, labels[(local.year, local.month)], []))
+        runs[-1][2].append(facts)
+    return runs
 
 
 def render_component_pages(r: Renderer) -> Iterable[GeneratedPage | LaterPage]:

@@ -40,10 +40,19 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["label"] = label
     env.filters["md"] = render_markdown
+    env.filters["md_line"] = _markdown_line
     env.filters["duration"] = format_duration
     env.filters["meta"] = _front_matter_value
     env.globals["communication"] = communication_of  # the entry's accountability figures (facts/accountability.py)
     return env
+
+
+def _markdown_line(text: str) -> Markup:
+    """One line of Markdown as inline HTML: rendered and sanitized like any text, its paragraph taken off."""
+    html = str(render_markdown(text))
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        html = html[3:-4]
+    return Markup(html)
 
 
 def _front_matter_value(text: str) -> Markup:

@@ -70,3 +70,8 @@ def format_duration(span: timedelta) -> str:
     hours, minutes = divmod(rest, 60)
     parts = [f"{days} d" if days else "", f"{hours} h" if hours else "", f"{minutes} min" if minutes else ""]
     return " ".join(p for p in parts if p)
+
+
+def format_month(year: int, month: int, language: str) -> str:
+    """'November 2026' in the site's language (babel's standalone month name)."""
+    return _babel_date(date(year, month, 1), "LLLL y", locale=_locale(language))

@@ -46,6 +46,9 @@ STYLESHEET = "assets/frankly.css"
 SCRIPT = "assets/frankly.js"
 
 
+#: Material's search dialog as it writes it; given a name for screen readers in on_post_page.
+_SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
+
 class FranklyConfig(base.Config):
     site_config = c.Type(str, default="site_config/site.yaml")
     """Path of site.yaml, relative to mkdocs.yml."""
@@ -235,6 +238,8 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         (feeds, social tags) to every page."""
         if self.config.compact_html:
             output = compact_chrome(output, page.content)
+        # Material's search dialog has no accessible name (axe-core: aria-dialog-name).
+        output = output.replace(_SEARCH_DIALOG, _SEARCH_DIALOG[:-1] + ' aria-label="Search">', 1)
         if self._bare:
             return output
         head = self._head(page.url)

@@ -5,6 +5,12 @@
  * own. Here, where the reader's clock is, a promise whose time has passed
  * says by how much it is overdue. Nothing is fetched; without JavaScript the
  * page reads the same, less this line.
+ *
+ * Every <time datetime="..."> says the moment in the site's zone. Where the
+ * reader's zone has another offset at that moment, the reader's time is
+ * added beside it, "(08:32 your time)", with the day when that differs too;
+ * the site's time stays as it was (feeds and readers without JavaScript see
+ * only it), and the added text carries it in its title.
  */
 (function () {
   "use strict";
@@ -38,10 +44,50 @@
     }
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", judge);
-  } else {
+  function two(number) {
+    return (number < 10 ? "0" : "") + number;
+  }
+
+  function localTimes() {
+    var language = document.documentElement.lang || undefined;
+    var days;
+    try {
+      days = new Intl.DateTimeFormat(language, { day: "numeric", month: "short" });
+    } catch (error) {
+      days = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short" });
+    }
+    var times = document.querySelectorAll("time[datetime]");
+    for (var index = 0; index < times.length; index++) {
+      var time = times[index];
+      var stamp = time.getAttribute("datetime");
+      var match = /^(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(Z|([+-])(\d{2}):(\d{2}))$/.exec(stamp);
+      if (!match || time.hasAttribute("data-frankly-local")) continue;
+      var moment = new Date(stamp);
+      if (isNaN(moment.getTime())) continue;
+      var siteOffset = match[4] === "Z" ? 0 : (match[5] === "-" ? -1 : 1) * (60 * parseInt(match[6], 10) + parseInt(match[7], 10));
+      var readerOffset = -moment.getTimezoneOffset();
+      if (siteOffset === readerOffset) continue;
+      var sameDay = moment.getFullYear() === parseInt(match[1], 10) && moment.getMonth() + 1 === parseInt(match[2], 10) &&
+        moment.getDate() === parseInt(match[3], 10);
+      var clock = two(moment.getHours()) + ":" + two(moment.getMinutes());
+      var local = document.createElement("span");
+      local.className = "frankly-localtime";
+      local.textContent = " (" + (sameDay ? "" : days.format(moment) + ", ") + clock + " your time)";
+      local.title = time.textContent;
+      time.setAttribute("data-frankly-local", "");
+      time.parentNode.insertBefore(local, time.nextSibling);
+    }
+  }
+
+  function start() {
+    localTimes();
     judge();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
   }
   window.setInterval(judge, 30000);
 })();
