@@ -13,10 +13,12 @@ from markupsafe import Markup, escape
 
 from generator.facts.accountability import communication_of
 from generator.facts.derive import StatusReport
+from generator.facts.uptime import WINDOW_DAYS, uptime
 from generator.input.values import Kind
 from generator.outputs import urls
 from generator.outputs.files import GeneratedPage, split_fragments
 from generator.outputs.markup import render_markdown
+from generator.outputs.uptime_bars import render_uptime_bars
 from generator.outputs.timefmt import format_day, format_duration, format_moment, local_iso, time_tag
 from generator.outputs.words import label
 
@@ -103,9 +105,23 @@ class Renderer:
             "iso": lambda moment: local_iso(moment, self.zone),
             "badge": badge,
             "component_name": lambda cid: self.site.component(cid).name,
+            "uptime_strip": lambda key, days=WINDOW_DAYS, links=True: self.uptime_strip(here, key, days, links),
             "Kind": Kind,
             **values,
         }
+
+    def uptime_strip(self, here: str, key: str, days: int = WINDOW_DAYS, links: bool = True) -> Markup:
+        """The uptime strip of a component (its id) or a group ('group:<name>'), as on the
+        home page (``links=False``: its size stays the same however busy the history) or a
+        component's page (each day with entries links to the first of them)."""
+        history = uptime(self.report, days)[key]
+        entries = {d.date: d.entries for d in history.days if d.entries} if links else {}
+
+        def link_for_day(day) -> str | None:
+            return urls.relative(here, urls.incident(entries[day][0])) if day in entries else None
+
+        return render_uptime_bars(history, language=self.language, facts=self.report.by_slug,
+                                  link_for_day=link_for_day, definition_url=urls.relative(here, urls.COMPONENTS) + "#uptime")
 
     def page(self, template: str, url: str, **values) -> GeneratedPage:
         markdown, fragments = split_fragments(TEMPLATES.get_template(template).render(self.context(url, **values)))
