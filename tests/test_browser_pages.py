@@ -203,3 +203,12 @@ def test_axe_finds_nothing_serious(tmp_path, demo_url, dark):
     finally:
         driver.quit()
     assert found == {}
+
+
+def test_history_links_older_months_to_their_place_on_the_year_pages(built_demo_site):
+    doc = BeautifulSoup((built_demo_site / "history" / "index.html").read_text(), "html.parser")
+    assert [h.get("id") for h in doc.select(".frankly-history h2")] == ["m-2026-12", "m-2026-11", "m-2026-10", "older"]
+    older = {a.get_text(): a["href"] for a in doc.select(".frankly-months a")}
+    assert older == {"December 2025": "2025/#m-2025-12"}
+    year = BeautifulSoup((built_demo_site / "history" / "2025" / "index.html").read_text(), "html.parser")
+    assert year.find(id="m-2025-12") is not None

@@ -215,3 +215,15 @@ def test_a_build_judged_after_the_promise_says_it_is_overdue_without_javascript(
         promise = soup.select_one(".frankly-promise")
         assert "frankly-promise--overdue" in promise["class"], page
         assert promise.get_text() == "Next update promised by 10 Mar 2026, 10:00 UTC-04:00. Overdue at 10 Mar 2026, 11:00 UTC-04:00.", page
+
+
+def test_history_shows_the_latest_months_with_summaries_then_the_years(built_fixture_site):
+    doc = page(built_fixture_site, "history")
+    assert [text_of(h).rstrip(" ¶") for h in doc.select(".frankly-history h2")] == ["April 2026", "March 2026", "December 2025"]
+    first = doc.select_one(".frankly-history .frankly-entries li")
+    assert text_of(first.select_one(".frankly-entry__head")) == "API database migration Scheduled"
+    assert "Maintenance · Minor impact" in text_of(first.select_one(".frankly-entry__meta"))
+    assert text_of(first.select_one(".frankly-entry__summary")) == "The API will be read-only for up to an hour."
+    assert [a["href"] for a in doc.select(".frankly-years > li > a")] == ["2026/", "2025/"]
+    year = page(built_fixture_site, "history/2026")
+    assert [h["id"] for h in year.select(".frankly-history h2")] == ["m-2026-04", "m-2026-03"]
