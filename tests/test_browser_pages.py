@@ -136,7 +136,7 @@ def test_ungrouped_components_are_listed_plainly(built_fixture_site):
     groups = doc.select_one(".frankly-groups")
     (platform,) = groups.select("details.frankly-group")
     assert platform.has_attr("open")  # the dashboard is degraded
-    assert [a.get_text() for a in platform.select(".frankly-component a")] == ["API", "Dashboard"]
+    assert [a.get_text() for a in platform.select(".frankly-component__row a")] == ["API", "Dashboard"]
     plain = [li.a.get_text() for li in groups.select(":scope > ul.frankly-components > li")]
     assert plain == ["E-mail delivery"]
 

@@ -28,7 +28,7 @@ def test_home_says_what_is_broken_now(built_fixture_site):
     banner = home.select_one(".frankly-banner")
     assert banner["class"] == ["frankly-banner", "frankly-banner--minor"]
     assert text_of(banner.select_one(".frankly-banner__text")) == "Minor service disruption: Dashboard"
-    components = {text_of(li.a): text_of(li.select_one(".frankly-badge")) for li in home.select(".frankly-components li")}
+    components = {text_of(li.a): text_of(li.select_one(".frankly-badge")) for li in home.select(".frankly-components > li")}
     assert components == {"API": "Operational", "Dashboard": "Degraded performance", "E-mail delivery": "Operational"}
     open_titles = [text_of(a) for a in home.select(".frankly-open h3 a")]
     assert open_titles == ["Dashboard is slow"]
