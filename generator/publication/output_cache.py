@@ -19,8 +19,9 @@ makes the key change, never the reverse: an unknown input costs a rebuild.
 A cached entry is a folder made in a temporary name and renamed into place
 whole, holding hard links to the files the build wrote (no copy) and a
 manifest of their site paths, sizes and search lines. Reuse links them into
-the new site; a missing file or a size that differs discards the entry and
-renders it again. Entries this build did not use are removed at its end.
+the new site; a missing file, or one whose size or modification time differs
+from the manifest's (a tool rewrote a site file in place, and so the cached
+file through the link), discards the entry and renders it again. Entries this build did not use are removed at its end.
 """
 
 from __future__ import annotations
@@ -104,7 +105,7 @@ def site_fingerprint(*, config_file: Path, docs_dir: Path, site_config_dir: Path
 @dataclass
 class CachedEntry:
     folder: Path
-    files: list[tuple[str, int]]  # (site path, size), in the order they were written
+    files: list[tuple[str, int, int]]  # (site path, size, mtime in ns), in the order they were written
     search: str
     cards: list[str]
 
@@ -124,24 +125,21 @@ class OutputCache:
         return hashlib.sha256(f"{self.fingerprint}\0{slug}\0{digest}".encode()).hexdigest()[:40]
 
     def lookup(self, slug: str) -> CachedEntry | None:
+        """The cached files of ``slug`` as this build would make them, or None; a
+        cached entry that is not whole and untouched is removed (and rendered again)."""
         key = self.key(slug)
         if key is None:
             return None
         folder = self.folder / key
         try:
-            manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-            if manifest.get("format") != FORMAT or manifest.get("key") != key:
-                return None
-            entry = CachedEntry(folder, [(str(p), int(s)) for p, s in manifest["files"]], str(manifest["search"]),
-                                [str(c) for c in manifest["cards"]])
-        except (OSError, ValueError, KeyError, TypeError):
+            text = (folder / "manifest.json").read_text(encoding="utf-8")
+        except OSError:
+            if folder.exists():
+                shutil.rmtree(folder, ignore_errors=True)
             return None
-        for number, (_, size) in enumerate(entry.files):
-            try:
-                if os.stat(folder / str(number)).st_size != size:
-                    return None
-            except OSError:
-                return None
+        entry = _intact(folder, key, text)
+        if entry is None:
+            shutil.rmtree(folder, ignore_errors=True)
         return entry
 
     def discard(self, entry: CachedEntry) -> None:
@@ -166,7 +164,8 @@ class OutputCache:
                     os.link(source, target)
                 except OSError:
                     shutil.copyfile(source, target)
-                files.append((path, os.stat(target).st_size))
+                status = os.stat(target)
+                files.append((path, status.st_size, status.st_mtime_ns))
             manifest = {"format": FORMAT, "key": key, "files": files, "search": search, "cards": cards}
             (temporary / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
             os.rename(temporary, final)  # whole or not at all; another build may have stored it meanwhile
@@ -189,3 +188,23 @@ class OutputCache:
                 shutil.rmtree(self.folder / name, ignore_errors=True)
                 removed += 1
         return removed
+
+
+def _intact(folder: Path, key: str, text: str) -> CachedEntry | None:
+    """The entry the manifest ``text`` describes, if every file is as it was stored."""
+    try:
+        manifest = json.loads(text)
+        if manifest.get("format") != FORMAT or manifest.get("key") != key:
+            return None
+        entry = CachedEntry(folder, [(str(p), int(s), int(t)) for p, s, t in manifest["files"]], str(manifest["search"]),
+                            [str(c) for c in manifest["cards"]])
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+    for number, (_, size, mtime) in enumerate(entry.files):
+        try:
+            status = os.stat(folder / str(number))
+        except OSError:
+            return None
+        if (status.st_size, status.st_mtime_ns) != (size, mtime):  # written to since (through a link in a site)
+            return None
+    return entry
