@@ -22,6 +22,7 @@ OPEN = "2026-03-10-dashboard-slow"
 ALIASED = "2026-03-02-api-errors"  # has a former address (a redirect page)
 NEW = """kind: incident
 title: Webhooks delayed
+summary: Webhook deliveries were late for 40 minutes.
 impact: minor
 components:
   api: degraded_performance
