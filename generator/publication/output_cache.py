@@ -124,6 +124,11 @@ class OutputCache:
             return None
         return hashlib.sha256(f"{self.fingerprint}\0{slug}\0{digest}".encode()).hexdigest()[:40]
 
+    def has(self, slug: str) -> bool:
+        """Whether ``slug`` is probably cached (a quick look, for planning; lookup() decides)."""
+        key = self.key(slug)
+        return key is not None and (self.folder / key).is_dir()
+
     def lookup(self, slug: str) -> CachedEntry | None:
         """The cached files of ``slug`` as this build would make them, or None; a
         cached entry that is not whole and untouched is removed (and rendered again)."""

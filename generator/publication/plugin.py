@@ -33,15 +33,17 @@ from generator.input.load import ProjectPaths, load_all
 from generator.input.problems import InvalidInput, Problems, counted
 from generator.outputs import cards, markup
 from generator.outputs.files import GeneratedPage, LaterPage
-from generator.outputs.site import entry_renderer, render_head, render_site_outputs
+from generator.outputs.site import cards_to_draw, entry_renderer, render_head, render_site_outputs
 from generator.outputs.templating import SCRIPT_FILE, STYLESHEET_FILE, Renderer
 from generator.publication.output_cache import OutputCache, site_fingerprint
 from generator.publication.publish import EntryPublisher, OutputWriter, write_search_index
 from generator.publication.theme_shell import ShellRenderer, compact_chrome
 from generator.publication.reports import one_line, write_report
-from generator.publication.workers import relax_gc
+from generator.publication.workers import map_anywhere, relax_gc, usable_cpus
 
 log = logging.getLogger("mkdocs.plugins.frankly")
+#: Card images to draw before it is worth drawing them ahead in processes of their own.
+DRAW_AHEAD_FROM = 60
 
 STYLESHEET = "assets/frankly.css"
 SCRIPT = "assets/frankly.js"
@@ -294,6 +296,7 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         writer = OutputWriter(Path(config.site_dir), {file.dest_uri for file in self.files}, log.warning)
         output_cache = self._output_cache(config)
         publisher = EntryPublisher(self.report, entry_renderer(self.renderer), shells, writer, self.config.jobs, output_cache)
+        self._draw_cards_ahead(output_cache)
         workdir = Path(tempfile.mkdtemp(prefix="frankly-publish-"))
         try:
             published = publisher.run(self.later_pages, workdir)  # a worker's failure is raised as is (workers.py)
@@ -314,6 +317,25 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
             log.info("Outputs: %s reused from the cache, %d rendered and kept",
                      counted(published.reused, "entry", "entries"), published.stored)
         self._add_to_sitemap(config, published.pages)
+
+    def _draw_cards_ahead(self, output_cache: OutputCache | None) -> None:
+        """Draw the card images the build lacks on every core (~25 ms each), in forked
+        processes or, while serving, spawned ones; the entries then find them cached."""
+        folder, cpus = cards.cache_dir(), usable_cpus()
+        if folder is None or cpus < 2:
+            return
+        entries = [e for e in self.report.entries if output_cache is None or not output_cache.has(e.slug)]
+        try:
+            cached = len(os.listdir(folder))
+        except OSError:
+            cached = 0
+        if len(entries) - cached < DRAW_AHEAD_FROM:  # a quick bound first: most builds find every card cached
+            return
+        to_draw = cards_to_draw(self.renderer, entries)
+        if len(to_draw) < DRAW_AHEAD_FROM:
+            return
+        folder.mkdir(parents=True, exist_ok=True)
+        cards.drawn_ahead(set(map_anywhere(cards.draw_into_cache, [(str(folder), card) for card in to_draw], cpus)))
 
     def _output_cache(self, config: MkDocsConfig) -> OutputCache | None:
         """The output cache of `build` (output_cache.py); none while serving (pages are judged
