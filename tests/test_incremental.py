@@ -150,6 +150,19 @@ def test_a_cached_file_written_to_in_place_is_not_reused(tmp_path: Path):
     assert_same(tree_bytes(root / "site"), clean_build(root, tmp_path / "clean"))
 
 
+def test_a_cache_restored_with_whole_second_times_is_reused(tmp_path: Path):
+    """CI's cache (tar) keeps whole seconds: same bytes, other times, still reused."""
+    root = copy_project(FIXTURE_SITE, tmp_path / "project")
+    build(root)
+    for file in (root / ".cache" / "frankly" / "outputs").rglob("*"):
+        if file.is_file() and file.name != "manifest.json":
+            seconds = int(file.stat().st_mtime) - 1
+            os.utime(file, (seconds, seconds))
+    assert reused(build(root)) == 5
+    assert reused(build(root)) == 5
+    assert_same(tree_bytes(root / "site"), clean_build(root, tmp_path / "clean"))
+
+
 def test_output_cache_off_and_pruned(tmp_path: Path):
     """Entries that are gone leave the cache; `output_cache: false` builds without it."""
     root = copy_project(FIXTURE_SITE, tmp_path / "project")

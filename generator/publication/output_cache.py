@@ -19,9 +19,11 @@ makes the key change, never the reverse: an unknown input costs a rebuild.
 A cached entry is a folder made in a temporary name and renamed into place
 whole, holding hard links to the files the build wrote (no copy) and a
 manifest of their site paths, sizes and search lines. Reuse links them into
-the new site; a missing file, or one whose size or modification time differs
-from the manifest's (a tool rewrote a site file in place, and so the cached
-file through the link), discards the entry and renders it again. Entries this build did not use are removed at its end.
+the new site. Each file's size, modification time and SHA-256 are in the
+manifest: a missing file, another size, or another modification time and
+other bytes (a tool rewrote a site file in place, and so the cached file
+through the link) discards the entry, which is rendered again; a file with
+its bytes but another time (copied, or restored by CI's cache) is reused. Entries this build did not use are removed at its end.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from typing import Iterable
 import generator
 
 #: Raise when what is stored or how it is keyed changes.
-FORMAT = 1
+FORMAT = 2
 _PACKAGE = Path(generator.__file__).parent
 _SKIPPED_DIRS = {"__pycache__", ".git", ".cache", ".venv", "node_modules"}
 
@@ -105,7 +107,7 @@ def site_fingerprint(*, config_file: Path, docs_dir: Path, site_config_dir: Path
 @dataclass
 class CachedEntry:
     folder: Path
-    files: list[tuple[str, int, int]]  # (site path, size, mtime in ns), in the order they were written
+    files: list[tuple[str, int, int, str]]  # (site path, size, mtime in ns, SHA-256), in the order written
     search: str
     cards: list[str]
 
@@ -170,7 +172,7 @@ class OutputCache:
                 except OSError:
                     shutil.copyfile(source, target)
                 status = os.stat(target)
-                files.append((path, status.st_size, status.st_mtime_ns))
+                files.append((path, status.st_size, status.st_mtime_ns, _sha256(target)))
             manifest = {"format": FORMAT, "key": key, "files": files, "search": search, "cards": cards}
             (temporary / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
             os.rename(temporary, final)  # whole or not at all; another build may have stored it meanwhile
@@ -195,21 +197,45 @@ class OutputCache:
         return removed
 
 
+def _sha256(path: Path) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
 def _intact(folder: Path, key: str, text: str) -> CachedEntry | None:
-    """The entry the manifest ``text`` describes, if every file is as it was stored."""
+    """The entry the manifest ``text`` describes, if every file still has the bytes
+    it was stored with: the same size and modification time, or (after a copy, a
+    restore from CI's cache that kept whole seconds) the same SHA-256; the
+    manifest then takes the new times, so the next build checks quickly again."""
     try:
         manifest = json.loads(text)
         if manifest.get("format") != FORMAT or manifest.get("key") != key:
             return None
-        entry = CachedEntry(folder, [(str(p), int(s), int(t)) for p, s, t in manifest["files"]], str(manifest["search"]),
-                            [str(c) for c in manifest["cards"]])
+        files = [(str(p), int(s), int(t), str(h)) for p, s, t, h in manifest["files"]]
+        entry = CachedEntry(folder, files, str(manifest["search"]), [str(c) for c in manifest["cards"]])
     except (ValueError, KeyError, TypeError, AttributeError):
         return None
-    for number, (_, size, mtime) in enumerate(entry.files):
+    retimed = False
+    for number, (path, size, mtime, digest) in enumerate(entry.files):
+        file = folder / str(number)
         try:
-            status = os.stat(folder / str(number))
+            status = os.stat(file)
+            if status.st_size != size:
+                return None
+            if status.st_mtime_ns != mtime:  # copied, restored, or written to through a link in a site
+                if _sha256(file) != digest:
+                    return None
+                entry.files[number] = (path, size, status.st_mtime_ns, digest)
+                retimed = True
         except OSError:
             return None
-        if (status.st_size, status.st_mtime_ns) != (size, mtime):  # written to since (through a link in a site)
-            return None
+    if retimed:
+        manifest["files"] = entry.files
+        try:
+            handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                out.write(json.dumps(manifest, ensure_ascii=False))
+            os.replace(temporary, folder / "manifest.json")
+        except OSError:
+            pass  # checked by content again next time
     return entry

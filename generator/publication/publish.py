@@ -173,7 +173,7 @@ class EntryPublisher:
         """Link a cached entry's files into the site; False (the entry discarded) if one went missing."""
         done = []
         try:
-            for number, (path, _, _) in enumerate(cached.files):
+            for number, (path, *_) in enumerate(cached.files):
                 self.writer.link(path, cached.folder / str(number))
                 done.append(path)
         except OSError:
