@@ -1,9 +1,9 @@
 """`make bench`: build synthetic sites of several sizes and report time and memory.
 
-Each build runs `frankly build` in its own process. Per size: one first build
-(no site, no cached card images: every card is drawn), then `--repeat`
-rebuilds whose median wall time is the headline figure, with ms per incident
-and the growth ratio, because on shared machines single timings are noise.
+Each build runs `frankly build` in its own process. Per size, each scenario
+(SCENARIOS: cold, warm full rebuild, one-entry edit, no change, and a real
+`frankly serve` from save to visible) runs `--repeat` times and its median
+wall time is reported, because on shared machines single timings are noise.
 Memory is reported twice: the largest single process's peak RSS (os.wait4),
 and the peak proportional set size of the build's whole process tree
 (/proc/*/smaps_rollup, sampled every 50 ms), which counts pages that forked
@@ -22,6 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from generator.bench.serve import save_to_visible
 from generator.bench.synthetic import write_project
 
 
@@ -103,6 +104,7 @@ SCENARIOS = [
     ("warm_full", "warm full s", "cards and texts cached, the output cache emptied: every entry rendered"),
     ("one_edit", "one edit s", "every cache present, one entry's title changed"),
     ("no_change", "no change s", "every cache present, nothing changed"),
+    ("serve", "serve save s", "a real frankly serve: one entry's file saved until the served page shows it"),
 ]
 
 
@@ -124,6 +126,9 @@ def run(sizes: list[int], repeat: int, workdir: Path, scenarios: list[str]) -> l
         row: dict = {"incidents": size}
         for key, _, _ in SCENARIOS:
             if key not in scenarios:
+                continue
+            if key == "serve":
+                row[key] = save_to_visible(root, repeat, _tree_pss_kib)
                 continue
             walls, rss, pss = [], [], []
             if key != "cold" and not (root / "site").is_dir():
