@@ -34,7 +34,8 @@ from generator.input.problems import InvalidInput, Problems, counted
 from generator.outputs import cards, markup
 from generator.outputs.files import GeneratedPage, LaterPage
 from generator.outputs.site import cards_to_draw, entry_renderer, render_head, render_site_outputs
-from generator.outputs.templating import SCRIPT_FILE, STYLESHEET_FILE, Renderer
+from generator.outputs.templating import SCRIPT_FILE, STYLESHEET_FILE, TEMPLATES, Renderer
+from generator.publication.jinja_cache import keep_compiled
 from generator.publication.output_cache import OutputCache, site_fingerprint
 from generator.publication.publish import EntryPublisher, OutputWriter, write_search_index
 from generator.publication.theme_shell import ShellRenderer, compact_chrome
@@ -146,6 +147,7 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
             cache = self.paths(config).root / ".cache" / "frankly"
             cards.use_cache_dir(cache / "cards")
             self.cache_root = cache
+            keep_compiled(TEMPLATES, cache / "jinja", "frankly")
             markup.use_cache_file(cache / "rendered.sqlite")
         site = self.report.site
         # site.yaml is the single source of the site's name and address. The theme
@@ -239,6 +241,8 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
     @_reported_while_serving
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         self.env = env
+        if self.cache_root is not None:
+            keep_compiled(env, self.cache_root / "jinja", "theme")
         return env
 
     @_reported_while_serving
