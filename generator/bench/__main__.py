@@ -57,8 +57,9 @@ def _wait_for_cleanup(root: Path, limit: float = 300.0) -> None:
         time.sleep(0.2)
 
 
-def _build_once(root: Path) -> tuple[float, float, float]:
-    """(wall s, peak RSS MiB of the largest process, peak PSS MiB of all its processes)."""
+def _build_once(root: Path) -> tuple[float, float, float, float]:
+    """(wall s, peak RSS MiB of the largest process, peak PSS MiB of all its processes,
+    CPU s of the build and the workers it waited for: steadier than wall time on a busy machine)."""
     started = time.perf_counter()
     log = tempfile.TemporaryFile()  # not a pipe: a long log would block the build on a full pipe
     process = subprocess.Popen(
@@ -79,7 +80,7 @@ def _build_once(root: Path) -> tuple[float, float, float]:
         raise SystemExit(f"build failed in {root}: {log.read().decode()[-2000:]}")
     # ru_maxrss: KiB on Linux. Workers' RSS counts pages they share with the parent, so the
     # tree's peak PSS is the honest total; without /proc, the largest process's RSS stands in.
-    return wall, usage.ru_maxrss / 1024, (peak_pss or usage.ru_maxrss) / 1024
+    return wall, usage.ru_maxrss / 1024, (peak_pss or usage.ru_maxrss) / 1024, usage.ru_utime + usage.ru_stime
 
 
 def _output_size(site: Path) -> tuple[int, float]:
@@ -130,16 +131,18 @@ def run(sizes: list[int], repeat: int, workdir: Path, scenarios: list[str]) -> l
             if key == "serve":
                 row[key] = save_to_visible(root, repeat, _tree_pss_kib)
                 continue
-            walls, rss, pss = [], [], []
+            walls, rss, pss, cpu = [], [], [], []
             if key != "cold" and not (root / "site").is_dir():
                 _build_once(root)  # untimed: leaves every cache as this code makes it
             for turn in range(repeat):
                 _prepare(root, key, turn)
-                wall, peak_rss, peak_pss = _build_once(root)
+                wall, peak_rss, peak_pss, cpu_s = _build_once(root)
                 walls.append(wall)
+                cpu.append(cpu_s)
                 rss.append(peak_rss)
                 pss.append(peak_pss)
             row[key] = {"median_s": round(statistics.median(walls), 2), "walls_s": [round(w, 2) for w in walls],
+                        "median_cpu_s": round(statistics.median(cpu), 2),
                         "peak_rss_mib": round(max(rss), 1), "peak_pss_mib": round(max(pss), 1)}
         files, megabytes = _output_size(root / "site")
         row.update(output_files=files, output_mb=round(megabytes, 1))
@@ -153,7 +156,7 @@ def _headings(scenarios: list[str]) -> list[str]:
     parts = ["incidents"]
     for key, heading, _ in SCENARIOS:
         if key in scenarios:
-            parts += [heading, "PSS MiB"]
+            parts += [heading, "CPU s", "PSS MiB"] if key != "serve" else [heading, "PSS MiB"]
     return parts + ["files", "MB"]
 
 
@@ -161,7 +164,7 @@ def _row(row: dict, scenarios: list[str]) -> str:
     values = [row["incidents"]]
     for key, _, _ in SCENARIOS:
         if key in scenarios:
-            values += [row[key]["median_s"], row[key]["peak_pss_mib"]]
+            values += [row[key]["median_s"]] + ([row[key]["median_cpu_s"]] if key != "serve" else []) + [row[key]["peak_pss_mib"]]
     values += [row["output_files"], row["output_mb"]]
     return " ".join(f"{value:>{len(heading)}}" for value, heading in zip(values, _headings(scenarios)))
 
