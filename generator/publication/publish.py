@@ -128,12 +128,11 @@ class EntryPublisher:
         markup.flush_cache()  # children start from a store that has this process's texts
         rest = items[warm:]
         results = map_chunks(lambda chunk: self._publish_items(chunk, workdir), rest, self.jobs) if rest else []
-        reused, stored = first[2], first[3]
-        for drawn_cards, full_renders, child_reused, child_stored, _ in results[1:]:  # results[0]: this process's own, counted
+        for drawn_cards, full_renders, *_ in results[1:]:  # results[0] is this process's own, already counted
             cards.stats.add(drawn_cards)
             self.shells.full_renders += full_renders
-        for _, _, child_reused, child_stored, _ in results:
-            reused, stored = reused + child_reused, stored + child_stored
+        reused = sum(result[2] for result in [first, *results])  # entries from the output cache
+        stored = sum(result[3] for result in [first, *results])
         # Each entry has one page (render_incident_page); its other outputs are files.
         pages = [page.src_uri for page in later_pages] + [urls.source_of(urls.incident(f.slug)) for f in entries]
         return Published(max(1, len(results)), reused, stored, pages, _in_entry_order(first[-1], [r[-1] for r in results]))
