@@ -1,9 +1,9 @@
 """`make bench`: build synthetic sites of several sizes and report time and memory.
 
-Each build runs `frankly build` in its own process. Per size: one first build
-(no site, no cached card images: every card is drawn), then `--repeat`
-rebuilds whose median wall time is the headline figure, with ms per incident
-and the growth ratio, because on shared machines single timings are noise.
+Each build runs `frankly build` in its own process. Per size, each scenario
+(SCENARIOS: cold, warm full rebuild, one-entry edit, no change, and a real
+`frankly serve` from save to visible) runs `--repeat` times and its median
+wall time is reported, because on shared machines single timings are noise.
 Memory is reported twice: the largest single process's peak RSS (os.wait4),
 and the peak proportional set size of the build's whole process tree
 (/proc/*/smaps_rollup, sampled every 50 ms), which counts pages that forked
@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -21,6 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from generator.bench.serve import save_to_visible
 from generator.bench.synthetic import write_project
 
 
@@ -55,8 +57,9 @@ def _wait_for_cleanup(root: Path, limit: float = 300.0) -> None:
         time.sleep(0.2)
 
 
-def _build_once(root: Path) -> tuple[float, float, float]:
-    """(wall s, peak RSS MiB of the largest process, peak PSS MiB of all its processes)."""
+def _build_once(root: Path) -> tuple[float, float, float, float]:
+    """(wall s, peak RSS MiB of the largest process, peak PSS MiB of all its processes,
+    CPU s of the build and the workers it waited for: steadier than wall time on a busy machine)."""
     started = time.perf_counter()
     log = tempfile.TemporaryFile()  # not a pipe: a long log would block the build on a full pipe
     process = subprocess.Popen(
@@ -77,7 +80,7 @@ def _build_once(root: Path) -> tuple[float, float, float]:
         raise SystemExit(f"build failed in {root}: {log.read().decode()[-2000:]}")
     # ru_maxrss: KiB on Linux. Workers' RSS counts pages they share with the parent, so the
     # tree's peak PSS is the honest total; without /proc, the largest process's RSS stands in.
-    return wall, usage.ru_maxrss / 1024, (peak_pss or usage.ru_maxrss) / 1024
+    return wall, usage.ru_maxrss / 1024, (peak_pss or usage.ru_maxrss) / 1024, usage.ru_utime + usage.ru_stime
 
 
 def _output_size(site: Path) -> tuple[int, float]:
@@ -85,40 +88,85 @@ def _output_size(site: Path) -> tuple[int, float]:
     return len(files), sum(p.stat().st_size for p in files) / 1e6
 
 
-def run(sizes: list[int], repeat: int, workdir: Path) -> list[dict]:
-    rows = []
-    for size in sizes:
-        root = write_project(workdir / f"site-{size}", size)
-        # The first build draws every card image; later ones find them in the cache.
-        first_wall, _, _ = _build_once(root)
-        walls, rss, pss = [], [], []
-        for _ in range(repeat):
-            wall, peak_rss, peak_pss = _build_once(root)
-            walls.append(wall)
-            rss.append(peak_rss)
-            pss.append(peak_pss)
-        files, megabytes = _output_size(root / "site")
-        median = statistics.median(walls)
-        rows.append({
-            "incidents": size, "first_build_s": round(first_wall, 2), "median_wall_s": round(median, 2),
-            "ms_per_incident": round(1000 * median / size, 2), "peak_rss_mib": round(max(rss), 1),
-            "peak_pss_mib": round(max(pss), 1), "output_files": files, "output_mb": round(megabytes, 1),
-            "walls_s": [round(w, 2) for w in walls],
-            "peak_rss_mib_per_build": [round(m, 1) for m in rss], "peak_pss_mib_per_build": [round(m, 1) for m in pss],
-        })
-        print(_row(rows[-1]), flush=True)
-    return rows
+def _edit_one(root: Path, turn: int) -> None:
+    """Change the title of the newest entry (another text each turn): a one-entry edit."""
+    newest = sorted((root / "incidents").glob("*.yaml"))[-1]
+    lines = newest.read_text(encoding="utf-8").splitlines(keepends=True)
+    for number, line in enumerate(lines):
+        if line.startswith("title: "):
+            lines[number] = f"title: {line[7:].rstrip().split(' (edit')[0]} (edit {turn})\n"
+            break
+    newest.write_text("".join(lines), encoding="utf-8")
 
 
-COLUMNS = [  # (heading, key)
-    ("incidents", "incidents"), ("first build s", "first_build_s"), ("median wall s", "median_wall_s"),
-    ("ms/incident", "ms_per_incident"), ("peak RSS MiB", "peak_rss_mib"), ("peak PSS MiB", "peak_pss_mib"),
-    ("output files", "output_files"), ("output MB", "output_mb"),
+#: The scenarios, in the order they run for each size: (key, heading, what comes before each build).
+SCENARIOS = [
+    ("cold", "cold s", "no site, no .cache: every card drawn, every entry rendered"),
+    ("warm_full", "warm full s", "cards and texts cached, the output cache emptied: every entry rendered"),
+    ("one_edit", "one edit s", "every cache present, one entry's title changed"),
+    ("no_change", "no change s", "every cache present, nothing changed"),
+    ("serve", "serve save s", "a real frankly serve: one entry's file saved until the served page shows it"),
 ]
 
 
-def _row(row: dict) -> str:
-    return " ".join(f"{row[key]:>{len(heading)}}" for heading, key in COLUMNS)
+def _prepare(root: Path, scenario: str, turn: int) -> None:
+    cache = root / ".cache" / "frankly"
+    if scenario == "cold":
+        shutil.rmtree(root / "site", ignore_errors=True)
+        shutil.rmtree(cache, ignore_errors=True)
+    elif scenario == "warm_full":
+        shutil.rmtree(cache / "outputs", ignore_errors=True)
+    elif scenario == "one_edit":
+        _edit_one(root, turn)
+
+
+def run(sizes: list[int], repeat: int, workdir: Path, scenarios: list[str]) -> list[dict]:
+    rows = []
+    for size in sizes:
+        root = write_project(workdir / f"site-{size}", size)
+        row: dict = {"incidents": size}
+        for key, _, _ in SCENARIOS:
+            if key not in scenarios:
+                continue
+            if key == "serve":
+                row[key] = save_to_visible(root, repeat, _tree_pss_kib)
+                continue
+            walls, rss, pss, cpu = [], [], [], []
+            if key != "cold" and not (root / "site").is_dir():
+                _build_once(root)  # untimed: leaves every cache as this code makes it
+            for turn in range(repeat):
+                _prepare(root, key, turn)
+                wall, peak_rss, peak_pss, cpu_s = _build_once(root)
+                walls.append(wall)
+                cpu.append(cpu_s)
+                rss.append(peak_rss)
+                pss.append(peak_pss)
+            row[key] = {"median_s": round(statistics.median(walls), 2), "walls_s": [round(w, 2) for w in walls],
+                        "median_cpu_s": round(statistics.median(cpu), 2),
+                        "peak_rss_mib": round(max(rss), 1), "peak_pss_mib": round(max(pss), 1)}
+        files, megabytes = _output_size(root / "site")
+        row.update(output_files=files, output_mb=round(megabytes, 1))
+        rows.append(row)
+        print(_row(row, scenarios), flush=True)
+        shutil.rmtree(root, ignore_errors=True)
+    return rows
+
+
+def _headings(scenarios: list[str]) -> list[str]:
+    parts = ["incidents"]
+    for key, heading, _ in SCENARIOS:
+        if key in scenarios:
+            parts += [heading, "CPU s", "PSS MiB"] if key != "serve" else [heading, "PSS MiB"]
+    return parts + ["files", "MB"]
+
+
+def _row(row: dict, scenarios: list[str]) -> str:
+    values = [row["incidents"]]
+    for key, _, _ in SCENARIOS:
+        if key in scenarios:
+            values += [row[key]["median_s"]] + ([row[key]["median_cpu_s"]] if key != "serve" else []) + [row[key]["peak_pss_mib"]]
+    values += [row["output_files"], row["output_mb"]]
+    return " ".join(f"{value:>{len(heading)}}" for value, heading in zip(values, _headings(scenarios)))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -126,16 +174,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", default="100,1000,3000,10000", help="comma-separated incident counts")
     parser.add_argument("--repeat", type=int, default=3, help="builds per size (the median is reported)")
     parser.add_argument("--out", default="bench-results.json", help="where to write the figures as JSON")
+    parser.add_argument("--scenarios", default=",".join(key for key, _, _ in SCENARIOS),
+                        help="comma-separated, of: " + "; ".join(f"{key} ({text})" for key, _, text in SCENARIOS))
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-    print(" ".join(heading for heading, _ in COLUMNS))
+    scenarios = [s.strip() for s in args.scenarios.split(",") if s.strip()]
+    print(f"median wall s of {args.repeat} builds per scenario; peak PSS MiB of all the build's processes")
+    print(" ".join(_headings(scenarios)))
     with tempfile.TemporaryDirectory(prefix="frankly-bench-") as tmp:
-        rows = run(sizes, args.repeat, Path(tmp))
+        rows = run(sizes, args.repeat, Path(tmp), scenarios)
     by_size = {r["incidents"]: r for r in rows}
     summary = {"rows": rows, "cpu_count": os.cpu_count(), "python": sys.version.split()[0]}
-    if 1000 in by_size and 10000 in by_size:
-        summary["growth_10000_over_1000"] = round(by_size[10000]["median_wall_s"] / by_size[1000]["median_wall_s"], 2)
-        print(f"growth time(10000)/time(1000) = {summary['growth_10000_over_1000']}")
+    if 1000 in by_size and 10000 in by_size and "warm_full" in scenarios:
+        summary["growth_10000_over_1000"] = round(by_size[10000]["warm_full"]["median_s"] / by_size[1000]["warm_full"]["median_s"], 2)
+        print(f"growth of a warm full rebuild, time(10000)/time(1000) = {summary['growth_10000_over_1000']}")
     Path(args.out).write_text(json.dumps(summary, indent=2) + "\n")
     print(f"figures written to {args.out}")
 

@@ -7,8 +7,9 @@ carrying every problem of every file, each as ``FILE:LINE:COL: message``.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,8 @@ class Catalog:
     site: Site
     incidents: tuple[Incident, ...]  # sorted by slug (which starts with the date)
     sources: dict[str, Path]  # slug -> file, for messages and for `frankly` edit commands
+    #: slug -> SHA-256 of the exact text the entry was read from (the output cache's key, publication/output_cache.py)
+    digests: dict[str, str] = field(default_factory=dict)
 
     @property
     def input_paths(self) -> list[Path]:
@@ -73,6 +76,7 @@ def load_all(paths: ProjectPaths, pending: dict[Path, str] | None = None) -> Cat
     context = {"naive_timestamp_zone": site.time_zone if site and site.timestamps_without_offset == "site_time_zone" else None}
     incidents: list[Incident] = []
     sources: dict[str, Path] = {}
+    digests: dict[str, str] = {}
     maps: dict[str, SourceMap | FileSourceMap] = {}
     if not paths.incidents_dir.is_dir():
         problems.add(display_path(paths.incidents_dir, paths.root), 1, 1, "the incidents folder does not exist; create it (it may be empty)")
@@ -80,7 +84,7 @@ def load_all(paths: ProjectPaths, pending: dict[Path, str] | None = None) -> Cat
         for file in sorted({*paths.incidents_dir.iterdir(), *pending}):
             loaded = _load_incident(file, paths, context, problems, pending.get(file))
             if loaded:
-                incident, smap = loaded
+                incident, smap, digests[incident.slug] = loaded
                 incidents.append(incident)
                 sources[incident.slug] = file
                 maps[incident.slug] = smap
@@ -89,19 +93,22 @@ def load_all(paths: ProjectPaths, pending: dict[Path, str] | None = None) -> Cat
     _check_slugs(incidents, maps, sources, paths.root, problems)
     if problems or site is None:
         raise InvalidInput(problems)
-    return Catalog(site, tuple(incidents), sources)
+    return Catalog(site, tuple(incidents), sources, digests)
 
 
 # ---------------------------------------------------------------- files
 
 
 def read_mapping(file: Path, shown: str, root: Path, problems: Problems, text: str | None = None,
-                 keys: str = "title:, updates:, ...") -> tuple[Any, SourceMap] | None:
+                 keys: str = "title:, updates:, ...", texts: list[str] | None = None) -> tuple[Any, SourceMap] | None:
     """An input file's data (a mapping of ``keys``) and positions, or None with its
-    problem added (``text``: its would-be content, not read from disk)."""
+    problem added (``text``: its would-be content, not read from disk; ``texts``
+    gets the text that was parsed)."""
     try:
         if text is None:
             text = read_text(file, root)
+        if texts is not None:
+            texts.append(text)
         data, smap = read_yaml(text)
     except (FileProblem, YamlProblem) as exc:
         problems.add(shown, exc.position.line, exc.position.column, exc.message)
@@ -150,7 +157,7 @@ _FILE_CACHE: dict[tuple, tuple[tuple[Incident, SourceMap | FileSourceMap] | None
 
 
 def _load_incident(file: Path, paths: ProjectPaths, context: dict, problems: Problems,
-                   text: str | None = None) -> tuple[Incident, SourceMap | FileSourceMap] | None:
+                   text: str | None = None) -> tuple[Incident, SourceMap | FileSourceMap, str] | None:
     if text is not None:  # an edit's would-be content: not on disk, not cached
         return _parse_incident(file, paths, context, problems, text)
     try:
@@ -172,7 +179,8 @@ def _load_incident(file: Path, paths: ProjectPaths, context: dict, problems: Pro
 
 
 def _parse_incident(file: Path, paths: ProjectPaths, context: dict, problems: Problems,
-                    text: str | None = None) -> tuple[Incident, SourceMap | FileSourceMap] | None:
+                    text: str | None = None) -> tuple[Incident, SourceMap | FileSourceMap, str] | None:
+    """The entry, its positions and the SHA-256 of the text it was parsed from."""
     shown = display_path(file, paths.root)
     if file.name.startswith(".") or file.suffix.lower() not in (".yaml", ".yml"):
         return None  # hidden files, README.md, .gitkeep: not entries
@@ -189,16 +197,19 @@ def _parse_incident(file: Path, paths: ProjectPaths, context: dict, problems: Pr
             "and hyphens, e.g. 2026-11-20-messaging-outage.yaml; it becomes the permanent address, so rename the file",
         )
         return None
-    read = read_mapping(file, shown, paths.root, problems, text)
+    texts: list[str] = []
+    read = read_mapping(file, shown, paths.root, problems, text, texts=texts)
     if read is None:
         return None
     data, smap = read
+    digest = hashlib.sha256(texts[0].encode("utf-8", errors="surrogatepass")).hexdigest()
     if "slug" in data:
         pos = smap.key(("slug",))
         problems.add(shown, pos.line, pos.column, f"remove 'slug': the address comes from the file name ({slug})")
         return None
     try:
-        return Incident.model_validate({**data, "slug": slug}, context=context), smap if text is not None else FileSourceMap(file)
+        incident = Incident.model_validate({**data, "slug": slug}, context=context)
+        return incident, smap if text is not None else FileSourceMap(file), digest
     except ValidationError as exc:
         report_validation(exc, Incident, smap, shown, problems)
         return None

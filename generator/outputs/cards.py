@@ -41,12 +41,18 @@ WIDTH, HEIGHT = 1200, 630
 MARGIN = 64
 #: Part of the cache key: raise it whenever the drawing below changes, so
 #: cached cards from an older layout are not reused.
-LAYOUT_VERSION = 1
+LAYOUT_VERSION = 2  # 2: zlib level 3 (PNG_COMPRESS_LEVEL)
 
 FONT_DIR = Path(__file__).parent / "assets" / "fonts"
 REGULAR = FONT_DIR / "DejaVuSans.ttf"
 BOLD = FONT_DIR / "DejaVuSans-Bold.ttf"
 ELLIPSIS = "…"
+
+#: zlib's level for the PNG: encoding was ~31 of a card's ~38 ms at level 6; level 3
+#: takes ~20 ms for ~20% more bytes (40.7 -> 48.8 KiB), the same pixels
+#: (ARCHITECTURE.md, Performance). A palette is not lossless: antialiased text
+#: gives a card 650-900 colours.
+PNG_COMPRESS_LEVEL = 3
 
 BACKGROUND = "#ffffff"
 INK = "#1f2328"
@@ -104,6 +110,8 @@ class CardStats:
 #: Counts of the current build; reset by :func:`begin_build`.
 stats = CardStats()
 _cache_dir: Path | None = None
+#: Keys drawn ahead of the build by other processes (:func:`draw_into_cache`): counted as drawn.
+_drawn_ahead: set[str] = set()
 
 
 def use_cache_dir(path: Path | None) -> None:
@@ -112,9 +120,40 @@ def use_cache_dir(path: Path | None) -> None:
     _cache_dir = path
 
 
+def cache_dir() -> Path | None:
+    return _cache_dir
+
+
 def begin_build() -> None:
     global stats
     stats = CardStats()
+    _drawn_ahead.clear()
+
+
+def missing(wanted: "list[Card]") -> "list[Card]":
+    """The cards of ``wanted`` not in the cache yet, each once (none without a cache)."""
+    if _cache_dir is None:
+        return []
+    found: dict[str, Card] = {}
+    for card in wanted:
+        key = cache_key(card)
+        if key not in found and not (_cache_dir / f"{key}.png").is_file():
+            found[key] = card
+    return list(found.values())
+
+
+def draw_into_cache(job: "tuple[str, Card]") -> str:
+    """Draw one card into the cache folder ``job[0]``; its key. Runs in another process
+    (a pool of the publication's), so the build's cards are drawn on every core."""
+    folder, card = job
+    key = cache_key(card)
+    _write_atomically(Path(folder) / f"{key}.png", draw(card)[0])
+    return key
+
+
+def drawn_ahead(keys: "set[str]") -> None:
+    """Cards just drawn into the cache by other processes: counted as drawn when used."""
+    _drawn_ahead.update(keys)
 
 
 def end_build() -> None:
@@ -135,7 +174,10 @@ def card_output(card: Card) -> Path | bytes:
     stats.used_keys.add(key)
     cached = _cache_dir / f"{key}.png" if _cache_dir is not None else None
     if cached is not None and _readable_cached(cached):
-        stats.reused += 1
+        if key in _drawn_ahead:
+            stats.drawn += 1
+        else:
+            stats.reused += 1
         return cached
     png, _ = draw(card)
     stats.drawn += 1
@@ -343,5 +385,5 @@ def draw(card: Card) -> tuple[bytes, list[DrawnText]]:
 
     out = io.BytesIO()
     # No pnginfo, no time chunk: the bytes depend on the pixels only.
-    image.save(out, format="PNG", optimize=False, compress_level=6)
+    image.save(out, format="PNG", optimize=False, compress_level=PNG_COMPRESS_LEVEL)
     return out.getvalue(), placed

@@ -84,6 +84,11 @@ def entry_renderer(r: Renderer) -> Callable[[IncidentFacts], list[Output]]:
     return lambda facts: [output for produce in producers for output in produce(facts)]
 
 
+def cards_to_draw(r: Renderer, entries: Iterable[IncidentFacts]) -> list[cards.Card]:
+    """The entries' card images not in the card cache yet (the publication draws them ahead on every core)."""
+    return cards.missing(social.entry_cards(r, entries))
+
+
 def render_site(report: StatusReport) -> list[Output]:
     """Every generated page and file of the site, site-wide first, then entry by entry."""
     renderer = Renderer(report)

@@ -181,6 +181,11 @@ def entry_card_files(r: "Renderer") -> Callable[[IncidentFacts], Iterable[Genera
     return lambda facts: [_card_file(urls.incident_card(facts.slug), incident_card(facts, r.site, r.report.overdue_promise(facts)))]
 
 
+def entry_cards(r: "Renderer", entries: Iterable[IncidentFacts]) -> list["cards.Card"]:
+    """The cards :func:`entry_card_files` will show for ``entries`` (to draw them ahead, in parallel)."""
+    return [incident_card(facts, r.site, r.report.overdue_promise(facts)) for facts in entries]
+
+
 def _card_file(url: str, card: "cards.Card") -> GeneratedFile:
     png = cards.card_output(card)
     return GeneratedFile(url, source=png) if isinstance(png, Path) else GeneratedFile(url, png)

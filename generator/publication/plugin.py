@@ -33,14 +33,18 @@ from generator.input.load import ProjectPaths, load_all
 from generator.input.problems import InvalidInput, Problems, counted
 from generator.outputs import cards, markup
 from generator.outputs.files import GeneratedPage, LaterPage
-from generator.outputs.site import entry_renderer, render_head, render_site_outputs
-from generator.outputs.templating import SCRIPT_FILE, STYLESHEET_FILE, Renderer
+from generator.outputs.site import cards_to_draw, entry_renderer, render_head, render_site_outputs
+from generator.outputs.templating import SCRIPT_FILE, STYLESHEET_FILE, TEMPLATES, Renderer
+from generator.publication.jinja_cache import keep_compiled
+from generator.publication.output_cache import OutputCache, site_fingerprint
 from generator.publication.publish import EntryPublisher, OutputWriter, write_search_index
 from generator.publication.theme_shell import ShellRenderer, compact_chrome
 from generator.publication.reports import one_line, write_report
-from generator.publication.workers import relax_gc
+from generator.publication.workers import map_anywhere, relax_gc, usable_cpus
 
 log = logging.getLogger("mkdocs.plugins.frankly")
+#: Card images to draw before it is worth drawing them ahead in processes of their own.
+DRAW_AHEAD_FROM = 60
 
 STYLESHEET = "assets/frankly.css"
 SCRIPT = "assets/frankly.js"
@@ -65,6 +69,9 @@ class FranklyConfig(base.Config):
     compact_html = c.Type(bool, default=True)
     """Remove the theme's indentation around each page's content (about 3.5 KB of a
     ~26 KB incident page); pages render the same. Off: the theme's HTML as it is."""
+    output_cache = c.Type(bool, default=True)
+    """`build`: reuse an unchanged entry's files from .cache/frankly/outputs
+    (generator/publication/output_cache.py). Same bytes either way."""
 
 
 def _reported_while_serving(event):
@@ -100,6 +107,9 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         self.stale: Problems | None = None  # serve only: problems that kept the last good pages
         self._bare = False  # while rendering a shell's marker page: no <head> additions
         self._epoch_is_ours = False
+        self.digests: dict[str, str] = {}  # slug -> digest of the YAML text its entry was read from
+        self.judged_at = ""
+        self.cache_root: Path | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember the command. Defining this hook also makes mkdocs keep this
@@ -131,12 +141,16 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
             log.error("Showing the last good version until these are fixed:\n%s", exc.problems.report())
         else:
             self.stale = None
-            self.report = derive(catalog, now=self._judging_moment())
+            moment = self._judging_moment()
+            self.report = derive(catalog, now=moment)
+            self.digests, self.judged_at = catalog.digests, moment.isoformat() if moment else ""
             self.renderer = Renderer(self.report)
             # Card images are redrawn only when what they show changed (generator/outputs/cards.py),
             # texts re-rendered only when they changed (generator/outputs/markup.py).
             cache = self.paths(config).root / ".cache" / "frankly"
             cards.use_cache_dir(cache / "cards")
+            self.cache_root = cache
+            keep_compiled(TEMPLATES, cache / "jinja", "frankly")
             markup.use_cache_file(cache / "rendered.sqlite")
         site = self.report.site
         # site.yaml is the single source of the site's name and address. The theme
@@ -230,6 +244,8 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
     @_reported_while_serving
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         self.env = env
+        if self.cache_root is not None:
+            keep_compiled(env, self.cache_root / "jinja", "theme")
         return env
 
     @_reported_while_serving
@@ -287,10 +303,14 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
             fill_content=self._content, head=self._head, bare=self._without_head, enabled=self.config.page_shells,
         )
         writer = OutputWriter(Path(config.site_dir), {file.dest_uri for file in self.files}, log.warning)
-        publisher = EntryPublisher(self.report, entry_renderer(self.renderer), shells, writer, self.config.jobs)
+        output_cache = self._output_cache(config)
+        publisher = EntryPublisher(self.report, entry_renderer(self.renderer), shells, writer, self.config.jobs, output_cache)
+        self._draw_cards_ahead(output_cache)
         workdir = Path(tempfile.mkdtemp(prefix="frankly-publish-"))
         try:
             published = publisher.run(self.later_pages, workdir)  # a worker's failure is raised as is (workers.py)
+            if output_cache is not None:
+                output_cache.prune(entry.slug for entry in self.report.entries)
             cards.end_build()
             markup.flush_cache()
             index = Path(config.site_dir) / "search" / "search_index.json"
@@ -302,7 +322,43 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
                  counted(len(self.report.entries), "entry", "entries"), counted(len(self.later_pages), "archive page"),
                  counted(published.processes, "process", "processes"),
                  counted(len(published.pages) - shells.full_renders, "page"), shells.full_renders)
+        if output_cache is not None:
+            log.info("Outputs: %s reused from the cache, %d rendered and kept",
+                     counted(published.reused, "entry", "entries"), published.stored)
         self._add_to_sitemap(config, published.pages)
+
+    def _draw_cards_ahead(self, output_cache: OutputCache | None) -> None:
+        """Draw the card images the build lacks on every core (~25 ms each), in forked
+        processes or, while serving, spawned ones; the entries then find them cached."""
+        folder, cpus = cards.cache_dir(), usable_cpus()
+        if folder is None or cpus < 2:
+            return
+        entries = [e for e in self.report.entries if output_cache is None or not output_cache.has(e.slug)]
+        try:
+            cached = len(os.listdir(folder))
+        except OSError:
+            cached = 0
+        if len(entries) - cached < DRAW_AHEAD_FROM:  # a quick bound first: most builds find every card cached
+            return
+        to_draw = cards_to_draw(self.renderer, entries)
+        if len(to_draw) < DRAW_AHEAD_FROM:
+            return
+        folder.mkdir(parents=True, exist_ok=True)
+        cards.drawn_ahead(set(map_anywhere(cards.draw_into_cache, [(str(folder), card) for card in to_draw], cpus)))
+
+    def _output_cache(self, config: MkDocsConfig) -> OutputCache | None:
+        """The output cache of `build` (output_cache.py); none while serving (pages are judged
+        at the clock's time, so no key would match twice) or showing problems."""
+        if self.command != "build" or not self.config.output_cache or self.stale is not None or self.cache_root is None:
+            return None
+        paths = self.paths(config)
+        fingerprint = site_fingerprint(
+            config_file=Path(config.config_file_path or "mkdocs.yml"), docs_dir=Path(config.docs_dir),
+            site_config_dir=paths.site_config.parent, theme_dirs=[Path(d) for d in config.theme.dirs],
+            project_root=paths.root, judged_at=self.judged_at,
+            extra={"plugin": {k: v for k, v in self.config.items() if k != "jobs"}, "site_url": config.site_url},
+        )
+        return OutputCache(self.cache_root / "outputs", fingerprint, self.digests)
 
     def _add_to_sitemap(self, config: MkDocsConfig, sources: list[str]) -> None:
         """mkdocs' sitemap (theme template, gzip copy) made again with our pages in it."""

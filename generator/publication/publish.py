@@ -23,6 +23,7 @@ from generator.facts.derive import IncidentFacts, StatusReport
 from generator.outputs import cards, markup, urls
 from generator.outputs.files import GeneratedFile, GeneratedPage, LaterPage, Output
 from generator.outputs.search import entry_search_entries, serialized
+from generator.publication.output_cache import CachedEntry, OutputCache
 from generator.publication.workers import map_chunks, usable_cpus
 
 if TYPE_CHECKING:  # the shell renderer is mkdocs' side; this module needs only its render()
@@ -42,6 +43,7 @@ class OutputWriter:
         self.written_by_mkdocs = written_by_mkdocs  # site-relative paths mkdocs wrote from docs/ and the theme
         self.warn = warn
         self.made: set[Path] = set()
+        self.linked: set[str] = set()  # paths that are links to cached files: never written through
 
     def _target(self, path: str) -> Path:
         target = self.site_dir / path
@@ -53,7 +55,21 @@ class OutputWriter:
         return target
 
     def write(self, path: str, content: bytes) -> None:
-        self._target(path).write_bytes(content)
+        target = self._target(path)
+        if path in self.linked:  # writing through a link would change the cached file
+            target.unlink(missing_ok=True)
+            self.linked.discard(path)
+        target.write_bytes(content)
+
+    def link(self, path: str, source: Path) -> None:
+        """``path`` as a hard link to ``source`` (a copy where links are not possible)."""
+        target = self._target(path)
+        target.unlink(missing_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
+        self.linked.add(path)
 
     def write_file(self, output: GeneratedFile) -> None:
         target = self._target(output.path)
@@ -74,6 +90,8 @@ class Published:
     """What the entries' publishing leaves for the site-wide files."""
 
     processes: int
+    reused: int  # entries whose files came from the output cache
+    stored: int  # entries rendered and kept in it
     pages: list[str]  # source URIs of every page written, for the sitemap
     search_lines: Iterator[str]  # the entries' search entries, one line each, in entry order
 
@@ -82,19 +100,23 @@ class EntryPublisher:
     """Renders and writes every entry and archive page, in several processes when worth it."""
 
     def __init__(self, report: StatusReport, render_entry: Callable[[IncidentFacts], list[Output]],
-                 shells: "ShellRenderer", writer: OutputWriter, jobs: int):
+                 shells: "ShellRenderer", writer: OutputWriter, jobs: int, cache: OutputCache | None = None):
         self.report = report
+        self.cache = cache
         self.render_entry = render_entry
         self.shells = shells
         self.writer = writer
         self.jobs = jobs or (usable_cpus() if len(report.entries) >= AUTO_PARALLEL_FROM else 1)
 
-    def publish(self, output: Output) -> None:
+    def publish(self, output: Output) -> str:
+        """Write ``output``; returns its site path."""
         if isinstance(output, GeneratedPage):
             html = self.shells.render(output)
-            self.writer.write(output.url + "index.html", html.encode("utf-8", errors="xmlcharrefreplace"))
-        else:
-            self.writer.write_file(output)
+            path = output.url + "index.html"
+            self.writer.write(path, html.encode("utf-8", errors="xmlcharrefreplace"))
+            return path
+        self.writer.write_file(output)
+        return output.path
 
     def run(self, later_pages: Sequence[LaterPage], workdir: Path) -> Published:
         """Publish everything; the search lines are read from files in ``workdir``
@@ -106,18 +128,22 @@ class EntryPublisher:
         markup.flush_cache()  # children start from a store that has this process's texts
         rest = items[warm:]
         results = map_chunks(lambda chunk: self._publish_items(chunk, workdir), rest, self.jobs) if rest else []
-        for drawn_cards, full_renders, _ in results[1:]:  # results[0] is this process's own, already counted
+        for drawn_cards, full_renders, *_ in results[1:]:  # results[0] is this process's own, already counted
             cards.stats.add(drawn_cards)
             self.shells.full_renders += full_renders
+        reused = sum(result[2] for result in [first, *results])  # entries from the output cache
+        stored = sum(result[3] for result in [first, *results])
         # Each entry has one page (render_incident_page); its other outputs are files.
         pages = [page.src_uri for page in later_pages] + [urls.source_of(urls.incident(f.slug)) for f in entries]
-        return Published(max(1, len(results)), pages, _in_entry_order(first[-1], [r[-1] for r in results]))
+        return Published(max(1, len(results)), reused, stored, pages, _in_entry_order(first[-1], [r[-1] for r in results]))
 
-    def _publish_items(self, items: Sequence[IncidentFacts | LaterPage], workdir: Path) -> tuple[cards.CardStats, int, str]:
+    def _publish_items(self, items: Sequence[IncidentFacts | LaterPage],
+                       workdir: Path) -> tuple[cards.CardStats, int, int, int, str]:
         """Writes these entries' files (or archive pages), and their search entries
         to a file of their own, one line per item (empty for archive pages);
         returns what the other processes must know."""
         cards_before, full_before = cards.stats.copy(), self.shells.full_renders
+        reused = stored = 0
         handle, part = tempfile.mkstemp(dir=workdir, suffix=".jsonl")
         with os.fdopen(handle, "w", encoding="utf-8") as lines:
             for item in items:
@@ -125,11 +151,39 @@ class EntryPublisher:
                     self.publish(item.make())
                     lines.write("\n")
                     continue
+                cached = self.cache.lookup(item.slug) if self.cache is not None else None
+                if cached is not None and self._reuse(cached):
+                    lines.write(cached.search + "\n")
+                    reused += 1
+                    continue
+                written, card_keys = [], []
                 for output in self.render_entry(item):
-                    self.publish(output)
-                lines.write(serialized(entry_search_entries(self.report, item)) + "\n")
+                    written.append(self.publish(output))
+                    if not isinstance(output, GeneratedPage) and output.source is not None:
+                        card_keys.append(Path(output.source).stem)  # a cached card image (cards.card_output)
+                search = serialized(entry_search_entries(self.report, item))
+                lines.write(search + "\n")
+                if self.cache is not None:
+                    stored += self.cache.store(item.slug, self.writer.site_dir, written, search, card_keys)
         markup.flush_cache()
-        return cards.stats.since(cards_before), self.shells.full_renders - full_before, part
+        return cards.stats.since(cards_before), self.shells.full_renders - full_before, reused, stored, part
+
+    def _reuse(self, cached: CachedEntry) -> bool:
+        """Link a cached entry's files into the site; False (the entry discarded) if one went missing."""
+        done = []
+        try:
+            for number, (path, *_) in enumerate(cached.files):
+                self.writer.link(path, cached.folder / str(number))
+                done.append(path)
+        except OSError:
+            for path in done:
+                (self.writer.site_dir / path).unlink(missing_ok=True)
+                self.writer.linked.discard(path)
+            self.cache.discard(cached)
+            return False
+        cards.stats.used_keys.update(cached.cards)  # still shown: the card cache keeps them
+        cards.stats.reused += len(cached.cards)
+        return True
 
 
 def _in_entry_order(first: str, slices: list[str]) -> Iterator[str]:

@@ -7,13 +7,16 @@ sends back only a small summary. Threads would not help: the work is Python
 holding the GIL.
 
 Forking is only safe in a process with a single thread, so anything else
-(mkdocs' dev server has several) runs the work here, in order.
+(mkdocs' dev server has several) runs the work here, in order, or, for work
+that is pure and worth a process start, in spawned processes (:func:`map_spawned`).
 """
 
 from __future__ import annotations
 
 import gc
+import multiprocessing
 import os
+from concurrent.futures import ProcessPoolExecutor
 import pickle
 import threading
 import traceback
@@ -96,3 +99,20 @@ def map_chunks(work: Callable[[Sequence[Item]], Result], items: Sequence[Item], 
             raise WorkerFailed(child_traceback)
         results.append(value)
     return results
+
+
+def map_anywhere(work: Callable[[Item], Result], items: Sequence[Item], jobs: int) -> list[Result]:
+    """``work`` (a module-level function: it may be pickled) on each item, on ``jobs``
+    processes: forked when this process may fork, else freshly started ("spawn",
+    safe beside the dev server's threads). Results in the items' order."""
+    jobs = max(1, min(jobs, len(items)))
+    if jobs == 1:
+        return [work(item) for item in items]
+    if can_fork():
+        parts = map_chunks(lambda chunk: [work(item) for item in chunk], items, jobs)
+        ordered: list[Result] = [None] * len(items)  # type: ignore[list-item]
+        for start, part in enumerate(parts):  # slices were dealt round-robin
+            ordered[start::jobs] = part
+        return ordered
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return list(pool.map(work, items, chunksize=max(1, len(items) // (4 * jobs))))

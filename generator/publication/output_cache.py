@@ -1,0 +1,241 @@
+"""The output cache of `frankly build`: an unchanged entry's files are reused, not rendered.
+
+An entry's outputs (page, redirects, JSON, feeds, card, search entries)
+depend only on that entry and on site-wide inputs (tests/test_entry_independence.py),
+so each entry's files are kept in ``.cache/frankly/outputs/<key>/`` under
+
+    key = SHA-256(site fingerprint, slug, SHA-256 of the entry's YAML text as parsed)
+
+and the site fingerprint covers everything else a byte of an entry's files
+can come from (:func:`site_fingerprint`): every file of the Frankly package
+(code, templates, assets, fonts, its version), the versions of Python and of
+every installed distribution (mkdocs, Material, Markdown extensions, Pillow,
+...), mkdocs.yml (theme, plugins, navigation), the docs folder (the navigation's
+titles are in every page's chrome), a theme folder of the project's own
+(``custom_dir``), the site configuration folder, the moment open entries are
+judged at, and a few locale variables. Anything not known to be one of those
+makes the key change, never the reverse: an unknown input costs a rebuild.
+
+A cached entry is a folder made in a temporary name and renamed into place
+whole, holding hard links to the files the build wrote (no copy) and a
+manifest of their site paths, sizes and search lines. Reuse links them into
+the new site. Each file's size, modification time and SHA-256 are in the
+manifest: a missing file, another size, or another modification time and
+other bytes (a tool rewrote a site file in place, and so the cached file
+through the link) discards the entry, which is rendered again; a file with
+its bytes but another time (copied, or restored by CI's cache) is reused. Entries this build did not use are removed at its end.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+import generator
+
+#: Raise when what is stored or how it is keyed changes.
+FORMAT = 2
+_PACKAGE = Path(generator.__file__).parent
+_SKIPPED_DIRS = {"__pycache__", ".git", ".cache", ".venv", "node_modules"}
+
+
+def _hash_tree(digest, folder: Path, label: str) -> None:
+    """Names and bytes of every file below ``folder``, in a fixed order."""
+    digest.update(f"\0tree {label}\0".encode())
+    if not folder.is_dir():
+        digest.update(b"missing")
+        return
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if d not in _SKIPPED_DIRS)
+        for name in sorted(filenames):
+            if name.endswith((".pyc", ".pyo")):
+                continue
+            path = Path(dirpath) / name
+            digest.update(path.relative_to(folder).as_posix().encode("utf-8", "surrogateescape") + b"\0")
+            try:
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+            except OSError as exc:  # unreadable: a key no other build shares
+                digest.update(f"unreadable {exc.errno} {os.urandom(8).hex()}".encode())
+
+
+def _distributions() -> list[str]:
+    """The installed distributions with their versions, from the names of their
+    metadata folders on sys.path (``mkdocs_material-9.6.1.dist-info``): the same
+    facts importlib.metadata gives, at a hundredth of the time."""
+    found = set()
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        found.update(f"{entry}/{name}" for name in names if name.endswith((".dist-info", ".egg-info")))
+    return sorted(found)
+
+
+def site_fingerprint(*, config_file: Path, docs_dir: Path, site_config_dir: Path, theme_dirs: Iterable[Path],
+                     project_root: Path, judged_at: str, extra: dict | None = None) -> str:
+    """Everything besides the entry itself that its output bytes can depend on (see the module's text)."""
+    digest = hashlib.sha256()
+    header = {
+        "format": FORMAT, "frankly": generator.__version__, "python": platform.python_version(),
+        "implementation": platform.python_implementation(), "distributions": _distributions(),
+        "judged_at": judged_at, "extra": extra or {},
+        "environment": {name: os.environ.get(name) for name in ("TZ", "LANG", "LC_ALL", "LC_TIME")},
+    }
+    digest.update(json.dumps(header, sort_keys=True, default=str).encode())
+    _hash_tree(digest, _PACKAGE, "frankly")
+    digest.update(b"\0mkdocs.yml\0")
+    digest.update(config_file.read_bytes() if config_file.is_file() else b"missing")
+    _hash_tree(digest, docs_dir, "docs")
+    _hash_tree(digest, site_config_dir, "site_config")
+    root = project_root.resolve()
+    for folder in theme_dirs:  # installed themes are covered by their distribution's version
+        resolved = Path(folder).resolve()
+        if resolved.is_relative_to(root):
+            _hash_tree(digest, resolved, "theme " + resolved.relative_to(root).as_posix())
+    return digest.hexdigest()
+
+
+@dataclass
+class CachedEntry:
+    folder: Path
+    files: list[tuple[str, int, int, str]]  # (site path, size, mtime in ns, SHA-256), in the order written
+    search: str
+    cards: list[str]
+
+
+@dataclass
+class OutputCache:
+    """One build's view of ``folder`` (.cache/frankly/outputs)."""
+
+    folder: Path
+    fingerprint: str
+    digests: dict[str, str]  # slug -> digest of its YAML text
+
+    def key(self, slug: str) -> str | None:
+        digest = self.digests.get(slug)
+        if digest is None:
+            return None
+        return hashlib.sha256(f"{self.fingerprint}\0{slug}\0{digest}".encode()).hexdigest()[:40]
+
+    def has(self, slug: str) -> bool:
+        """Whether ``slug`` is probably cached (a quick look, for planning; lookup() decides)."""
+        key = self.key(slug)
+        return key is not None and (self.folder / key).is_dir()
+
+    def lookup(self, slug: str) -> CachedEntry | None:
+        """The cached files of ``slug`` as this build would make them, or None; a
+        cached entry that is not whole and untouched is removed (and rendered again)."""
+        key = self.key(slug)
+        if key is None:
+            return None
+        folder = self.folder / key
+        try:
+            text = (folder / "manifest.json").read_text(encoding="utf-8")
+        except OSError:
+            if folder.exists():
+                shutil.rmtree(folder, ignore_errors=True)
+            return None
+        entry = _intact(folder, key, text)
+        if entry is None:
+            shutil.rmtree(folder, ignore_errors=True)
+        return entry
+
+    def discard(self, entry: CachedEntry) -> None:
+        shutil.rmtree(entry.folder, ignore_errors=True)
+
+    def store(self, slug: str, site_dir: Path, written: list[str], search: str, cards: list[str]) -> int:
+        """Keep the files just written for ``slug`` (hard links; copies where links fail);
+        1 if it was stored, 0 if not (stored already, or the disk said no)."""
+        key = self.key(slug)
+        if key is None:
+            return 0
+        final = self.folder / key
+        if final.exists():
+            return 0
+        self.folder.mkdir(parents=True, exist_ok=True)
+        temporary = Path(tempfile.mkdtemp(dir=self.folder, prefix=".tmp-"))
+        try:
+            files = []
+            for number, path in enumerate(written):
+                source, target = site_dir / path, temporary / str(number)
+                try:
+                    os.link(source, target)
+                except OSError:
+                    shutil.copyfile(source, target)
+                status = os.stat(target)
+                files.append((path, status.st_size, status.st_mtime_ns, _sha256(target)))
+            manifest = {"format": FORMAT, "key": key, "files": files, "search": search, "cards": cards}
+            (temporary / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+            os.rename(temporary, final)  # whole or not at all; another build may have stored it meanwhile
+            return 1
+        except OSError:
+            shutil.rmtree(temporary, ignore_errors=True)
+            return 0
+
+    def prune(self, slugs: Iterable[str]) -> int:
+        """Remove every cached entry except those of ``slugs`` (this build's entries), and
+        leftovers of interrupted stores; returns how many were removed."""
+        keep = {self.key(slug) for slug in slugs}
+        removed = 0
+        try:
+            names = os.listdir(self.folder)
+        except OSError:
+            return 0
+        for name in names:
+            if name not in keep:
+                shutil.rmtree(self.folder / name, ignore_errors=True)
+                removed += 1
+        return removed
+
+
+def _sha256(path: Path) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def _intact(folder: Path, key: str, text: str) -> CachedEntry | None:
+    """The entry the manifest ``text`` describes, if every file still has the bytes
+    it was stored with: the same size and modification time, or (after a copy, a
+    restore from CI's cache that kept whole seconds) the same SHA-256; the
+    manifest then takes the new times, so the next build checks quickly again."""
+    try:
+        manifest = json.loads(text)
+        if manifest.get("format") != FORMAT or manifest.get("key") != key:
+            return None
+        files = [(str(p), int(s), int(t), str(h)) for p, s, t, h in manifest["files"]]
+        entry = CachedEntry(folder, files, str(manifest["search"]), [str(c) for c in manifest["cards"]])
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+    retimed = False
+    for number, (path, size, mtime, digest) in enumerate(entry.files):
+        file = folder / str(number)
+        try:
+            status = os.stat(file)
+            if status.st_size != size:
+                return None
+            if status.st_mtime_ns != mtime:  # copied, restored, or written to through a link in a site
+                if _sha256(file) != digest:
+                    return None
+                entry.files[number] = (path, size, status.st_mtime_ns, digest)
+                retimed = True
+        except OSError:
+            return None
+    if retimed:
+        manifest["files"] = entry.files
+        try:
+            handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                out.write(json.dumps(manifest, ensure_ascii=False))
+            os.replace(temporary, folder / "manifest.json")
+        except OSError:
+            pass  # checked by content again next time
+    return entry

@@ -1,0 +1,177 @@
+"""The output cache of `frankly build` (generator/publication/output_cache.py):
+a build that reuses unchanged entries' files is byte for byte the build of a
+clean copy (no .cache at all), after every kind of edit, and nothing changed
+in Frankly itself (a template, its version) or the site is ever served stale."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURE_SITE, REPO, copy_project, tree_bytes
+
+pytestmark = pytest.mark.slow
+
+OPEN = "2026-03-10-dashboard-slow"
+ALIASED = "2026-03-02-api-errors"  # has a former address (a redirect page)
+NEW = """kind: incident
+title: Webhooks delayed
+summary: Webhook deliveries were late for 40 minutes.
+impact: minor
+components:
+  api: degraded_performance
+updates:
+  - at: 2026-04-02T08:00:00-04:00
+    status: investigating
+    message: Webhook deliveries are delayed by up to 10 minutes.
+  - at: 2026-04-02T08:40:00-04:00
+    status: resolved
+    message: Deliveries are on time again.
+"""
+
+
+def build(root: Path, package: Path | None = None) -> subprocess.CompletedProcess:
+    """The real `frankly build` in a subprocess; ``package``: a folder holding another copy of `generator`."""
+    env = dict(os.environ)
+    if package is not None:
+        env["PYTHONPATH"] = str(package)
+    result = subprocess.run([sys.executable, "-c", "from generator.cli import main; main()", "build"],
+                            cwd=root, capture_output=True, text=True, timeout=300, env=env)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def reused(result: subprocess.CompletedProcess) -> int:
+    found = re.search(r"Outputs: (\d+) entr(?:y|ies) reused from the cache", result.stderr)
+    assert found, result.stderr
+    return int(found.group(1))
+
+
+def clean_build(root: Path, tmp: Path, package: Path | None = None) -> dict[str, bytes]:
+    """The same inputs built in a fresh copy: no output cache, no card cache, no previous site."""
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    copy = copy_project(root, tmp, ("mkdocs.yml", "docs", "site_config", "incidents"))
+    result = build(copy, package)
+    assert reused(result) == 0
+    return tree_bytes(copy / "site")
+
+
+def assert_same(incremental: dict[str, bytes], clean: dict[str, bytes]) -> None:
+    assert sorted(incremental) == sorted(clean)
+    differ = [name for name in clean if incremental[name] != clean[name]]
+    assert differ == []
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def package_copy(tmp: Path) -> Path:
+    """A copy of the generator package to change (its templates, its version) without touching the repository's."""
+    shutil.copytree(REPO / "generator", tmp / "generator", ignore=shutil.ignore_patterns("__pycache__", "bench"))
+    shutil.copytree(REPO / "generator" / "bench", tmp / "generator" / "bench", ignore=shutil.ignore_patterns("__pycache__"))
+    return tmp
+
+
+def test_each_edit_gives_the_bytes_of_a_clean_build(tmp_path: Path):
+    root = copy_project(FIXTURE_SITE, tmp_path / "project")
+    incidents = root / "incidents"
+    first = build(root)
+    assert reused(first) == 0
+    again = build(root)
+    assert reused(again) == 5  # nothing changed: every entry from the cache
+    assert_same(tree_bytes(root / "site"), clean_build(root, tmp_path / "clean"))
+
+    edits = [
+        ("one update added", lambda: (incidents / f"{OPEN}.yaml").write_text(
+            (incidents / f"{OPEN}.yaml").read_text(encoding="utf-8")
+            + "  - at: 2026-03-11T10:00:00-04:00\n    status: identified\n    message: Found it.\n", encoding="utf-8"), 4),
+        ("a title changed", lambda: edit(incidents / f"{ALIASED}.yaml", "title: Elevated API error rates",
+                                         "title: Elevated API error rates in one region"), 4),
+        ("an entry deleted with its alias", lambda: (incidents / f"{ALIASED}.yaml").unlink(), 4),
+        ("a new entry", lambda: (incidents / "2026-04-02-webhooks-delayed.yaml").write_text(NEW, encoding="utf-8"), 4),
+        ("site.yaml changed", lambda: edit(root / "site_config" / "site.yaml", "name: Acme Cloud Status",
+                                           "name: Acme Cloud Service Status"), 0),
+    ]
+    for name, change, expected_reuse in edits:
+        change()
+        result = build(root)
+        assert reused(result) == expected_reuse, name
+        incremental = tree_bytes(root / "site")
+        assert_same(incremental, clean_build(root, tmp_path / "clean"))
+        if name == "an entry deleted with its alias":
+            assert not any(path.startswith(("incidents/2026-03-02-api-errors/", "incidents/2026-03-02-api-outage/"))
+                           for path in incremental)
+    assert "Acme Cloud Service Status" in (root / "site" / "incidents" / OPEN / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_template_or_version_of_frankly_changed_invalidates_every_entry(tmp_path: Path):
+    package = package_copy(tmp_path / "package")
+    root = copy_project(FIXTURE_SITE, tmp_path / "project")
+    assert reused(build(root, package)) == 0
+    assert reused(build(root, package)) == 5
+
+    template = package / "generator" / "outputs" / "templates" / "incident.md.j2"
+    edit(template, '<p class="frankly-kicker">', '<p class="frankly-kicker" data-test="changed">')
+    result = build(root, package)
+    assert reused(result) == 0
+    incremental = tree_bytes(root / "site")
+    assert b'data-test="changed"' in incremental[f"incidents/{OPEN}/index.html"]
+    assert_same(incremental, clean_build(root, tmp_path / "clean", package))
+
+    init = package / "generator" / "__init__.py"
+    edit(init, '__version__ = "', '__version__ = "9.')
+    assert reused(build(root, package)) == 0
+    assert reused(build(root, package)) == 5
+
+
+def test_a_cached_file_written_to_in_place_is_not_reused(tmp_path: Path):
+    """A tool that rewrites a site file in place writes through the hard link into
+    the cache: that entry is rendered again, not served as the tool left it."""
+    root = copy_project(FIXTURE_SITE, tmp_path / "project")
+    build(root)
+    page = root / "site" / "incidents" / OPEN / "index.html"
+    original = page.read_bytes()
+    with open(page, "r+b") as handle:  # same inode, same size, other bytes
+        handle.write(b"X" * 16)
+    assert page.read_bytes() != original
+    result = build(root)
+    assert reused(result) == 4
+    assert (root / "site" / "incidents" / OPEN / "index.html").read_bytes() == original
+    assert_same(tree_bytes(root / "site"), clean_build(root, tmp_path / "clean"))
+
+
+def test_a_cache_restored_with_whole_second_times_is_reused(tmp_path: Path):
+    """CI's cache (tar) keeps whole seconds: same bytes, other times, still reused."""
+    root = copy_project(FIXTURE_SITE, tmp_path / "project")
+    build(root)
+    for file in (root / ".cache" / "frankly" / "outputs").rglob("*"):
+        if file.is_file() and file.name != "manifest.json":
+            seconds = int(file.stat().st_mtime) - 1
+            os.utime(file, (seconds, seconds))
+    assert reused(build(root)) == 5
+    assert reused(build(root)) == 5
+    assert_same(tree_bytes(root / "site"), clean_build(root, tmp_path / "clean"))
+
+
+def test_output_cache_off_and_pruned(tmp_path: Path):
+    """Entries that are gone leave the cache; `output_cache: false` builds without it."""
+    root = copy_project(FIXTURE_SITE, tmp_path / "project")
+    build(root)
+    outputs = root / ".cache" / "frankly" / "outputs"
+    assert len(list(outputs.iterdir())) == 5
+    (root / "incidents" / f"{ALIASED}.yaml").unlink()
+    build(root)
+    assert len(list(outputs.iterdir())) == 4
+    edit(root / "mkdocs.yml", "  - frankly", "  - frankly:\n      output_cache: false")
+    result = build(root)
+    assert "Outputs:" not in result.stderr
