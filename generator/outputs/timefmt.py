@@ -55,6 +55,11 @@ def format_day(day: date, language: str) -> str:
     return _babel_date(day, "d MMM y", locale=_locale(language))
 
 
+def format_day_in_year(day: date, language: str) -> str:
+    """'22 Nov': a day inside a window of at most a year whose range is said with years."""
+    return _babel_date(day, "d MMM", locale=_locale(language))
+
+
 @lru_cache(maxsize=MOMENTS_CACHED)
 def time_tag(moment: datetime, zone: ZoneInfo, language: str) -> Markup:
     """A <time> element readers see in the site's zone and machines read exactly."""

@@ -47,7 +47,7 @@ from markupsafe import Markup, escape
 from generator.facts.derive import IncidentFacts
 from generator.facts.uptime import UptimeDay, UptimeHistory, truncated_hundredths
 from generator.input.values import ComponentStatus, Kind
-from generator.outputs.timefmt import format_day
+from generator.outputs.timefmt import format_day, format_day_in_year
 
 #: The class of a day by its worst status; a fully operational day has none.
 DAY_CLASS: dict[ComponentStatus | None, str] = {
@@ -98,10 +98,11 @@ def _entries_text(slugs: tuple[str, ...], facts: Mapping[str, IncidentFacts]) ->
 
 
 def day_text(day: UptimeDay, language: str, facts: Mapping[str, IncidentFacts]) -> str:
-    """'22 Nov 2026: 99.16%, major outage, 1 incident' (the day's accessible name; the
-    list's name says the figures are availability: the word on each of 90 days would
-    cost ~900 bytes per strip)."""
-    when = format_day(day.date, language)
+    """'22 Nov: 99.16%, major outage, 1 incident' (the day's accessible name). The list's
+    name says the figures are availability and gives the range with its years, so each
+    day goes without both (a window is at most 365 days: no day-and-month twice); the
+    year on each of 90 days would cost ~450 bytes a strip, ten strips on a home page."""
+    when = format_day_in_year(day.date, language)
     if day.availability is None:
         return f"{when}: no data"
     parts = [f"{when}: {percent(day.availability, language)}"]
