@@ -42,3 +42,19 @@ def test_readme_is_for_users_and_links_to_the_contributors_guide():
     assert not [h for h in headings if "Performance" in h or "internals" in h.lower()], headings
     architecture = (REPO / "ARCHITECTURE.md").read_text(encoding="utf-8")
     assert "## Performance" in architecture
+
+
+def test_no_file_holds_a_merge_conflict_marker():
+    """A conflict resolved by hand must leave no marker behind in any tracked text file."""
+    import re
+    import subprocess
+
+    listed = subprocess.run(["git", "ls-files", "-z"], cwd=REPO, capture_output=True, check=True).stdout.decode().split("\0")
+    marker = re.compile(r"^(<{7} |>{7} |={7}$)", re.M)
+    found = []
+    for name in filter(None, listed):
+        path = REPO / name
+        if path.is_file() and not path.is_symlink() and path.suffix in {".md", ".py", ".j2", ".yml", ".yaml", ".toml", ".txt", ".css", ".js", ".cfg", ".in"}:
+            if marker.search(path.read_text(encoding="utf-8", errors="replace")):
+                found.append(name)
+    assert found == []
