@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 TEST_STAMP := $(VENV)/.installed-test-stamp
 
-.PHONY: build test golden serve check bench browser clean fuzz dist
+.PHONY: build test golden catalogs serve check bench browser clean fuzz dist
 
 # Re-install only when the pins or the package metadata change. `make build` needs
 # only what Frankly runs with; `make test` adds the test tools.
@@ -49,6 +49,12 @@ golden: $(TEST_STAMP)
 	FRANKLY_UPDATE_GOLDEN=1 $(BIN)/python -m pytest tests/test_golden.py
 	$(BIN)/python -m generator.input.formatdoc generator/input/FORMAT.md
 	$(BIN)/python -m generator.outputs.api_shapes docs/api.md
+	$(BIN)/python -m generator.outputs.catalogs
+
+# The interface catalogs brought up to the sources: generator/outputs/locales/frankly.pot and each
+# <lang>/LC_MESSAGES/frankly.po (new msgids untranslated, gone ones dropped); translate, then `make test`.
+catalogs: $(STAMP)
+	$(BIN)/python -m generator.outputs.catalogs
 
 # The property-based tests of tests/test_fuzz.py for much longer than `make test` runs them.
 fuzz: $(TEST_STAMP)

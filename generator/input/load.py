@@ -62,6 +62,11 @@ class ProjectPaths:
         root = root.resolve()
         return cls(root, root / site_config, root / incidents_dir)
 
+    @property
+    def site_locales(self) -> Path:
+        """The site's own interface catalogs, ``<lang>.po`` beside site.yaml (generator/outputs/i18n.py)."""
+        return self.site_config.parent / "locales"
+
 
 def load_all(paths: ProjectPaths, pending: dict[Path, str] | None = None) -> Catalog:
     """Read and validate every input; raise InvalidInput listing all problems.

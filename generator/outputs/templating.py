@@ -15,7 +15,7 @@ from generator.facts.accountability import communication_of
 from generator.facts.derive import StatusReport
 from generator.facts.uptime import WINDOW_DAYS, uptime
 from generator.input.values import Kind
-from generator.outputs import urls
+from generator.outputs import i18n, urls
 from generator.outputs.files import GeneratedPage, split_fragments
 from generator.outputs.markup import render_markdown
 from generator.outputs.uptime_bars import render_uptime_bars
@@ -39,7 +39,12 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
         auto_reload=False,  # otherwise every get_template() stats the file: 1 s per 300 pages
+        extensions=["jinja2.ext.i18n"],  # {% trans %} and _(): the catalogs of generator/outputs/i18n.py
     )
+    # The language being published is i18n's context variable, so one environment
+    # (and one compiled template each) serves every language of a site.
+    env.policies["ext.i18n.trimmed"] = True  # a {% trans %} block's msgid is its text on one line
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True, pgettext=i18n.pgettext)
     env.filters["label"] = label
     env.filters["md"] = render_markdown
     env.filters["md_line"] = _markdown_line

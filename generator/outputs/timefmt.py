@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date as _babel_date
 from markupsafe import Markup, escape
 
+from generator.outputs.i18n import gettext
+
 
 def _locale(language: str) -> str:
     return language.replace("-", "_")
@@ -67,13 +69,16 @@ def time_tag(moment: datetime, zone: ZoneInfo, language: str) -> Markup:
 
 
 def format_duration(span: timedelta) -> str:
-    """'2 d 3 h 15 min', '45 min', 'under 1 min': exact enough to be honest, short enough to scan."""
+    """'2 d 3 h 15 min', '45 min', 'under 1 min' ('2 j 3 h 15 min' in French): exact
+    enough to be honest, short enough to scan."""
     minutes = int(span.total_seconds() // 60)
     if minutes < 1:
-        return "under 1 min"
+        return gettext("under 1 min")
     days, rest = divmod(minutes, 24 * 60)
     hours, minutes = divmod(rest, 60)
-    parts = [f"{days} d" if days else "", f"{hours} h" if hours else "", f"{minutes} min" if minutes else ""]
+    parts = [gettext("%(days)d d") % {"days": days} if days else "",
+             gettext("%(hours)d h") % {"hours": hours} if hours else "",
+             gettext("%(minutes)d min") % {"minutes": minutes} if minutes else ""]
     return " ".join(p for p in parts if p)
 
 

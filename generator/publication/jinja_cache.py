@@ -29,6 +29,7 @@ def _compile_options(env: jinja2.Environment) -> str:
         "extensions": sorted(env.extensions), "optimized": env.optimized, "finalize": repr(getattr(env.finalize, "__qualname__", env.finalize)),
         "autoescape": autoescape if isinstance(autoescape, bool) else f"{autoescape.__module__}.{autoescape.__qualname__}",
         "undefined": f"{env.undefined.__module__}.{env.undefined.__qualname__}", "is_async": env.is_async,
+        "newstyle_gettext": getattr(env, "newstyle_gettext", None),
     }
     return hashlib.sha256(json.dumps(options, sort_keys=True, default=str).encode()).hexdigest()[:16]
 

@@ -31,7 +31,7 @@ from mkdocs.structure.pages import Page
 from generator.facts.derive import StatusReport, derive
 from generator.input.load import ProjectPaths, load_all
 from generator.input.problems import InvalidInput, Problems, counted
-from generator.outputs import cards, markup
+from generator.outputs import cards, i18n, markup
 from generator.outputs.files import GeneratedPage, LaterPage
 from generator.outputs.site import cards_to_draw, entry_renderer, render_head, render_site_outputs
 from generator.outputs.templating import SCRIPT_FILE, STYLESHEET_FILE, TEMPLATES, Renderer
@@ -153,6 +153,8 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
             keep_compiled(TEMPLATES, cache / "jinja", "frankly")
             markup.use_cache_file(cache / "rendered.sqlite")
         site = self.report.site
+        # The language this build publishes in: templates and Python words read it (outputs/i18n.py).
+        i18n.activate(site.language, self.paths(config).site_locales)
         # site.yaml is the single source of the site's name and address. The theme
         # prints site_name raw in most places (and `| e` in one): as Markup of the
         # escaped text it reads right in both, and a name can never become markup.
