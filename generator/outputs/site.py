@@ -20,6 +20,7 @@ from generator.outputs.api import entry_api_files, render_api
 from generator.outputs.badges import render_badges
 from generator.outputs.embed import render_embed
 from generator.outputs.files import LaterPage, Output
+from generator.outputs.scriptwords import script_words
 from generator.outputs.pages import (
     render_accountability_page,
     render_alias_redirects,
@@ -68,19 +69,26 @@ HEAD_PARTS: list[Callable[[Renderer, str, IncidentFacts | None], Markup]] = [
     feeds.feed_links,
     calendar.calendar_links,  # <link rel="alternate calendar" type="text/calendar">
     social.head_tags,  # link previews: Open Graph and Twitter Card tags
+    lambda r, url, facts: script_words(),  # frankly.js's words in the page's language (none in English)
 ]
 
+
+
+#: Producers of the Statuspage-shaped JSON: one language, so only the default
+#: edition has them (editions.py); the others link to the root's.
+ROOT_ONLY = (render_api, entry_api_files)
 
 
 def render_site_outputs(r: Renderer) -> Iterable[Output]:
     """The site-wide outputs (see PRODUCERS), deterministic in content and order."""
     for produce in PRODUCERS:
-        yield from produce(r)
+        if r.edition.is_default or produce not in ROOT_ONLY:
+            yield from produce(r)
 
 
 def entry_renderer(r: Renderer) -> Callable[[IncidentFacts], list[Output]]:
     """The function that renders all outputs of one entry (see ENTRY_PRODUCERS)."""
-    producers = [make(r) for make in ENTRY_PRODUCERS]
+    producers = [make(r) for make in ENTRY_PRODUCERS if r.edition.is_default or make not in ROOT_ONLY]
     return lambda facts: [output for produce in producers for output in produce(facts)]
 
 

@@ -16,6 +16,7 @@ from generator.facts.derive import StatusReport
 from generator.facts.uptime import WINDOW_DAYS, uptime
 from generator.input.values import Kind
 from generator.outputs import i18n, urls
+from generator.outputs.editions import Edition, single
 from generator.outputs.files import GeneratedPage, split_fragments
 from generator.outputs.markup import render_markdown
 from generator.outputs.uptime_bars import render_uptime_bars
@@ -76,11 +77,13 @@ TEMPLATES = _environment()
 class Renderer:
     """Shared helpers bound to one site; templates call them."""
 
-    def __init__(self, report: StatusReport):
+    def __init__(self, report: StatusReport, edition: Edition | None = None):
         self.report = report
         self.site = report.site
         self.zone = report.site.time_zone
-        self.language = report.site.language
+        #: Which language's copy of the site this renders (editions.py); a one-language site has one.
+        self.edition = edition or single(report.site.language, report.site.base)
+        self.language = self.edition.language
         self._shared: dict[Callable, object] = {}
 
     def shared(self, factory: Callable[["Renderer"], T]) -> T:
@@ -96,7 +99,7 @@ class Renderer:
 
     def context(self, here: str, **values) -> dict:
         def href(to: str) -> str:
-            return urls.relative(here, to)
+            return self.edition.href(here, to)
 
         return {
             "site": self.site,
@@ -104,6 +107,7 @@ class Renderer:
             "here": here,
             "href": href,
             "urls": urls,
+            "edition": self.edition,
             "when": lambda moment: time_tag(moment, self.zone, self.language),
             "when_text": self.when_text,
             "day": lambda value: format_day(value, self.language),

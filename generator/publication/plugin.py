@@ -36,6 +36,8 @@ from generator.outputs.files import GeneratedPage, LaterPage
 from generator.outputs.site import cards_to_draw, entry_renderer, render_head, render_site_outputs
 from generator.outputs.templating import SCRIPT_FILE, STYLESHEET_FILE, TEMPLATES, Renderer
 from generator.publication.jinja_cache import keep_compiled
+from generator.outputs.editions import Edition
+from generator.publication import editions
 from generator.publication.output_cache import OutputCache, site_fingerprint
 from generator.publication.publish import EntryPublisher, OutputWriter, write_search_index
 from generator.publication.theme_shell import ShellRenderer, compact_chrome
@@ -110,6 +112,12 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         self.digests: dict[str, str] = {}  # slug -> digest of the YAML text its entry was read from
         self.judged_at = ""
         self.cache_root: Path | None = None
+        self.catalog = None  # the input as read (the default language's text)
+        self.moment: datetime | None = None
+        #: This build's language (generator/outputs/editions.py); set in on_config.
+        self.edition: Edition | None = None
+        #: Set by the default edition's build on the plugin of each other language's build it runs.
+        self.parent: editions.ParentBuild | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember the command. Defining this hook also makes mkdocs keep this
@@ -129,8 +137,9 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         a PluginError into a logged error plus Abort (no traceback), so a bad
         file leaves the last good site, and `serve` keeps serving it.
         """
+        paths = self.paths(config)
         try:
-            catalog = load_all(self.paths(config))
+            catalog = self.parent.catalog if self.parent is not None else load_all(paths)
         except InvalidInput as exc:
             if self.command != "serve" or self.report is None:
                 raise PluginError("The status site was not rebuilt:\n" + exc.problems.report()) from None
@@ -140,21 +149,25 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
             self.stale = exc.problems
             log.error("Showing the last good version until these are fixed:\n%s", exc.problems.report())
         else:
-            self.stale = None
-            moment = self._judging_moment()
-            self.report = derive(catalog, now=moment)
+            self.stale = self.parent.stale if self.parent is not None else None
+            moment = self.parent.moment if self.parent is not None else self._judging_moment()
+            self.catalog = catalog
+            self.edition = editions.edition_of(catalog.site, self.parent.language if self.parent is not None else None)
+            self.report = derive(editions.localized(catalog, self.edition), now=moment)
             self.digests, self.judged_at = catalog.digests, moment.isoformat() if moment else ""
-            self.renderer = Renderer(self.report)
+            self.moment = moment
+            self.renderer = Renderer(self.report, self.edition)
             # Card images are redrawn only when what they show changed (generator/outputs/cards.py),
             # texts re-rendered only when they changed (generator/outputs/markup.py).
-            cache = self.paths(config).root / ".cache" / "frankly"
-            cards.use_cache_dir(cache / "cards")
+            cache = paths.root / ".cache" / "frankly"
+            cards.use_cache_dir(cache / editions.cache_folder("cards", self.edition))
             self.cache_root = cache
             keep_compiled(TEMPLATES, cache / "jinja", "frankly")
             markup.use_cache_file(cache / "rendered.sqlite")
         site = self.report.site
         # The language this build publishes in: templates and Python words read it (outputs/i18n.py).
-        i18n.activate(site.language, self.paths(config).site_locales)
+        i18n.activate(self.edition.language, paths.site_locales)
+        editions.configure(config, self.edition)  # Material's language, switcher; nothing for one language
         # site.yaml is the single source of the site's name and address. The theme
         # prints site_name raw in most places (and `| e` in one): as Markup of the
         # escaped text it reads right in both, and a name can never become markup.
@@ -240,8 +253,16 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
 
     @_reported_while_serving
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        assert self.edition is not None
+        editions.translate_nav(nav, self.edition)
         self.nav = nav
         return nav
+
+    def on_page_context(self, context, *, page, config: MkDocsConfig, nav):
+        """Material's language switcher and hreflang links: this page in every language."""
+        if self.edition is not None and self.edition.several:
+            config.extra["alternate"] = editions.alternates(self.edition, page.url)
+        return context
 
     @_reported_while_serving
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
@@ -257,7 +278,10 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         if self.config.compact_html:
             output = compact_chrome(output, page.content)
         # Material's search dialog has no accessible name (axe-core: aria-dialog-name).
-        output = output.replace(_SEARCH_DIALOG, _SEARCH_DIALOG[:-1] + ' aria-label="Search">', 1)
+        name = escape(i18n.gettext("Search"))
+        output = output.replace(_SEARCH_DIALOG, _SEARCH_DIALOG[:-1] + f' aria-label="{name}">', 1)
+        assert self.edition is not None
+        output = editions.absolute_alternates(output, self.edition)
         if self._bare:
             return output
         head = self._head(page.url)
@@ -328,6 +352,10 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
             log.info("Outputs: %s reused from the cache, %d rendered and kept",
                      counted(published.reused, "entry", "entries"), published.stored)
         self._add_to_sitemap(config, published.pages)
+        assert self.edition is not None
+        if self.edition.several and self.edition.is_default:
+            del shells, writer, publisher, published  # the other languages' builds need the memory
+            editions.build_other_editions(config, FranklyPlugin, self)
 
     def _draw_cards_ahead(self, output_cache: OutputCache | None) -> None:
         """Draw the card images the build lacks on every core (~25 ms each), in forked
@@ -353,14 +381,16 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         at the clock's time, so no key would match twice) or showing problems."""
         if self.command != "build" or not self.config.output_cache or self.stale is not None or self.cache_root is None:
             return None
+        assert self.edition is not None
         paths = self.paths(config)
         fingerprint = site_fingerprint(
             config_file=Path(config.config_file_path or "mkdocs.yml"), docs_dir=Path(config.docs_dir),
             site_config_dir=paths.site_config.parent, theme_dirs=[Path(d) for d in config.theme.dirs],
             project_root=paths.root, judged_at=self.judged_at,
-            extra={"plugin": {k: v for k, v in self.config.items() if k != "jobs"}, "site_url": config.site_url},
+            extra={"plugin": {k: v for k, v in self.config.items() if k != "jobs"}, "site_url": config.site_url,
+                   **({"edition": self.edition.language} if self.edition.several else {})},
         )
-        return OutputCache(self.cache_root / "outputs", fingerprint, self.digests)
+        return OutputCache(self.cache_root / editions.cache_folder("outputs", self.edition), fingerprint, self.digests)
 
     def _add_to_sitemap(self, config: MkDocsConfig, sources: list[str]) -> None:
         """mkdocs' sitemap (theme template, gzip copy) made again with our pages in it."""

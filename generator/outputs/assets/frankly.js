@@ -15,13 +15,28 @@
 (function () {
   "use strict";
 
+  // The page's language's words (generator/outputs/scriptwords.py); none on an English page.
+  var WORDS = { days: "%(days)d d", hours: "%(hours)d h", minutes: "%(minutes)d min",
+                overdue: " Overdue by %(span)s.", yours: "%(time)s your time" };
+  try {
+    var given = document.getElementById("frankly-words");
+    if (given) {
+      var parsed = JSON.parse(given.textContent);
+      for (var key in WORDS) if (typeof parsed[key] === "string") WORDS[key] = parsed[key];
+    }
+  } catch (error) { /* keep English */ }
+
+  function say(key, name, value) {
+    return WORDS[key].replace("%(" + name + ")d", value).replace("%(" + name + ")s", value);
+  }
+
   function span(milliseconds) {
     var minutes = Math.floor(milliseconds / 60000);
     var days = Math.floor(minutes / 1440), hours = Math.floor((minutes % 1440) / 60), rest = minutes % 60;
     var parts = [];
-    if (days) parts.push(days + " d");
-    if (hours) parts.push(hours + " h");
-    if (rest || !parts.length) parts.push(rest + " min");
+    if (days) parts.push(say("days", "days", days));
+    if (hours) parts.push(say("hours", "hours", hours));
+    if (rest || !parts.length) parts.push(say("minutes", "minutes", rest));
     return parts.join(" ");
   }
 
@@ -34,7 +49,7 @@
       var late = promise.querySelector(".frankly-promise__late");
       if (isNaN(due) || !late) continue;
       if (now > due) {
-        late.textContent = " Overdue by " + span(now - due) + ".";
+        late.textContent = say("overdue", "span", span(now - due));
         late.hidden = false;
         promise.classList.add("frankly-promise--overdue");
       } else if (!promise.hasAttribute("data-frankly-late-at-build")) {
@@ -72,7 +87,7 @@
       var clock = two(moment.getHours()) + ":" + two(moment.getMinutes());
       var local = document.createElement("span");
       local.className = "frankly-localtime";
-      local.textContent = " (" + (sameDay ? "" : days.format(moment) + ", ") + clock + " your time)";
+      local.textContent = " (" + say("yours", "time", (sameDay ? "" : days.format(moment) + ", ") + clock) + ")";
       local.title = time.textContent;
       time.setAttribute("data-frankly-local", "");
       time.parentNode.insertBefore(local, time.nextSibling);
