@@ -3,13 +3,14 @@
 Each command module defines plain click commands; this group gathers them.
 The site commands (check, build, serve, post) are in :mod:`.site`, `notify` in :mod:`.notify`, the editing
 commands (new, update, resolve, apologize, compensate, init) in :mod:`.editing`,
-doctor and reference in :mod:`.doctor`, what they share in :mod:`.common`.
+doctor and reference in :mod:`.doctor`, catalog in :mod:`.catalog`, what they share in :mod:`.common`.
 """
 
 from __future__ import annotations
 
 import click
 
+from generator.cli.catalog import CATALOG_COMMANDS
 from generator.cli.doctor import HELP_COMMANDS
 from generator.cli.editing import EDIT_COMMANDS
 from generator.cli.failures import FranklyGroup
@@ -32,7 +33,7 @@ def main() -> None:
     relax_gc()
 
 
-for _command in [*SITE_COMMANDS, *EDIT_COMMANDS, *POSTMORTEM_COMMANDS, *NOTIFY_COMMANDS, *HELP_COMMANDS]:
+for _command in [*SITE_COMMANDS, *EDIT_COMMANDS, *POSTMORTEM_COMMANDS, *NOTIFY_COMMANDS, *HELP_COMMANDS, *CATALOG_COMMANDS]:
     main.add_command(_command)
 
 

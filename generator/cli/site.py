@@ -58,6 +58,7 @@ def check(config_file: str, strict: bool, now) -> None:
     from datetime import datetime, timezone
 
     from generator.checks.commitments import warnings
+    from generator.checks.interface import interface_warnings
     from generator.checks.placeholders import placeholder_warnings
     from generator.facts.derive import derive
 
@@ -68,7 +69,8 @@ def check(config_file: str, strict: bool, now) -> None:
     load_templates(paths, catalog.site, template_problems)  # checked here only: a template never holds up a build
     if template_problems:
         fail(template_problems.report(""))
-    found = placeholder_warnings(paths, catalog) + warnings(catalog, derive(catalog), paths.root, now or datetime.now(timezone.utc))
+    found = placeholder_warnings(paths, catalog) + interface_warnings(paths, catalog) \
+        + warnings(catalog, derive(catalog), paths.root, now or datetime.now(timezone.utc))
     for warning in found:
         click.echo(str(warning), err=True)
     count = len(catalog.incidents)

@@ -87,6 +87,10 @@ class FileSourceMap:
     def key(self, path: Path_) -> Position:
         return self._loaded().key(path)
 
+    def has(self, path: Path_) -> bool:
+        """Whether the file holds a value at ``path`` (not only a parent of it)."""
+        return path in self._loaded().values
+
 
 class _NodeSourceMap:
     """A SourceMap made from a composed node tree when first asked."""

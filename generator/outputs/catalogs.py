@@ -94,6 +94,30 @@ def read(path: Path, language: str) -> Catalog:
         return read_po(handle, locale=language, domain=DOMAIN)
 
 
+def site_catalog(language: str, existing: Path | None) -> tuple[bytes, int, int]:
+    """A site's own catalog of ``language`` (site_config/locales/<lang>.po): every msgid of
+    this Frankly, the site's translations kept, Frankly's own filled in where it has the
+    language (so the company edits words instead of starting from nothing). Returns the
+    bytes, the msgids and how many are still untranslated."""
+    from babel import Locale
+
+    Locale.parse(language.replace("-", "_"))  # an unknown language raises ValueError, said by the command
+    template = read(TEMPLATE_CATALOG, "en")
+    catalog = read(existing, language) if existing is not None and existing.is_file() else \
+        Catalog(locale=language, domain=DOMAIN, project="Frankly", charset="utf-8")
+    catalog.update(template, no_fuzzy_matching=True, update_header_comment=False)
+    own = [catalog_file(code) for code in (language.replace("-", "_"), language.split("-")[0].split("_")[0])]
+    frankly = next((read(path, language) for path in own if path.is_file()), None)
+    if frankly is not None:
+        for message in catalog:
+            if message.id and not any(message.string if isinstance(message.string, tuple) else (message.string,)):
+                theirs = frankly.get(message.id, message.context)
+                if theirs is not None and theirs.string and not theirs.fuzzy:
+                    message.string = theirs.string
+    catalog = _stamped(catalog)
+    return render(catalog), len(template), len(untranslated(catalog))
+
+
 def languages() -> list[str]:
     return sorted(p.name for p in LOCALES.iterdir() if (p / "LC_MESSAGES" / f"{DOMAIN}.po").is_file())
 
