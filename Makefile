@@ -46,7 +46,7 @@ test: $(TEST_STAMP) browser
 
 # Rewrite the golden files after an intended output change; review them with `git diff tests/golden`.
 golden: $(TEST_STAMP)
-	FRANKLY_UPDATE_GOLDEN=1 $(BIN)/python -m pytest tests/test_golden.py
+	FRANKLY_UPDATE_GOLDEN=1 $(BIN)/python -m pytest tests/test_golden.py tests/test_editions.py -k "golden"
 	$(BIN)/python -m generator.input.formatdoc generator/input/FORMAT.md
 	$(BIN)/python -m generator.outputs.api_shapes docs/api.md
 	$(BIN)/python -m generator.outputs.catalogs
