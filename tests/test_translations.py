@@ -268,3 +268,178 @@ def test_check_strict_fails_on_untranslated_text(bilingual, project):
     result = invoke(project, "check", "--strict", "--now", "2026-05-01T12:30:00+00:00")
     assert result.exit_code == 1
     assert "no French (fr) text for the summary of this entry" in result.output
+
+
+# ---------------------------------------------------------------- editing
+
+
+HAND = """\
+# written by hand; every byte stays
+kind: incident
+title: 'Broken thing'   # quoted on purpose
+summary: >-
+  Something broke.
+impact: minor
+components:
+  api: partial_outage
+updates:
+  - at: 2026-05-01T10:00:00+00:00
+    status: investigating
+    message: Looking.   # first
+  - at: 2026-05-01T10:00:00+00:00
+    status: identified
+    message: |
+      Found it.
+
+    # a comment inside the last update
+apology:
+  at: 2026-05-01T12:00:00+00:00
+  by: {name: Maria Okafor, role: Chief Executive Officer}
+  statement: I am sorry.
+postmortem:
+  published_at: 2026-05-01T13:00:00+00:00
+  root_cause: A bad deploy.
+  changes: Slower deploys.
+  action_items:
+    - title: Canary deploys
+      owner: Platform
+"""
+
+
+def inserted_lines_only(before: str, after: str) -> list[str]:
+    """``after`` is ``before`` with whole lines inserted: return them."""
+    old, new = before.splitlines(keepends=True), after.splitlines(keepends=True)
+    added, position = [], 0
+    for line in new:
+        if position < len(old) and line == old[position]:
+            position += 1
+        else:
+            added.append(line.rstrip("\n"))
+    assert position == len(old), "a line the editor wrote was changed or lost"
+    return added
+
+
+@pytest.fixture
+def hand(project):
+    site_with(project, "languages: [en, fr, de]")
+    return only(project, HAND)
+
+
+def test_update_with_lang_posts_in_two_languages(hand, project):
+    before = hand.read_text()
+    result = frankly(project, "update", "x", "Still looking.", "--lang", "fr", "On cherche encore.",
+                     "--lang", "de", "Wir suchen noch.", "--now", "2026-05-01T10:00:00+00:00")
+    assert result.exit_code == 0, result.output
+    assert inserted_lines_only(before, hand.read_text()) == [
+        "  - at: 2026-05-01T06:00:00-04:00", "    status: identified", "    message: |", "      Still looking.",
+        "    translations:", "      fr:", "        message: |", "          On cherche encore.",
+        "      de:", "        message: |", "          Wir suchen noch.",
+    ]
+    entry = load_all(ProjectPaths.at(project)).incidents[0]
+    french = localize(load_all(ProjectPaths.at(project)), "fr").incidents[0]
+    # the third update at the same second: its id does not depend on the language
+    assert entry.updates[-1].anchor == french.updates[-1].anchor == "u-20260501t100000z-3"
+    assert french.updates[-1].message == "On cherche encore.\n"
+
+
+@pytest.mark.parametrize("args, expected", [
+    (("--lang", "en", "x"), "--lang: 'en' is the site's default language: the message itself is in it; --lang is for "
+                            "the other languages (fr, de)"),
+    (("--lang", "it", "x"), "--lang: 'it' is not one of the site's languages (en, fr, de); add it to languages: in "
+                            "site_config/site.yaml first"),
+    (("--lang", "fr", "x", "--lang", "fr", "y"), "--lang: 'fr' is given twice; give each language once"),
+    (("--lang", "fr", "  "), "--lang fr: the text is empty; nothing was written"),
+])
+def test_lang_refusals_write_nothing(hand, project, args, expected):
+    before = hand.read_bytes()
+    result = frankly(project, "update", "x", "Still looking.", *args)
+    assert (result.exit_code, result.output.strip()) == (1, expected)
+    assert hand.read_bytes() == before
+
+
+def test_resolve_new_and_apologize_take_lang(project):
+    site_with(project)
+    only(project, GOOD_INCIDENT.replace("  - at: 2026-05-01T11:00:00+00:00\n    status: resolved\n    message: Fixed.\n", ""))
+    assert frankly(project, "resolve", "x", "Fixed.", "--lang", "fr", "Réparé.", "--now", "2026-05-01T11:00:00+00:00").exit_code == 0
+    assert frankly(project, "apologize", "x", "--by", "Maria Okafor", "--role", "CEO", "Sorry.", "--lang", "fr", "Pardon.",
+                   "--now", "2026-05-01T12:00:00+00:00").exit_code == 0
+    result = frankly(project, "new", "SMS down", "-m", "Looking.", "--lang", "fr", "On regarde.",
+                     "--translated-title", "fr", "SMS en panne", "-c", "api", "--now", "2026-05-02T10:00:00+00:00")
+    assert result.exit_code == 0, result.output
+    french = {i.slug: i for i in localize(load_all(ProjectPaths.at(project)), "fr").incidents}
+    x, new = french["2026-05-01-x"], french["2026-05-02-sms-down"]
+    assert (x.updates[-1].message, x.apology.statement, x.apology.untranslated) == ("Réparé.\n", "Pardon.\n", {"role"})
+    assert (new.title, new.summary, new.updates[0].message) == ("SMS en panne", "On regarde.\n", "On regarde.\n")
+    assert not new.any_untranslated
+
+
+def test_translate_each_kind_of_text_keeps_every_byte(hand, project):
+    before = hand.read_text()
+    result = frankly(project, "translate", "x", "fr", "--title", "Chose cassée", "--summary", "Quelque chose a cassé.",
+                     "--update", "u-20260501t100000z", "On regarde.", "--update", "latest", "Trouvé.",
+                     "--apology", "Je suis désolée.", "--role", "Directrice générale",
+                     "--root-cause", "Un mauvais déploiement.", "--changes", "Des déploiements plus lents.",
+                     "--action", "1", "Déploiements canari")
+    assert result.exit_code == 0, result.output
+    after = hand.read_text()
+    assert inserted_lines_only(before, after)[:4] == ["    translations:", "      fr:", "        message: |", "          On regarde."]
+    french = localize(load_all(ProjectPaths.at(project)), "fr").incidents[0]
+    assert (french.title, french.summary) == ("Chose cassée", "Quelque chose a cassé.\n")
+    assert [u.message for u in french.updates] == ["On regarde.\n", "Trouvé.\n"]
+    assert (french.apology.statement, french.apology.by.role) == ("Je suis désolée.\n", "Directrice générale")
+    assert (french.postmortem.root_cause, french.postmortem.changes) == ("Un mauvais déploiement.\n", "Des déploiements plus lents.\n")
+    assert french.postmortem.action_items[0].title == "Déploiements canari"
+    assert not french.any_untranslated
+    assert after.endswith("translations:\n  fr:\n    title: Chose cassée\n    summary: |\n      Quelque chose a cassé.\n")
+
+
+def test_translate_extends_existing_translations_and_refuses_duplicates(hand, project):
+    assert frankly(project, "translate", "x", "fr", "--update", "latest", "Trouvé.").exit_code == 0
+    before = hand.read_text()
+    assert frankly(project, "translate", "x", "de", "--update", "latest", "Gefunden.").exit_code == 0
+    assert inserted_lines_only(before, hand.read_text()) == ["      de:", "        message: |", "          Gefunden."]
+    before = hand.read_bytes()
+    result = frankly(project, "translate", "x", "fr", "--update", "latest", "Encore.", "--title", "T")
+    assert (result.exit_code, result.output.strip()) == (
+        1, f"{F}:19:9: this message already has its fr text; give --replace to write it anew. Nothing was written.")
+    assert hand.read_bytes() == before
+
+
+def test_translate_replace_changes_only_that_value(hand, project):
+    assert frankly(project, "translate", "x", "fr", "--title", "Chose", "--summary", "Cassé.").exit_code == 0
+    before = hand.read_text()
+    assert frankly(project, "translate", "x", "fr", "--replace", "--title", "Chose cassée").exit_code == 0
+    assert hand.read_text() == before.replace("    title: Chose\n", "    title: Chose cassée\n")
+
+
+def test_translate_fills_an_empty_translation(project):
+    site_with(project)
+    path = only(project, GOOD_INCIDENT + "translations:\n  fr: {}\n")
+    assert frankly(project, "translate", "x", "fr", "--title", "Chose").exit_code == 0
+    assert path.read_text() == GOOD_INCIDENT + "translations:\n  fr:\n    title: Chose\n"
+
+
+@pytest.mark.parametrize("args, expected", [
+    (("fr", "--update", "u-1", "x"), "--update: 2026-05-01-x has no update 'u-1'; its updates are u-20260501t100000z, "
+                                     "u-20260501t100000z-2 (or give 'latest'); nothing was written"),
+    (("fr", "--offer", "x"), "--offer: 2026-05-01-x has no compensation yet; nothing was written"),
+    (("fr", "--action", "2", "x"), "--action: '2' is not the number of an action item of 2026-05-01-x (1 to 1); nothing was written"),
+    (("en", "--title", "x"), "LANG: 'en' is the site's default language: the text itself is in it; LANG is for the other languages (fr, de)"),
+    (("fr",), "give at least one text to translate: --title, --summary, --update ID TEXT, --apology, ... "
+              "(frankly translate --help lists them)"),
+])
+def test_translate_refusals(hand, project, args, expected):
+    before = hand.read_bytes()
+    result = frankly(project, "translate", "x", *args)
+    assert (result.exit_code, result.output.strip()) == (1, expected)
+    assert hand.read_bytes() == before
+
+
+def test_translate_identity_does_not_depend_on_language(hand, project):
+    anchors = [u.anchor for u in load_all(ProjectPaths.at(project)).incidents[0].updates]
+    assert frankly(project, "translate", "x", "fr", "--update", "latest", "Trouvé.").exit_code == 0
+    catalog = load_all(ProjectPaths.at(project))
+    for language in ("en", "fr", "de"):
+        entry = localize(catalog, language).incidents[0]
+        assert [u.anchor for u in entry.updates] == anchors and [u.at for u in entry.updates] == [
+            u.at for u in catalog.incidents[0].updates]
