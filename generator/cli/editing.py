@@ -1,5 +1,6 @@
 """The editing commands: `frankly new`, `update`, `resolve`, `apologize`, `compensate`, `init`
-(`postmortem` is in :mod:`.postmortem`, the templates in :mod:`.templates`, what they share in :mod:`.editor`).
+(`postmortem` is in :mod:`.postmortem`, `translate` and the ``--lang`` option in :mod:`.translate`, the templates
+in :mod:`.templates`, what they share in :mod:`.editor`).
 
 Only argument handling lives here; the edits themselves are in :mod:`generator.editing`
 and the scaffold in :mod:`generator.editing.scaffold`. Every refusal is a message on
