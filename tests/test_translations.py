@@ -201,12 +201,19 @@ def test_localize_texts_fallbacks_and_untranslated(bilingual):
     assert french.site.untranslated == {"name", "company"} and french.site.contact.untranslated == {"label"}
 
 
-def test_localized_copies_keep_their_cached_properties(bilingual):
-    original = bilingual.incidents[0]
-    original.updates[0].posted_to  # noqa: B018
-    french = localize(bilingual, "fr").incidents[0]
+def test_localized_copies_keep_their_cached_properties(project):
+    site_with(project)
+    only(project, GOOD_INCIDENT.replace("    message: Looking.\n", "    message: Looking.\n    posted_to:\n"
+                                        "      - https://x.com/acme/status/1\n    translations:\n      fr:\n"
+                                        "        message: On regarde.\n"))
+    catalog = load_all(ProjectPaths.at(project))
+    original = catalog.incidents[0]
+    original.updates[0].anchor  # noqa: B018 (cached before the copy is made)
+    french = localize(catalog, "fr").incidents[0]
+    assert french.updates[0].posted_to[0].channel_name == "x"
+    assert [u.anchor for u in french.updates] == [u.anchor for u in original.updates]
     assert [u.time_id for u in french.updates] == [u.time_id for u in original.updates]
-    assert french.updates[0].promised_by == original.updates[0].promised_by
+    assert french.updates[0].message == "On regarde." and french.updates[0].untranslated == frozenset()
 
 
 def test_localize_refuses_a_language_the_site_has_not(bilingual):

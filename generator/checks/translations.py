@@ -39,9 +39,10 @@ def missing(obj: Any, language: str) -> list[str]:
             if default_text(obj, name) and (given is None or getattr(given, name) is None)]
 
 
-def warnings(catalog: Catalog, root: Path, limit: int = LIMIT) -> list[Problem]:
-    """Every text without its translation: site.yaml's, then the newest ``limit``
-    entries' per language, then one line per language counting the other entries."""
+def warnings(catalog: Catalog, root: Path, limit: int = LIMIT, site_config: Path | None = None) -> list[Problem]:
+    """Every text without its translation: site.yaml's (``site_config``, by default
+    site_config/site.yaml), then the newest ``limit`` entries' per language, then one
+    line per language counting the other entries."""
     site = catalog.site
     found: list[Problem] = []
     default = language_name(site.language).split(" (")[0]
@@ -49,7 +50,7 @@ def warnings(catalog: Catalog, root: Path, limit: int = LIMIT) -> list[Problem]:
         name = language_name(language)
         site_warnings = [(loc, obj, what, fields) for loc, obj, what in site_places(site) if (fields := missing(obj, language))]
         if site_warnings:
-            found += _located(site_warnings, root / "site_config" / "site.yaml", root, language, name, default, None)
+            found += _located(site_warnings, site_config or root / "site_config" / "site.yaml", root, language, name, default, None)
         shown = 0
         rest: list[str] = []
         for incident in reversed(catalog.incidents):

@@ -72,7 +72,7 @@ def check(config_file: str, strict: bool, now) -> None:
     if template_problems:
         fail(template_problems.report(""))
     found = placeholder_warnings(paths, catalog) + warnings(catalog, derive(catalog), paths.root, now or datetime.now(timezone.utc))
-    found += translation_warnings(catalog, paths.root)
+    found += translation_warnings(catalog, paths.root, site_config=paths.site_config)
     for warning in found:
         click.echo(str(warning), err=True)
     count = len(catalog.incidents)
