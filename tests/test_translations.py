@@ -450,3 +450,11 @@ def test_translate_identity_does_not_depend_on_language(hand, project):
         entry = localize(catalog, language).incidents[0]
         assert [u.anchor for u in entry.updates] == anchors and [u.at for u in entry.updates] == [
             u.at for u in catalog.incidents[0].updates]
+
+
+def test_translate_replace_of_markdown_blocks_between_other_lines(hand, project):
+    assert frankly(project, "translate", "x", "fr", "--summary", "Cassé.", "--update", "u-20260501t100000z", "Un.").exit_code == 0
+    before = hand.read_text()
+    result = frankly(project, "translate", "x", "fr", "--replace", "--summary", "Tout cassé.", "--update", "u-20260501t100000z", "Deux.")
+    assert result.output.startswith("Wrote the fr text into incidents/2026-05-01-x.yaml (the entry: summary; update #1: message)")
+    assert hand.read_text() == before.replace("      Cassé.\n", "      Tout cassé.\n").replace("          Un.\n", "          Deux.\n")

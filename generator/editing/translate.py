@@ -79,7 +79,7 @@ def plan_translate(paths: ProjectPaths, site: Site, given: str, language: str, *
         after = insert_translation(after, path, language, fields, replace, shown)
     _check_same_plus(text, after, data, shown, lambda old: _expected(old, wanted, language))
     names = "; ".join(f"{_part_name(path)}: {', '.join(fields)}" for path, fields in wanted.items())
-    return Edit(file, text, after, f"Added the {language} text to {shown} ({names})")
+    return Edit(file, text, after, f"Wrote the {language} text into {shown} ({names})")
 
 
 def _entry(data: dict[str, Any], slug: str, site: Site, shown: str) -> Incident:

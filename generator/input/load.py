@@ -316,7 +316,7 @@ def _check_incident(incident: Incident, site: Site | None, smap: SourceMap | Fil
     if incident.kind is Kind.maintenance and incident.window is None:
         report(("kind",), "a maintenance needs its window: add 'window:' with 'start:' and 'end:' timestamps")
     if incident.kind is not Kind.maintenance and incident.window is not None:
-        report(("window",), f"only a maintenance has a window; remove it or set kind: maintenance", key=True)
+        report(("window",), "only a maintenance has a window; remove it or set kind: maintenance", key=True)
     if incident.window and incident.window.end <= incident.window.start:
         report(("window", "end"), f"the window ends ({incident.window.end.isoformat()}) before or when it starts ({incident.window.start.isoformat()})")
     for block, stamp_key in (("apology", "at"), ("compensation", "at"), ("postmortem", "published_at")):
