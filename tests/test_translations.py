@@ -98,6 +98,7 @@ def test_languages_list_first_is_the_default(project):
      "default language) and remove language:"),
     ("languages: [en, fr, en]", f"{SITE}:5:21: languages #3: 'en' is listed twice; give each language once"),
     ("languages: []", f"{SITE}:5:12: languages: needs at least one item"),
+    ("languages: fr", f"{SITE}:5:12: languages: expected a list (lines starting with '- '), got 'fr'"),
     ("languages: [en, zz]", f"{SITE}:5:17: languages #2: 'zz' is not a language Frankly knows; use a code such as en, en-GB, fr, fr-CA or de"),
 ])
 def test_languages_errors(project, line, expected):

@@ -109,8 +109,8 @@ def _sentence(error: dict, loc: Path_, root: type[BaseModel], typed: Path_) -> s
             return f"{name}: must not be empty"
         wanted = ctx.get("min_length", 1)
         return f"{name}: needs at least {'one item' if wanted == 1 else f'{wanted} items'}"
-    if kind in ("list_type", "dict_type", "model_type", "model_attributes_type"):
-        wanted = "a list (lines starting with '- ')" if kind == "list_type" else "a mapping (key: value lines)"
+    if kind in ("list_type", "tuple_type", "dict_type", "model_type", "model_attributes_type"):
+        wanted = "a list (lines starting with '- ')" if kind in ("list_type", "tuple_type") else "a mapping (key: value lines)"
         return f"{name}: expected {wanted}, got {_show(value)}"
     return f"{name}: {error['msg']}" if name else error["msg"]
 

@@ -104,7 +104,7 @@ def translations_field(model: type[StrictModel], what: str) -> Any:
 
 def text_fields(obj: Any) -> tuple[str, ...]:
     """The names of the text fields ``obj``'s translations may hold."""
-    return tuple(TEXT_MODELS[type(obj).__name__].model_fields)
+    return _TEXT_FIELDS[type(obj).__name__]
 
 
 def default_text(obj: Any, name: str) -> str | None:
@@ -143,3 +143,4 @@ TEXT_MODELS: dict[str, type[StrictModel]] = {
     "Postmortem": PostmortemText, "ActionItem": ActionItemText, "Site": SiteText, "Contact": ContactText,
     "Component": ComponentText,
 }
+_TEXT_FIELDS: dict[str, tuple[str, ...]] = {name: tuple(model.model_fields) for name, model in TEXT_MODELS.items()}
