@@ -318,8 +318,9 @@ def insert_translation(text: str, path: tuple, language: str, fields: dict[str, 
     column = node.start_mark.column
     if existing is None:
         rendered = render_mapping({"translations": {language: fields}}, column)
-        end = len(lines) - 1 if not path else _last_content_line(node, lines)
-        return _splice(text, lines, end + 1, rendered) if path else append_lines(text, lines, rendered)
+        # The entry's own translations go at the end of the file; a part's after its last line.
+        end = _last_content_line(node, lines) + 1 if path else len(lines)
+        return _splice(text, lines, end, rendered)
     key_node, translations = existing
     if _empty_flow(translations):  # translations: {} becomes lines
         return _rewrite(text, lines, key_node, translations, render_mapping({"translations": {language: fields}}, column))
@@ -362,8 +363,3 @@ def _rewrite(text: str, lines: list[str], key: yaml.Node, value: yaml.Node, rend
     """``text`` with the lines of ``key: value`` replaced by ``rendered``."""
     kept = lines[: key.start_mark.line] + lines[_last_content_line(value, lines) + 1:]
     return _splice("".join(kept), kept, key.start_mark.line, rendered)
-
-
-def append_lines(text: str, lines: list[str], rendered: list[str]) -> str:
-    """``rendered`` at the end of the file (after its last line)."""
-    return _splice(text, lines, len(lines), rendered)
