@@ -83,7 +83,7 @@ CASES = {
     ),
     "typo in a key": (
         GOOD.replace("title:", "titel:"),
-        [f"{F}:2:1: unknown key 'titel' (did you mean 'title'?); allowed keys: kind, title, summary, impact, components, impact_started_at, window, updates, apology, compensation, postmortem, aliases"],
+        [f"{F}:2:1: unknown key 'titel' (did you mean 'title'?); allowed keys: kind, title, summary, impact, components, impact_started_at, window, updates, apology, compensation, postmortem, aliases, translations"],
     ),
     "missing key": (
         GOOD.replace("summary: Something broke.\n", ""),

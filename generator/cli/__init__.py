@@ -2,7 +2,7 @@
 
 Each command module defines plain click commands; this group gathers them.
 The site commands (check, build, serve, post) are in :mod:`.site`, `notify` in :mod:`.notify`, the editing
-commands (new, update, resolve, apologize, compensate, init) in :mod:`.editing`,
+commands (new, update, resolve, apologize, compensate, init) in :mod:`.editing`, translate in :mod:`.translate`,
 doctor and reference in :mod:`.doctor`, catalog in :mod:`.catalog`, what they share in :mod:`.common`.
 """
 

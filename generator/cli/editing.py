@@ -1,5 +1,6 @@
 """The editing commands: `frankly new`, `update`, `resolve`, `apologize`, `compensate`, `init`
-(`postmortem` is in :mod:`.postmortem`, the templates in :mod:`.templates`, what they share in :mod:`.editor`).
+(`postmortem` is in :mod:`.postmortem`, `translate` and the ``--lang`` option in :mod:`.translate`, the templates
+in :mod:`.templates`, what they share in :mod:`.editor`).
 
 Only argument handling lives here; the edits themselves are in :mod:`generator.editing`
 and the scaffold in :mod:`generator.editing.scaffold`. Every refusal is a message on
@@ -15,9 +16,10 @@ import click
 from generator.cli.common import CONFIG_OPTION, fail, project_paths
 from generator.cli.editor import MESSAGE_OPTION, NEXT_UPDATE_OPTION, NOW_OPTION, POSTED_TO_OPTION, one_message, read_message, write
 from generator.cli.templates import filled_template, list_templates_of
+from generator.cli.translate import LANG_OPTION, TRANSLATE_COMMANDS
 from generator.editing.entries import find_entry, load_site
 from generator.editing.plans import next_step, plan_apology, plan_compensation, plan_new, plan_update, public_url
-from generator.editing.values import EditError, parse_now
+from generator.editing.values import EditError, parse_languages, parse_now
 from generator.input.values import Kind
 from generator.input.problems import counted, display_path
 
@@ -41,12 +43,16 @@ from generator.input.problems import counted, display_path
 @click.option("--slug", default=None, help="Address part after the date (default: made from the title).")
 @click.option("--impact-started", default=None, metavar="TIME",
               help="When impact began, if before this first post: a time of day (07:40, the latest one before now) or a timestamp.")
+@LANG_OPTION
+@click.option("--translated-title", "titles", multiple=True, nargs=2, metavar="LANG TEXT",
+              help="The title in another of the site's languages (--lang gives the first message in it, and the summary "
+                   "when --summary is not given). Repeatable.")
 @NEXT_UPDATE_OPTION
 @POSTED_TO_OPTION
 @NOW_OPTION
 @CONFIG_OPTION
 def new_command(title, message_argument, template_name, sets, list_templates, components, impact, kind, window, message, summary, status,
-                slug, impact_started, next_update, posted_to, now_text, config_file):
+                slug, impact_started, translations, titles, next_update, posted_to, now_text, config_file):
     """Start a new incident, maintenance or notice: incidents/<today>-<slug>.yaml.
 
     \b
@@ -79,11 +85,13 @@ def new_command(title, message_argument, template_name, sets, list_templates, co
             raise EditError("give the entry a title (frankly new \"SMS delivery delayed\" ...) or start from a template: --template NAME")
         kind_value = _kind(kind or "incident")
         parse_now(now_text, site)  # a wrong --now is refused before any editor opens
+        texts = parse_languages(translations, site, "--lang", "message")
+        title_texts = parse_languages(titles, site, "--translated-title", "title")
         text = read_message(given, "first update message", f"New {kind_value.value}: {title}")
         edit, _ = write(paths, site, now_text, lambda now: plan_new(
             paths, site, now, title=title, message=text, kind=kind_value, components=components, impact=impact,
             window=tuple(window) if window else None, summary=summary, status=status, next_update=next_update,
-            posted_to=posted_to, slug=slug, impact_started=impact_started))
+            posted_to=posted_to, slug=slug, impact_started=impact_started, translations=texts, titles=title_texts))
     except EditError as exc:
         fail(str(exc))
     slug_text = edit.path.stem
@@ -113,11 +121,12 @@ def _report_update(site, catalog, edit) -> None:
               help="A component's status from this update on, e.g. sms:partial_outage. Repeatable.")
 @click.option("--reopens", is_flag=True, help="Reopen an entry that was resolved/completed/closed.")
 @MESSAGE_OPTION
+@LANG_OPTION
 @NEXT_UPDATE_OPTION
 @POSTED_TO_OPTION
 @NOW_OPTION
 @CONFIG_OPTION
-def update_command(slug, message, status, components, reopens, message_option, next_update, posted_to, now_text, config_file):
+def update_command(slug, message, status, components, reopens, message_option, translations, next_update, posted_to, now_text, config_file):
     """Append an update to an entry, stamped now.
 
     \b
@@ -132,10 +141,11 @@ def update_command(slug, message, status, components, reopens, message_option, n
         site = load_site(paths)
         parse_now(now_text, site)  # a wrong --now is refused before any editor opens
         find_entry(paths, slug)  # an unknown slug is reported before any editor opens
+        texts = parse_languages(translations, site, "--lang", "message")
         text = read_message(one_message(message, message_option), "update message", f"Update for {slug}")
         edit, catalog = write(paths, site, now_text, lambda now: plan_update(
             paths, site, now, slug, message=text, status=status, next_update=next_update, posted_to=posted_to,
-            components=components, reopens=reopens))
+            components=components, reopens=reopens, translations=texts))
     except EditError as exc:
         fail(str(exc))
     _report_update(site, catalog, edit)
@@ -148,10 +158,11 @@ def update_command(slug, message, status, components, reopens, message_option, n
 @click.option("--template", "-t", "template_name", default=None, metavar="NAME",
               help="Close with the standard resolution message of site_config/templates/NAME.yaml.")
 @click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help="A value for a placeholder of that message. Repeatable.")
+@LANG_OPTION
 @POSTED_TO_OPTION
 @NOW_OPTION
 @CONFIG_OPTION
-def resolve_command(slug, message, message_option, template_name, sets, posted_to, now_text, config_file):
+def resolve_command(slug, message, message_option, template_name, sets, translations, posted_to, now_text, config_file):
     """Append the closing update (resolved / completed / closed), stamped now.
 
     \b
@@ -162,6 +173,7 @@ def resolve_command(slug, message, message_option, template_name, sets, posted_t
         site = load_site(paths)
         parse_now(now_text, site)  # a wrong --now is refused before any editor opens
         find_entry(paths, slug)
+        texts = parse_languages(translations, site, "--lang", "message")
         given = one_message(message, message_option)
         if given is None and template_name is not None:
             given = filled_template(paths, site, template_name, sets).resolution
@@ -169,7 +181,7 @@ def resolve_command(slug, message, message_option, template_name, sets, posted_t
                 raise EditError(f"--template: the template {template_name} has no 'resolution:' message; give the message instead")
         text = read_message(given, "closing message", f"Closing update for {slug}")
         edit, catalog = write(paths, site, now_text, lambda now: plan_update(
-            paths, site, now, slug, message=text, posted_to=posted_to, closing=True))
+            paths, site, now, slug, message=text, posted_to=posted_to, closing=True, translations=texts))
     except EditError as exc:
         fail(str(exc))
     _report_update(site, catalog, edit)
@@ -183,9 +195,10 @@ def resolve_command(slug, message, message_option, template_name, sets, posted_t
 @click.option("--video", default=None, metavar="URL", help="Link to a video of the apology.")
 @click.option("--link", default=None, metavar="URL", help="Link to the statement elsewhere (blog, press release).")
 @MESSAGE_OPTION
+@LANG_OPTION
 @NOW_OPTION
 @CONFIG_OPTION
-def apologize_command(slug, statement, by, role, video, link, message_option, now_text, config_file):
+def apologize_command(slug, statement, by, role, video, link, message_option, translations, now_text, config_file):
     """Add a named person's apology to an entry, dated now.
 
     \b
@@ -197,9 +210,10 @@ def apologize_command(slug, statement, by, role, video, link, message_option, no
         site = load_site(paths)
         parse_now(now_text, site)  # a wrong --now is refused before any editor opens
         find_entry(paths, slug)
+        texts = parse_languages(translations, site, "--lang", "statement")
         text = read_message(one_message(statement, message_option), "apology statement", f"Apology by {by} ({role}) for {slug}; write it in the first person")
         edit, _ = write(paths, site, now_text, lambda now: plan_apology(
-            paths, now, slug, by=by, role=role, statement=text, video=video, link=link))
+            paths, now, slug, by=by, role=role, statement=text, video=video, link=link, translations=texts))
     except EditError as exc:
         fail(str(exc))
     click.echo(edit.summary)
@@ -285,4 +299,4 @@ def init_command(directory: Path | None, install_from: str | None, here: bool, c
     )
 
 
-EDIT_COMMANDS = [new_command, update_command, resolve_command, apologize_command, compensate_command, init_command]
+EDIT_COMMANDS = [new_command, update_command, resolve_command, apologize_command, compensate_command, init_command, *TRANSLATE_COMMANDS]

@@ -53,13 +53,16 @@ def check(config_file: str, strict: bool, now) -> None:
     Exits 1 if there is any problem, 0 otherwise. Builds nothing.
     Then warns about communication: open entries silent longer than the site's
     commitments, overdue promised updates, missing apologies and postmortems,
-    maintenance windows that ended without a completing update.
+    maintenance windows that ended without a completing update; and, on a site
+    with several languages, texts not yet translated (the newest 20 entries per
+    language, the rest counted).
     """
     from datetime import datetime, timezone
 
     from generator.checks.commitments import warnings
     from generator.checks.interface import interface_warnings
     from generator.checks.placeholders import placeholder_warnings
+    from generator.checks.translations import warnings as translation_warnings
     from generator.facts.derive import derive
 
     paths = project_paths(config_file)
@@ -71,6 +74,7 @@ def check(config_file: str, strict: bool, now) -> None:
         fail(template_problems.report(""))
     found = placeholder_warnings(paths, catalog) + interface_warnings(paths, catalog) \
         + warnings(catalog, derive(catalog), paths.root, now or datetime.now(timezone.utc))
+    found += translation_warnings(catalog, paths.root, site_config=paths.site_config)
     for warning in found:
         click.echo(str(warning), err=True)
     count = len(catalog.incidents)

@@ -46,7 +46,9 @@ def plan_new(
     components: tuple[str, ...] = (), impact: str | None = None, window: tuple[str, str] | None = None,
     summary: str | None = None, status: str | None = None, next_update: str | None = None,
     posted_to: tuple[str, ...] = (), slug: str | None = None, impact_started: str | None = None,
+    translations: dict[str, str] | None = None, titles: dict[str, str] | None = None,
 ) -> Edit:
+    """``translations``: the first message in other languages; ``titles``: the title (language -> text)."""
     title = title.strip()
     if not title:
         raise EditError("the title is empty; give one, e.g. frankly new \"SMS delivery delayed\" --component sms")
@@ -88,7 +90,13 @@ def plan_new(
     if file.exists():
         raise EditError(f"{display_path(file, paths.root)} already exists; nothing was written. To add to it: frankly update {date_slug} \"...\"")
     first_status = parse_status(status, kind) if status else LIFECYCLE[kind][0]
-    update = _update_item(now, first_status, message, next_update, posted_to, {}, site)
+    update = _update_item(now, first_status, message, next_update, posted_to, {}, site, translations=translations)
+    entry_texts: dict[str, dict[str, Any]] = {}
+    for language, text in (titles or {}).items():
+        entry_texts.setdefault(language, {})["title"] = text.strip()
+    if not (summary and summary.strip()):  # the summary is the first message, in every language
+        for language, text in (translations or {}).items():
+            entry_texts.setdefault(language, {})["summary"] = Markdown(normalize_message(text))
     data: dict[str, Any] = {
         "kind": kind.value,
         "title": title,
@@ -97,6 +105,7 @@ def plan_new(
         "components": component_map or None,
         "impact_started_at": started_text,
         "window": window_map,
+        "translations": entry_texts or None,
         "updates": [update],
     }
     header = [
@@ -114,7 +123,8 @@ def plan_new(
 
 
 def _update_item(now: datetime, status: str, message: str, next_update: str | None, posted_to: tuple[str, ...],
-                 components: dict[str, str], site: Site, reopens: bool = False) -> dict[str, Any]:
+                 components: dict[str, str], site: Site, reopens: bool = False,
+                 translations: dict[str, str] | None = None) -> dict[str, Any]:
     message = normalize_message(message)
     if not message:
         raise EditError("the message is empty; nothing was written")
@@ -126,7 +136,13 @@ def _update_item(now: datetime, status: str, message: str, next_update: str | No
         "next_update": parse_next_update_option(next_update, now, site) if next_update else None,
         "components": components or None,
         "posted_to": [parse_posted_to(p) for p in posted_to] or None,
+        "translations": _texts(translations, "message"),
     }
+
+
+def _texts(translations: dict[str, str] | None, field: str) -> dict[str, Any] | None:
+    """{language: {field: text}} for ``translations:`` (None when there are none)."""
+    return {language: {field: Markdown(normalize_message(text))} for language, text in translations.items()} if translations else None
 
 
 def next_step(kind: Kind, slug: str) -> str:
@@ -141,7 +157,7 @@ def next_step(kind: Kind, slug: str) -> str:
 def plan_update(
     paths: ProjectPaths, site: Site, now: datetime, given: str, *, message: str, status: str | None = None,
     next_update: str | None = None, posted_to: tuple[str, ...] = (), components: tuple[str, ...] = (),
-    reopens: bool = False, closing: bool = False,
+    reopens: bool = False, closing: bool = False, translations: dict[str, str] | None = None,
 ) -> Edit:
     file = find_entry(paths, given)
     shown = display_path(file, paths.root)
@@ -182,7 +198,8 @@ def plan_update(
                 f"--component: '{component_id}' is not among the components of {file.stem} ({', '.join(own) or 'none'}); "
                 f"add it under the top-level 'components:' of {shown} first"
             )
-    item = _update_item(now, new_status, message, next_update, posted_to, component_map, site, reopens and new_status not in closed)
+    item = _update_item(now, new_status, message, next_update, posted_to, component_map, site, reopens and new_status not in closed,
+                        translations=translations)
     after = insert_update(text, item, shown)
     _check_same_plus(text, after, data, shown, lambda old: {**old, "updates": old["updates"] + [plain_data(item)]})
     verb = ("Resolved" if kind is Kind.incident else "Closed") if closing else "Added an update to"
@@ -199,7 +216,7 @@ def plan_block(paths: ProjectPaths, given: str, key: str, block: dict[str, Any])
 
 
 def plan_apology(paths: ProjectPaths, now: datetime, given: str, *, by: str, role: str, statement: str,
-                 video: str | None = None, link: str | None = None) -> Edit:
+                 video: str | None = None, link: str | None = None, translations: dict[str, str] | None = None) -> Edit:
     statement = normalize_message(statement)
     if not statement:
         raise EditError("the statement is empty; nothing was written")
@@ -214,6 +231,7 @@ def plan_apology(paths: ProjectPaths, now: datetime, given: str, *, by: str, rol
         "statement": Markdown(statement),
         "video": video.strip() if video else None,
         "link": link.strip() if link else None,
+        "translations": _texts(translations, "statement"),
     }
     return plan_block(paths, given, "apology", block)
 

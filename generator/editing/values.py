@@ -206,3 +206,28 @@ def parse_action(text: str) -> dict[str, Any]:
             raise EditError(f"--action: '{parts[2]}' is not a date such as 2026-12-31") from None
         item["due"] = parts[2]
     return item
+
+
+def parse_languages(pairs: tuple[tuple[str, str], ...], site: Site, option: str, what: str) -> dict[str, str]:
+    """``--lang LANG TEXT`` pairs as {language: text}: each one of the site's other
+    languages, given once, with a text that is not empty."""
+    from generator.input.values import parse_language
+
+    found: dict[str, str] = {}
+    for given, text in pairs:
+        try:
+            language = parse_language(given)
+        except ValueError:
+            raise EditError(f"{option}: '{given}' is not a language code; the site's languages are {', '.join(site.languages)}") from None
+        if language == site.language:
+            raise EditError(f"{option}: '{language}' is the site's default language: the {what} itself is in it; "
+                            f"{option} is for the other languages ({', '.join(site.languages[1:]) or 'none yet'})")
+        if language not in site.languages:
+            raise EditError(f"{option}: '{language}' is not one of the site's languages ({', '.join(site.languages)}); "
+                            "add it to languages: in site_config/site.yaml first")
+        if language in found:
+            raise EditError(f"{option}: '{language}' is given twice; give each language once")
+        if not normalize_message(text):
+            raise EditError(f"{option} {language}: the text is empty; nothing was written")
+        found[language] = text
+    return found

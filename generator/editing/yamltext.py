@@ -299,3 +299,67 @@ def append_posted_to(text: str, index: int, link: dict[str, Any], shown: str) ->
     end = _last_content_line(last, lines)
     rendered = list_item(render_mapping(link, dash_column + offset), dash_column, offset)
     return _splice(text, lines, end + 1, rendered)
+
+
+def insert_translation(text: str, path: tuple, language: str, fields: dict[str, Any], replace: bool, shown: str) -> str:
+    """``text`` with ``fields`` written under ``translations: {language: ...}`` of the
+    object at ``path`` (() is the entry itself): the mappings are started when
+    absent, new lines are inserted and nothing else changes; a field already
+    there is refused, or with ``replace`` its lines (only) are written anew."""
+    node: yaml.Node = _root_mapping(text, shown)
+    for part in path:
+        found = _key_node(node, part) if isinstance(part, str) else None
+        child = found[1] if found else node.value[part] if isinstance(node, yaml.SequenceNode) else None
+        if child is None or getattr(child, "flow_style", False) or not isinstance(child, (yaml.MappingNode, yaml.SequenceNode)):
+            raise EditError(f"{_position(shown, node.start_mark)}: '{part}' is not written as a block of keys; add the translation by hand")
+        node = child
+    lines = split_lines(text)
+    existing = _key_node(node, "translations")
+    column = node.start_mark.column
+    if existing is None:
+        rendered = render_mapping({"translations": {language: fields}}, column)
+        # The entry's own translations go at the end of the file; a part's after its last line.
+        end = _last_content_line(node, lines) + 1 if path else len(lines)
+        return _splice(text, lines, end, rendered)
+    key_node, translations = existing
+    if _empty_flow(translations):  # translations: {} becomes lines
+        return _rewrite(text, lines, key_node, translations, render_mapping({"translations": {language: fields}}, column))
+    if not isinstance(translations, yaml.MappingNode) or translations.flow_style or not translations.value:
+        raise EditError(f"{_position(shown, key_node.start_mark)}: 'translations:' is not written as lines of languages; "
+                        "write it as lines (translations:, then one language per line) or add the translation by hand")
+    found_language = _key_node(translations, language)
+    if found_language is None:
+        rendered = render_mapping({language: fields}, translations.value[0][0].start_mark.column)
+        return _splice(text, lines, _last_content_line(translations, lines) + 1, rendered)
+    language_key, block = found_language
+    if _empty_flow(block):  # fr: {} becomes lines
+        return _rewrite(text, lines, language_key, block, render_mapping({language: fields}, language_key.start_mark.column))
+    if not isinstance(block, yaml.MappingNode) or block.flow_style or not block.value:
+        raise EditError(f"{_position(shown, language_key.start_mark)}: 'translations: {language}:' is not written as lines of "
+                        f"keys (e.g. {language}: {{}}); write its texts as lines below it, or add the translation by hand")
+    for name, value in fields.items():
+        present = _key_node(block, name)
+        if present is not None and not replace:
+            raise EditError(f"{_position(shown, present[0].start_mark)}: this {name} already has its {language} text; "
+                            "give --replace to write it anew. Nothing was written.")
+    key_column = block.value[0][0].start_mark.column
+    new = {name: value for name, value in fields.items() if _key_node(block, name) is None}
+    replaced = [(_key_node(block, name), name, value) for name, value in fields.items() if name not in new]
+    # From the end of the file up, so the line numbers of what comes before stay right.
+    if new:
+        text = _splice(text, lines, _last_content_line(block, lines) + 1, render_mapping(new, key_column))
+        lines = split_lines(text)
+    for (key, value_node), name, value in sorted(replaced, key=lambda item: -item[0][0].start_mark.line):
+        text = _rewrite(text, lines, key, value_node, render_mapping({name: value}, key_column))
+        lines = split_lines(text)
+    return text
+
+
+def _empty_flow(node: yaml.Node) -> bool:
+    return isinstance(node, yaml.MappingNode) and bool(node.flow_style) and not node.value
+
+
+def _rewrite(text: str, lines: list[str], key: yaml.Node, value: yaml.Node, rendered: list[str]) -> str:
+    """``text`` with the lines of ``key: value`` replaced by ``rendered``."""
+    kept = lines[: key.start_mark.line] + lines[_last_content_line(value, lines) + 1:]
+    return _splice("".join(kept), kept, key.start_mark.line, rendered)

@@ -14,7 +14,7 @@ from pathlib import Path
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
-from generator.input import model, notifyconfig, templates
+from generator.input import model, notifyconfig, templates, translated
 
 MARKER = re.compile(r"(<!-- fields:(\w+) -->\n)(.*?)(<!-- /fields -->)", re.DOTALL)
 
@@ -35,7 +35,7 @@ def field_table(cls: type[BaseModel]) -> str:
 
 def refresh(text: str) -> str:
     def table(name: str) -> str:
-        found = next(module for module in (model, notifyconfig, templates) if hasattr(module, name))
+        found = next(module for module in (model, notifyconfig, templates, translated) if hasattr(module, name))
         return field_table(getattr(found, name))
 
     return MARKER.sub(lambda m: m.group(1) + table(m.group(2)) + m.group(4), text)

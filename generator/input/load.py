@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from generator.input.files import FileProblem, read_text
 from generator.input.model import Incident, Site
 from generator.input.sentences import report_validation
+from generator.input.translated import places, site_places
 from generator.input.problems import InvalidInput, Problems, display_path
 from generator.input.values import CLOSED_STATUSES, LIFECYCLE, Kind
 from generator.input.yamlnodes import YamlProblem
@@ -152,7 +153,24 @@ def load_site_config(paths: ProjectPaths, problems: Problems) -> Site | None:
             problems.add(shown, pos.line, pos.column, f"two notify channels are called '{channel.name}' (also channel #{names[channel.name] + 1}); "
                          "give each an 'id:' of its own (the delivery ledger knows a channel by it)")
         names.setdefault(channel.name, index)
+    for loc, obj, _ in site_places(site):
+        for message_loc, message in translation_key_problems(obj, site, loc):
+            pos = smap.key(message_loc)
+            problems.add(shown, pos.line, pos.column, message)
     return None if problems else site
+
+
+def translation_key_problems(obj: Any, site: Site, loc: Path_) -> list[tuple[Path_, str]]:
+    """The languages under ``obj``'s ``translations:`` that the site does not translate to."""
+    found = []
+    for code in obj.translations or ():
+        if code == site.language:
+            found.append((loc + ("translations", code), f"translations: '{code}' is the default language: the text itself "
+                          f"is in {code}; translations hold the other languages ({', '.join(site.languages[1:]) or 'none yet'})"))
+        elif code not in site.languages:
+            found.append((loc + ("translations", code), f"translations: '{code}' is not one of the site's languages "
+                          f"({', '.join(site.languages)}); add it to languages: in site_config/site.yaml, or remove this translation"))
+    return found
 
 
 #: Parsed and validated files by (path, mtime, size, naive-timestamp zone):
@@ -237,6 +255,11 @@ def _check_incident(incident: Incident, site: Site | None, smap: SourceMap | Fil
         problems.add(shown, pos.line, pos.column, message)
 
     known = {c.id: c for c in site.components} if site else None
+    if site is not None:
+        for loc, obj, _ in places(incident):
+            if obj.translations:
+                for key_loc, message in translation_key_problems(obj, site, loc):
+                    report(key_loc, message, key=True)
     if known is not None:
         for component_id in incident.components:
             if component_id not in known:
@@ -298,7 +321,7 @@ def _check_incident(incident: Incident, site: Site | None, smap: SourceMap | Fil
     if incident.kind is Kind.maintenance and incident.window is None:
         report(("kind",), "a maintenance needs its window: add 'window:' with 'start:' and 'end:' timestamps")
     if incident.kind is not Kind.maintenance and incident.window is not None:
-        report(("window",), f"only a maintenance has a window; remove it or set kind: maintenance", key=True)
+        report(("window",), "only a maintenance has a window; remove it or set kind: maintenance", key=True)
     if incident.window and incident.window.end <= incident.window.start:
         report(("window", "end"), f"the window ends ({incident.window.end.isoformat()}) before or when it starts ({incident.window.start.isoformat()})")
     for block, stamp_key in (("apology", "at"), ("compensation", "at"), ("postmortem", "published_at")):

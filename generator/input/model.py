@@ -15,15 +15,17 @@ from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator, Field, Strict, model_validator
 
 from generator.input.values import (
     UTC,
+    invalid,
     Channel,
     ComponentId,
     Day,
     ImpactValue,
     KindValue,
+    Language,
     Markdown,
     NextUpdate,
     OneLineText,
@@ -33,13 +35,25 @@ from generator.input.values import (
     Timestamp,
     SiteUrl,
     Url,
-    parse_language,
     parse_text,
     parse_zone,
     positive_duration,
 )
 from generator.input.notifyconfig import NotifyChannel
 from generator.input.strict import StrictModel
+from generator.input.translated import (
+    ActionItemText,
+    ApologyText,
+    CompensationText,
+    ComponentText,
+    ContactText,
+    IncidentText,
+    PostmortemText,
+    SiteText,
+    Translatable,
+    UpdateText,
+    translations_field,
+)
 
 
 
@@ -47,11 +61,12 @@ from generator.input.strict import StrictModel
 # ---------------------------------------------------------------- site.yaml
 
 
-class Component(StrictModel):
+class Component(Translatable):
     id: ComponentId = Field(description="Short permanent id used in incident files and URLs (`/components/<id>/`): lower case, digits, hyphens.")
     name: OneLineText = Field(description="Name shown to customers.")
     description: Text = Field("", description="One sentence on what this component is.")
     group: OptionalLine | None = Field(None, description="Optional group name; components of one group are shown together.")
+    translations: dict[Language, ComponentText] | None = translations_field(ComponentText, "component")
 
 
 class Person(StrictModel):
@@ -59,9 +74,10 @@ class Person(StrictModel):
     role: OneLineText = Field(description="Role, e.g. Chief Executive Officer.")
 
 
-class Contact(StrictModel):
+class Contact(Translatable):
     url: Url = Field(description="Where customers get help (support page, contact form).")
     label: OneLineText = Field("Contact support", description="Link text.")
+    translations: dict[Language, ContactText] | None = translations_field(ContactText, "link")
 
 
 class FeedSettings(StrictModel):
@@ -112,15 +128,21 @@ class Commitments(StrictModel):
     )
 
 
-class Site(StrictModel):
+class Site(Translatable):
     name: OneLineText = Field(description="Name of the status site, e.g. 'Northwind Status'.")
     company: OneLineText = Field(description="The company's name, used in sentences ('Northwind apologises').")
     base_url: SiteUrl = Field(description="Public address of the site, used for every absolute link (feeds, social cards).")
     time_zone: Annotated[ZoneInfo, BeforeValidator(parse_zone)] = Field(
         description="IANA zone in which times are shown, e.g. Europe/Berlin. Every time also shows its UTC offset."
     )
-    language: Annotated[str, BeforeValidator(parse_language), Field(pattern=r"^[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?$")] = Field(
-        "en", description="Language of the site, e.g. en, en-GB, de."
+    language: Language = Field(
+        "en", description="Language of the site, e.g. en, en-GB, de; for several, use `languages:` instead."
+    )
+    languages: Annotated[tuple[Language, ...], Strict(False), Field(min_length=1)] | None = Field(
+        None,
+        description="The site's languages when it has several, the default first, e.g. [fr, en]: the text fields "
+        "are in the first, the others go under `translations:` (see Languages below). Give this or `language:`, "
+        "not both (default: [language]).",
     )
     contact: Contact | None = Field(None, description="Support link shown on every incident page.")
     social: dict[Channel, Url] = Field(default_factory=dict, description="The company's accounts, e.g. x: https://x.com/northwind.")
@@ -151,6 +173,24 @@ class Site(StrictModel):
         "maintenance reminder: one item per channel with its `type:` (see below). Secrets only as names of "
         "environment variables.",
     )
+    translations: dict[Language, SiteText] | None = translations_field(SiteText, "site")
+
+    @model_validator(mode="after")
+    def _one_language_list(self) -> "Site":
+        # language: xx means languages: [xx]; Site.language stays the default (first) language.
+        given = self.model_fields_set
+        if self.languages is None:
+            object.__setattr__(self, "languages", (self.language,))
+            return self
+        if "language" in given:
+            raise invalid("languages: give either language: or languages:, not both; keep languages: "
+                          "(its first is the default language) and remove language:", key_at=("languages",))
+        for index, code in enumerate(self.languages):
+            if code in self.languages[:index]:
+                raise invalid(f"languages #{index + 1}: '{code}' is listed twice; give each language once",
+                              key_at=("languages", index))
+        object.__setattr__(self, "language", self.languages[0])
+        return self
 
     @property
     def base(self) -> str:
@@ -198,7 +238,7 @@ def _posted_link(value: Any) -> Any:
     return {"url": value} if isinstance(value, str) else value
 
 
-class Update(StrictModel):
+class Update(Translatable):
     at: Timestamp = Field(description="When this update was published, with UTC offset.")
     status: OneLineText = Field(description="Lifecycle status after this update (depends on kind).")
     message: Markdown = Field(description="What customers are told (Markdown).")
@@ -213,6 +253,7 @@ class Update(StrictModel):
         None, description="Component statuses from this update on (when they changed)."
     )
     reopens: bool = Field(False, description="Set to true on an update that reopens a closed entry.")
+    translations: dict[Language, UpdateText] | None = translations_field(UpdateText, "update")
 
     @cached_property  # asked for ~12 times per update per build
     def anchor(self) -> str:
@@ -242,37 +283,41 @@ class Window(StrictModel):
     end: Timestamp = Field(description="Planned end of the maintenance.")
 
 
-class Apology(StrictModel):
+class Apology(Translatable):
     at: Timestamp = Field(description="When the apology was published.")
     by: Person = Field(description="Who apologises: a named person, not 'the team'.")
     statement: Markdown = Field(description="The apology, in the first person (Markdown).")
     video: Url | None = Field(None, description="Optional link to a video of the apology.")
     link: Url | None = Field(None, description="Optional link to the statement elsewhere (blog, press release).")
+    translations: dict[Language, ApologyText] | None = translations_field(ApologyText, "apology")
 
 
-class Compensation(StrictModel):
+class Compensation(Translatable):
     at: Timestamp = Field(description="When the offer was published.")
     offer: Markdown = Field(description="What is offered (Markdown).")
     eligible: Markdown = Field(description="Who is eligible (Markdown).")
     how_to_claim: Markdown = Field(description="How to claim it; 'automatic' is a fine answer (Markdown).")
     until: Day | None = Field(None, description="Last day to claim, if any.")
+    translations: dict[Language, CompensationText] | None = translations_field(CompensationText, "offer")
 
 
-class ActionItem(StrictModel):
+class ActionItem(Translatable):
     title: OneLineText = Field(description="What will change.")
     owner: OneLineText = Field(description="Team or person responsible.")
     due: Day | None = Field(None, description="Due date.")
     done: bool = Field(False, description="true once done.")
+    translations: dict[Language, ActionItemText] | None = translations_field(ActionItemText, "action item")
 
 
-class Postmortem(StrictModel):
+class Postmortem(Translatable):
     published_at: Timestamp = Field(description="When the postmortem was published.")
     root_cause: Markdown = Field(description="Why it happened (Markdown).")
     changes: Markdown = Field(description="What changes so it does not happen again (Markdown).")
     action_items: list[ActionItem] = Field(default_factory=list, description="Concrete follow-ups.")
+    translations: dict[Language, PostmortemText] | None = translations_field(PostmortemText, "postmortem")
 
 
-class Incident(StrictModel):
+class Incident(Translatable):
     """One file in incidents/: an incident, a maintenance or a notice."""
 
     slug: str = Field(description="(not written) the file name without .yaml; the permanent address.")
@@ -294,6 +339,7 @@ class Incident(StrictModel):
     aliases: list[Annotated[str, BeforeValidator(parse_text)]] = Field(
         default_factory=list, description="Former slugs of this entry, oldest first; their addresses keep working. The first stays the id of a maintenance's calendar event, so subscribers' calendars keep it as one event."
     )
+    translations: dict[Language, IncidentText] | None = translations_field(IncidentText, "entry")
 
     def model_post_init(self, context: Any, /) -> None:
         super().model_post_init(context)
@@ -310,4 +356,13 @@ class Incident(StrictModel):
                 anchor = f"{update.time_id}-{number}"
             taken.add(anchor)
             update.__dict__["anchor"] = anchor  # the cached_property's value
+
+    @property
+    def any_untranslated(self) -> bool:
+        """Whether this localized entry shows any text in the default language (its
+        title or summary, an update, the apology, compensation or postmortem)."""
+        parts = [self, *self.updates, self.apology, self.compensation, self.postmortem]
+        if self.postmortem is not None:
+            parts += self.postmortem.action_items
+        return any(part is not None and part.untranslated for part in parts)
 

@@ -26,11 +26,16 @@ def report_validation(exc: ValidationError, root: type[BaseModel], smap: SourceM
     }
     for error in errors:
         typed: Path_ = tuple(error["loc"])
+        at = (error.get("ctx") or {}).get("key_at")  # a rule of the whole model names the key it is about
+        on_key = typed[-1:] == ("[key]",)  # a mapping's key (a language code under translations:)
+        typed = tuple(at) if at else typed[:-1] if on_key else typed
         loc = _without_tags(root, typed)
         kind = error["type"]
         if kind == "missing" and typed in meant:
             continue
-        if kind == "extra_forbidden":
+        if at or on_key:
+            pos = smap.key(loc)
+        elif kind == "extra_forbidden":
             pos = smap.key(loc)
         elif kind == "missing" or kind == "union_tag_not_found" and not isinstance(error.get("input"), dict):
             pos = smap.value(loc[:-1] if kind == "missing" else loc)
@@ -75,7 +80,7 @@ def _sentence(error: dict, loc: Path_, root: type[BaseModel], typed: Path_) -> s
     kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
     name = _field_name(loc)
     if kind == "frankly":
-        return f"{name}: {error['msg']}" if name else error["msg"]
+        return f"{name}: {error['msg']}" if name and "key_at" not in ctx else error["msg"]
     if kind == "missing":
         return f"required key '{loc[-1]}' is missing{_where(loc[:-1])}"
     if kind in ("union_tag_invalid", "union_tag_not_found"):
@@ -104,8 +109,8 @@ def _sentence(error: dict, loc: Path_, root: type[BaseModel], typed: Path_) -> s
             return f"{name}: must not be empty"
         wanted = ctx.get("min_length", 1)
         return f"{name}: needs at least {'one item' if wanted == 1 else f'{wanted} items'}"
-    if kind in ("list_type", "dict_type", "model_type", "model_attributes_type"):
-        wanted = "a list (lines starting with '- ')" if kind == "list_type" else "a mapping (key: value lines)"
+    if kind in ("list_type", "tuple_type", "dict_type", "model_type", "model_attributes_type"):
+        wanted = "a list (lines starting with '- ')" if kind in ("list_type", "tuple_type") else "a mapping (key: value lines)"
         return f"{name}: expected {wanted}, got {_show(value)}"
     return f"{name}: {error['msg']}" if name else error["msg"]
 

@@ -337,3 +337,5 @@ KindValue = Annotated[Kind, Strict(False)]
 ImpactValue = Annotated[Impact, Strict(False)]
 StatusValue = Annotated[ComponentStatus, Strict(False)]
 ComponentId = Annotated[str, BeforeValidator(parse_text), Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+#: A language code Babel knows, e.g. en, en-GB, fr (site.yaml's languages, the keys of translations:).
+Language = Annotated[str, BeforeValidator(parse_language), Field(pattern=r"^[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?$")]
