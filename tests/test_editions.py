@@ -113,7 +113,7 @@ def test_each_language_has_its_search_index_and_sitemap(built_demo_site):
 
 
 def test_the_statuspage_json_is_one_at_the_root_with_the_translations(built_demo_site):
-    assert not (built_demo_site / "fr" / "api").exists()
+    assert not (built_demo_site / "fr" / "api" / "v2").exists()
     assert not (built_demo_site / "fr" / OUTAGE / "index.json").exists()
     incidents = json.loads((built_demo_site / "api" / "v2" / "incidents.json").read_text(encoding="utf-8"))["incidents"]
     outage = next(i for i in incidents if i["id"] == OUTAGE.split("/")[1])

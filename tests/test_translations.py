@@ -234,8 +234,8 @@ def test_check_warns_at_each_untranslated_text(bilingual, project):
     found = [str(p) for p in translation_warnings(bilingual, project)]
     site_lines = [line for line in found if line.startswith(SITE)]
     assert site_lines[0] == (
-        f"{SITE}:1:7: warning: no French (fr) text for the name and company of this site; readers of /fr/ see the "
-        "English with a 'not yet translated' note. Add under this site: translations: {fr: {name: …, company: …}}")
+        f"{SITE}:1:7: warning: no French (fr) text for the name of this site; readers of /fr/ see the "
+        "English with a 'not yet translated' note. Add under this site: translations: {fr: {name: …}}")  # a company's name is not asked for
     assert f"{SITE}:10:11: warning: no French (fr) text for the name and group of component 'api'; readers of /fr/ see " \
            "the English with a 'not yet translated' note. Add under component 'api': translations: {fr: {name: …, group: …}}" in site_lines
     entry_lines = [line for line in found if line.startswith(F)]

@@ -32,11 +32,15 @@ def language_name(code: str) -> str:
         return code
 
 
+#: Names that are usually the same in every language: translated when given, never asked for.
+PROPER_NAMES = frozenset({"company"})
+
+
 def missing(obj: Any, language: str) -> list[str]:
     """The text fields of ``obj`` written in the default language and not in ``language``."""
     given = (obj.translations or {}).get(language)
     return [name for name in text_fields(obj)
-            if default_text(obj, name) and (given is None or getattr(given, name) is None)]
+            if name not in PROPER_NAMES and default_text(obj, name) and (given is None or getattr(given, name) is None)]
 
 
 def warnings(catalog: Catalog, root: Path, limit: int = LIMIT, site_config: Path | None = None) -> list[Problem]:

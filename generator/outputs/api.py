@@ -33,6 +33,7 @@ from generator.facts.derive import IncidentFacts, StatusReport
 from generator.facts.uptime import DEFINITION, GROUP_PREFIX, history_dict, uptime
 from generator.input.values import CANCELLED, ComponentStatus, Kind
 from generator.outputs import urls
+from generator.outputs.api_languages import translations_of, update_translations
 from generator.outputs.files import GeneratedFile
 from generator.outputs.markup import paragraphs, render_markdown
 from generator.outputs.timefmt import statuspage_time
@@ -85,6 +86,8 @@ class StatuspageApi:
         self.oldest = min((f.first_update.at for f in report.entries), default=EPOCH)
         self.groups = self._group_ids()
         self.uptime = uptime(report)
+        #: The site's other languages: their texts ride in each object's frankly.translations (issue 17).
+        self.other_languages = tuple(getattr(self.site, "languages", None) or (self.site.language,))[1:]
         self._components = {c["id"]: c for c in self._component_list()}
 
     def iso(self, moment: datetime | None) -> str | None:
@@ -169,8 +172,24 @@ class StatuspageApi:
 
     def components(self) -> list[dict]:
         """The component list, each with its 90-day availability (site-wide, so never inside an incident)."""
-        return [{**c, "frankly": {"uptime": history_dict(self._uptime_of(c), c["id"] if c["group"] else None, with_days=False)}}
+        return [{**c, "frankly": {"uptime": history_dict(self._uptime_of(c), c["id"] if c["group"] else None, with_days=False),
+                                  **self._component_translations(c)}}
                 for c in self._components.values()]
+
+    # -- the other languages
+
+    def translated(self, obj: Any, keys: dict[str, str], markdown: frozenset[str] = frozenset(), url: str | None = None) -> dict:
+        """``{"translations": ...}`` of ``obj`` for a site of several languages (api_languages.py), else nothing."""
+        return translations_of(self.site.base, self.other_languages, obj, keys, markdown, url)
+
+    def _component_translations(self, component: dict) -> dict:
+        if not self.other_languages:
+            return {}
+        if component["group"]:
+            member = next(c for c in self.site.components if c.group == component["name"])
+            return self.translated(member, {"group": "name"})
+        return self.translated(self.site.component(component["id"]), {"name": "name", "description": "description"})
+
 
     def _uptime_of(self, component: dict):
         return self.uptime[GROUP_PREFIX + component["name"] if component["group"] else component["id"]]
@@ -280,8 +299,12 @@ class StatuspageApi:
                 "posted_to": [{"channel": p.channel_name, "url": p.url, "note": p.note or None} for p in update.posted_to],
                 "reopens": update.reopens,
                 "status": update.status,
+                **self._update_translations(facts, update),
             },
         }
+
+    def _update_translations(self, facts: IncidentFacts, update) -> dict:
+        return update_translations(self.site.base, self.other_languages, update, urls.incident(facts.slug))
 
     def _incident_extra(self, facts: IncidentFacts) -> dict:
         """What the incident page shows beyond Statuspage's fields."""
@@ -305,6 +328,7 @@ class StatuspageApi:
                 for cid, status in facts.shown_statuses.items()
             ],
             "aliases": [self.absolute(urls.incident(alias)) for alias in incident.aliases],
+            **self.translated(incident, {"title": "name", "summary": "summary"}, frozenset({"summary"}), urls.incident(facts.slug)),
             "apology": None if apology is None else {
                 "at": self.iso(apology.at),
                 "by": {"name": apology.by.name, "role": apology.by.role},
@@ -312,6 +336,7 @@ class StatuspageApi:
                 "statement_html": str(render_markdown(apology.statement)),
                 "video": apology.video,
                 "link": apology.link,
+                **self.translated(apology, {"statement": "statement", "role": "role"}, frozenset({"statement"})),
             },
             "compensation": None if compensation is None else {
                 "at": self.iso(compensation.at),
@@ -322,6 +347,8 @@ class StatuspageApi:
                 "how_to_claim": compensation.how_to_claim,
                 "how_to_claim_html": str(render_markdown(compensation.how_to_claim)),
                 "until": None if compensation.until is None else compensation.until.isoformat(),
+                **self.translated(compensation, {"offer": "offer", "eligible": "eligible", "how_to_claim": "how_to_claim"},
+                                  frozenset({"offer", "eligible", "how_to_claim"})),
             },
             "postmortem": None if postmortem is None else {
                 "published_at": self.iso(postmortem.published_at),
@@ -330,9 +357,11 @@ class StatuspageApi:
                 "changes": postmortem.changes,
                 "changes_html": str(render_markdown(postmortem.changes)),
                 "action_items": [
-                    {"title": a.title, "owner": a.owner, "due": None if a.due is None else a.due.isoformat(), "done": a.done}
+                    {"title": a.title, "owner": a.owner, "due": None if a.due is None else a.due.isoformat(), "done": a.done,
+                     **self.translated(a, {"title": "title"})}
                     for a in postmortem.action_items
                 ],
+                **self.translated(postmortem, {"root_cause": "root_cause", "changes": "changes"}, frozenset({"root_cause", "changes"})),
             },
         }
 
