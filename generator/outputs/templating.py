@@ -159,5 +159,6 @@ def badge(status: str, words: str | None = None) -> Markup:
     """Status in colour *and* words, so it reads without colour too (``words``: other
     words than the status's own, e.g. an action item's "Done", already translated)."""
     # f-string + escape: Markup.format costs ~50 us a call, and this runs ~10 times per page.
-    return Markup(f'<span class="frankly-badge frankly-badge--{escape(status)}">{escape(label(status) if words is None else words)}</span>')
+    words = label(status) if words is None else words
+    return Markup(f'<span class="frankly-badge frankly-badge--{escape(status)}">{escape(words)}</span>')
 
