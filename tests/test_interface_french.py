@@ -217,6 +217,7 @@ def test_the_redirect_and_the_embed(french):
     redirect = soup(french[REDIRECT])
     assert text_of(redirect.body).startswith(f"Cette page a changé d’adresse{NBSP}: ")
     embed = soup(french[urls.EMBED + "index.html"])
+    assert embed.title.string.startswith(f"Northwind Mobile Status{NBSP}: ")
     assert re.search(r" · mis à jour le \d", text_of(embed.select_one(".foot")))
     statuses = {text_of(s) for s in embed.select(".status")}
     assert statuses and statuses <= {"Opérationnel", "Performances dégradées", "Panne partielle", "Panne majeure",
