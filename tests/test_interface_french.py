@@ -229,3 +229,23 @@ def test_english_comes_back_after_the_french_block(french):
     report = derive(load_all(ProjectPaths.at(REPO)), now=NOW)
     home = pages.render_home_page(Renderer(report))
     assert "Recent history" in home.markdown + "".join(home.fragments)
+
+
+@pytest.mark.parametrize("url, also", [(urls.incident("2026-11-17-messaging-outage"), {"timeline"}),
+                                       (urls.incident("2026-10-08-mobile-data-outage-berlin"), {"timeline", "postmortem"}),
+                                       (urls.SUBSCRIBE, {"a-script-of-your-own"})])
+def test_in_page_links_reach_their_place_under_french_headings(french, url, also):
+    """'## Excuses' makes the anchor #excuses: #apology (this page's links, the feeds' items) needs an id of its own."""
+    doc = soup(french[url])
+    ids = {node["id"] for node in doc.find_all(id=True)}
+    wanted = {a["href"][1:] for a in doc.select('a[href^="#"]')} | also
+    wanted -= {a["href"][1:] for a in doc.select('a.frankly-update__time')}  # the updates' own ids, checked with them
+    assert wanted and wanted <= ids
+
+
+def test_english_headings_keep_their_anchor_and_no_extra_id():
+    from generator.outputs.templating import heading_id
+
+    assert heading_id("Apology", "apology") == ""
+    with i18n.use("fr"):
+        assert heading_id("Apology", "apology") == ' id="apology"'

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Callable, TypeVar
 
 import jinja2
+from markdown.extensions.toc import slugify
 from markupsafe import Markup, escape
 
 from generator.facts.accountability import communication_of
@@ -49,6 +50,17 @@ def impact_words(value: str) -> str:
     return i18n.gettext(words) if words is not None else f"{label(value)} impact"
 
 
+def heading_id(english: str, anchor: str) -> Markup:
+    """`` id="<anchor>"`` for the block under a Markdown heading whose English text
+    (``english``, its msgid) makes ``anchor``, once that heading is translated into words
+    that make another one: links to ``#apology`` or ``#in-a-feed-reader`` (the page's
+    own, the feeds') keep working in every language. Nothing in English, whose
+    heading keeps making the anchor."""
+    if slugify(i18n.gettext(english), "-") == anchor:
+        return Markup("")
+    return Markup(f' id="{escape(anchor)}"')
+
+
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
@@ -70,6 +82,7 @@ def _environment() -> jinja2.Environment:
     env.filters["md_line"] = _markdown_line
     env.filters["duration"] = format_duration
     env.filters["meta"] = _front_matter_value
+    env.globals["heading_id"] = heading_id
     env.globals["communication"] = communication_of  # the entry's accountability figures (facts/accountability.py)
     return env
 
