@@ -104,7 +104,11 @@ def test_templates_render_in_the_active_language():
                                      ' · {{ _("Partial outage") }}')
     assert template.render(n=2) == "2 entries · Partial outage"
     with i18n.use("fr"):
-        assert template.render(n=1) == "1 entry · Panne partielle"  # no catalog entry for the plural: English
+        assert template.render(n=1) == "1 événement · Panne partielle"
+        assert template.render(n=2) == "2 événements · Panne partielle"  # the plural form of the catalog's language
+    template = TEMPLATES.from_string('{% trans count=n %}{{ count }} thing{% pluralize %}{{ count }} things{% endtrans %}')
+    with i18n.use("fr"):
+        assert template.render(n=2) == "2 things"  # no catalog entry: English
 
 
 def test_language_names_are_in_their_own_language():

@@ -299,12 +299,9 @@ class StatuspageApi:
                 "posted_to": [{"channel": p.channel_name, "url": p.url, "note": p.note or None} for p in update.posted_to],
                 "reopens": update.reopens,
                 "status": update.status,
-                **self._update_translations(facts, update),
+                **update_translations(self.site.base, self.other_languages, update, urls.incident(facts.slug)),
             },
         }
-
-    def _update_translations(self, facts: IncidentFacts, update) -> dict:
-        return update_translations(self.site.base, self.other_languages, update, urls.incident(facts.slug))
 
     def _incident_extra(self, facts: IncidentFacts) -> dict:
         """What the incident page shows beyond Statuspage's fields."""

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Callable, TypeVar
 
 import jinja2
+from markdown.extensions.toc import slugify
 from markupsafe import Markup, escape
 
 from generator.facts.accountability import communication_of
@@ -17,6 +18,7 @@ from generator.facts.uptime import WINDOW_DAYS, uptime
 from generator.input.values import Kind
 from generator.outputs import i18n, urls
 from generator.outputs.editions import Edition, single
+from generator.outputs.i18n import N_
 from generator.outputs.files import GeneratedPage, split_fragments
 from generator.outputs.markup import render_markdown
 from generator.outputs.uptime_bars import render_uptime_bars
@@ -29,6 +31,35 @@ T = TypeVar("T")
 STYLESHEET_FILE = Path(__file__).parent / "assets" / "frankly.css"
 #: The one script the pages use: a promised next update judged by the reader's clock.
 SCRIPT_FILE = Path(__file__).parent / "assets" / "frankly.js"
+
+
+#: An entry's impact as a phrase ("Major impact"): the adjective agrees with "impact"
+#: in languages that inflect it, so each is a whole msgid.
+IMPACT_WORDS = {
+    # Translators: the impact of an entry whose impact is "none" (e.g. a notice).
+    "none": N_("None impact"),
+    "minor": N_("Minor impact"),
+    "major": N_("Major impact"),
+    "critical": N_("Critical impact"),
+}
+
+
+def impact_words(value: str) -> str:
+    """'major' -> 'Major impact' ('Impact majeur' on a French page)."""
+    value = str(value)
+    words = IMPACT_WORDS.get(value)
+    return i18n.gettext(words) if words is not None else f"{label(value)} impact"
+
+
+def heading_id(english: str, anchor: str) -> Markup:
+    """`` id="<anchor>"`` for the block under a Markdown heading whose English text
+    (``english``, its msgid) makes ``anchor``, once that heading is translated into words
+    that make another one: links to ``#apology`` or ``#in-a-feed-reader`` (the page's
+    own, the feeds') keep working in every language. Nothing in English, whose
+    heading keeps making the anchor."""
+    if slugify(i18n.gettext(english), "-") == anchor:
+        return Markup("")
+    return Markup(f' id="{escape(anchor)}"')
 
 
 def _environment() -> jinja2.Environment:
@@ -47,10 +78,12 @@ def _environment() -> jinja2.Environment:
     env.policies["ext.i18n.trimmed"] = True  # a {% trans %} block's msgid is its text on one line
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True, pgettext=i18n.pgettext)
     env.filters["label"] = label
+    env.filters["impact"] = impact_words
     env.filters["md"] = render_markdown
     env.filters["md_line"] = _markdown_line
     env.filters["duration"] = format_duration
     env.filters["meta"] = _front_matter_value
+    env.globals["heading_id"] = heading_id
     env.globals["communication"] = communication_of  # the entry's accountability figures (facts/accountability.py)
     return env
 
@@ -67,6 +100,8 @@ def _front_matter_value(text: str) -> Markup:
     """A value for page front matter. Material prints meta values raw (the
     theme does not autoescape), so they are HTML-escaped here, then quoted as
     a JSON string, which is valid YAML. Markup: already safe for this template."""
+    if isinstance(text, Markup):  # a translated sentence (its variables escaped): its text, escaped once here
+        text = text.unescape()
     return Markup(json.dumps(str(escape(text)), ensure_ascii=False))
 
 
@@ -137,7 +172,10 @@ class Renderer:
         return GeneratedPage(url, markdown, fragments)
 
 
-def badge(status: str) -> Markup:
-    """Status in colour *and* words, so it reads without colour too."""
+def badge(status: str, words: str | None = None) -> Markup:
+    """Status in colour *and* words, so it reads without colour too (``words``: other
+    words than the status's own, e.g. an action item's "Done", already translated)."""
     # f-string + escape: Markup.format costs ~50 us a call, and this runs ~10 times per page.
-    return Markup(f'<span class="frankly-badge frankly-badge--{escape(status)}">{escape(label(status))}</span>')
+    words = label(status) if words is None else words
+    return Markup(f'<span class="frankly-badge frankly-badge--{escape(status)}">{escape(words)}</span>')
+

@@ -47,6 +47,7 @@ from markupsafe import Markup, escape
 from generator.facts.derive import IncidentFacts
 from generator.facts.uptime import UptimeDay, UptimeHistory, truncated_hundredths
 from generator.input.values import ComponentStatus, Kind
+from generator.outputs.i18n import N_, gettext as _, ngettext
 from generator.outputs.timefmt import format_day, format_day_in_year
 
 #: The class of a day by its worst status; a fully operational day has none.
@@ -59,18 +60,31 @@ DAY_CLASS: dict[ComponentStatus | None, str] = {
     ComponentStatus.major_outage: "m",
 }
 #: What a day's text calls its worst status (operational says nothing more).
+#: (msgids, translated where used: generator/outputs/i18n.py)
 STATUS_TEXT = {
-    ComponentStatus.under_maintenance: "maintenance",
-    ComponentStatus.degraded_performance: "degraded performance",
-    ComponentStatus.partial_outage: "partial outage",
-    ComponentStatus.major_outage: "major outage",
+    # Translators: a day's worst status in an uptime strip ("22 Nov: 99.16%, maintenance").
+    ComponentStatus.under_maintenance: N_("maintenance"),
+    ComponentStatus.degraded_performance: N_("degraded performance"),
+    ComponentStatus.partial_outage: N_("partial outage"),
+    ComponentStatus.major_outage: N_("major outage"),
 }
-_KIND_WORDS = {Kind.incident: ("incident", "incidents"), Kind.maintenance: ("maintenance", "maintenances"),
-               Kind.notice: ("notice", "notices")}
+
+
+def _kind_words(kind: Kind, count: int) -> str:
+    """'1 incident', '2 maintenances': a day's entries of one kind."""
+    if kind is Kind.maintenance:
+        words = ngettext("%(count)d maintenance", "%(count)d maintenances", count)
+    elif kind is Kind.notice:
+        words = ngettext("%(count)d notice", "%(count)d notices", count)
+    else:
+        words = ngettext("%(count)d incident", "%(count)d incidents", count)
+    return words % {"count": count}
+
+
 #: The one-line definition beside the figure; the page it links to says it in full.
-DEFINITION_LINK_TEXT = "How this is counted"
-DEFINITION_SENTENCE = ("Major outage counts as downtime, partial outage at 30%; degraded performance "
-                       "and maintenance count as available, as Atlassian Statuspage counts it.")
+DEFINITION_LINK_TEXT = N_("How this is counted")
+DEFINITION_SENTENCE = N_("Major outage counts as downtime, partial outage at 30%; degraded performance "
+                         "and maintenance count as available, as Atlassian Statuspage counts it.")
 
 
 @lru_cache(maxsize=64)
@@ -94,7 +108,7 @@ def _entries_text(slugs: tuple[str, ...], facts: Mapping[str, IncidentFacts]) ->
     for slug in slugs:
         kind = facts[slug].incident.kind if slug in facts else Kind.incident
         counts[kind] = counts.get(kind, 0) + 1
-    return ", ".join(f"{counts[kind]} {words[counts[kind] != 1]}" for kind, words in _KIND_WORDS.items() if kind in counts)
+    return ", ".join(_kind_words(kind, counts[kind]) for kind in (Kind.incident, Kind.maintenance, Kind.notice) if kind in counts)
 
 
 def day_text(day: UptimeDay, language: str, facts: Mapping[str, IncidentFacts]) -> str:
@@ -104,10 +118,10 @@ def day_text(day: UptimeDay, language: str, facts: Mapping[str, IncidentFacts]) 
     year on each of 90 days would cost ~450 bytes a strip, ten strips on a home page."""
     when = format_day_in_year(day.date, language)
     if day.availability is None:
-        return f"{when}: no data"
-    parts = [f"{when}: {percent(day.availability, language)}"]
+        return _("%(day)s: no data") % {"day": when}
+    parts = [_("%(day)s: %(percent)s") % {"day": when, "percent": percent(day.availability, language)}]
     if day.worst in STATUS_TEXT:
-        parts.append(STATUS_TEXT[day.worst])
+        parts.append(_(STATUS_TEXT[day.worst]))
     if day.entries:
         parts.append(_entries_text(day.entries, facts))
     return ", ".join(parts)
@@ -131,8 +145,8 @@ def render_uptime_bars(
     days = history.days
     out = ['<div class="fr-up">']
     if days:
-        label = (f"{history.name}: availability per day, "
-                 f"{format_day(days[0].date, language)} to {format_day(days[-1].date, language)}")
+        label = _("%(name)s: availability per day, %(start)s to %(end)s") % {
+            "name": history.name, "start": format_day(days[0].date, language), "end": format_day(days[-1].date, language)}
         out.append(f'<ol aria-label="{escape(label)}">')
         for day in days:
             css = DAY_CLASS[day.worst]
@@ -142,11 +156,13 @@ def render_uptime_bars(
             # The class is one of DAY_CLASS's letters: unquoted is valid HTML and 2 bytes less per day.
             out.append(f"<li class={css}>{body}</li>" if css else f"<li>{body}</li>")
         out.append("</ol>")
-    figure = "No data yet" if history.availability is None else (
-        f"{percent(history.availability, language)} available over {len(days)} days")
-    if history.is_group:
-        figure += " (the mean of its components)"
-    explain = (f'<a href="{escape(definition_url)}">{DEFINITION_LINK_TEXT}</a>' if definition_url
-               else escape(DEFINITION_SENTENCE))
+    if history.availability is None:
+        figure = _("No data yet (the mean of its components)") if history.is_group else _("No data yet")
+    else:
+        figure = (_("%(percent)s available over %(days)d days (the mean of its components)") if history.is_group
+                  else _("%(percent)s available over %(days)d days")) % {
+            "percent": percent(history.availability, language), "days": len(days)}
+    explain = (f'<a href="{escape(definition_url)}">{escape(_(DEFINITION_LINK_TEXT))}</a>' if definition_url
+               else escape(_(DEFINITION_SENTENCE)))
     out.append(f"<p>{escape(figure)} · {explain}</p></div>")
     return Markup("".join(out))
