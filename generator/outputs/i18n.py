@@ -158,8 +158,9 @@ def N_(message: str) -> str:
 _ = gettext
 
 
-def language_name(language: str, in_language: str | None = None) -> str:
-    """'fr' -> 'Français' (in its own language by default), 'English' for 'en' in 'en'."""
+def language_name(language: str, in_language: str | None = None, sentence: bool = False) -> str:
+    """'fr' -> 'Français' (in its own language by default), 'English' for 'en' in 'en';
+    ``sentence``: as written inside a sentence ('anglais' in French, 'English' in English)."""
     locale = Locale.parse(_locale(language))
     name = locale.get_display_name(_locale(in_language) if in_language else locale) or language
-    return name[:1].upper() + name[1:]
+    return name if sentence else name[:1].upper() + name[1:]

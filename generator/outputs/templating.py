@@ -143,6 +143,8 @@ class Renderer:
             "href": href,
             "urls": urls,
             "edition": self.edition,
+            "lang_of": self.lang_of,
+            "original_language": self.original_language,
             "when": lambda moment: time_tag(moment, self.zone, self.language),
             "when_text": self.when_text,
             "day": lambda value: format_day(value, self.language),
@@ -153,6 +155,18 @@ class Renderer:
             "Kind": Kind,
             **values,
         }
+
+    def lang_of(self, obj, field: str) -> Markup:
+        """' lang="en"' on a text shown in the default language because this language has none
+        (readers' tools pronounce and hyphenate it right); nothing otherwise."""
+        if field in getattr(obj, "untranslated", ()):
+            return Markup(f' lang="{escape(self.edition.default)}"')
+        return Markup("")
+
+    @property
+    def original_language(self) -> str:
+        """The default language's name in this edition's, as in a sentence ('anglais', 'English')."""
+        return i18n.language_name(self.edition.default, self.edition.language, sentence=True)
 
     def uptime_strip(self, here: str, key: str, days: int = WINDOW_DAYS, links: bool = True) -> Markup:
         """The uptime strip of a component (its id) or a group ('group:<name>'), as on the
