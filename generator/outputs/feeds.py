@@ -354,6 +354,11 @@ def entry_feed_files(r: Renderer) -> Callable[[IncidentFacts], Iterable[Generate
 # ---------------------------------------------------------------- autodiscovery
 
 
+def _feed_link_title(title: str, fmt: str) -> str:
+    # Translators: a feed's name in a browser's list of feeds, then its format ('RSS', 'Atom').
+    return _("%(feed)s (%(format)s)") % {"feed": title, "format": FORMAT_NAMES[fmt]}
+
+
 def feed_links(r: Renderer, url: str, facts: IncidentFacts | None) -> Markup:
     """Autodiscovery <link rel="alternate feed"> for the feeds relevant to the page at ``url``:
     the site-wide feeds everywhere, plus the incident's or the component's own."""
@@ -372,7 +377,7 @@ def feed_links(r: Renderer, url: str, facts: IncidentFacts | None) -> Markup:
     # no longer fetches a sitemap.xml beside every feed on every page view
     # (same code upstream: zensical/zensical#908). tests/test_browser.py checks it.
     return Markup("".join(
-        f'<link rel="alternate feed" type="{MEDIA_TYPES[fmt]}" title="{escape(_("%(feed)s (%(format)s)") % {"feed": title, "format": FORMAT_NAMES[fmt]})}" '
+        f'<link rel="alternate feed" type="{MEDIA_TYPES[fmt]}" title="{escape(_feed_link_title(title, fmt))}" '
         f'href="{escape(urls.absolute(site.base, address(fmt)))}">'
         for address, title in wanted
         for fmt in urls.FEED_FORMATS
