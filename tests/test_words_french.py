@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+import shutil
 from datetime import timedelta
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from generator.input.notifyconfig import EmailChannel
 from generator.notify import items as notify_items
 from generator.notify import mail, messages
 from generator.notify.channels import Context
-from generator.outputs import badges, calendar, feeds, i18n, pages, posts, social, urls
+from generator.outputs import badges, calendar, cards, feeds, i18n, pages, posts, social, urls
 from generator.outputs.templating import TEMPLATES, Renderer
 
 ROOT = Path(__file__).parents[1]
@@ -208,3 +209,34 @@ def test_calendar_summaries_are_french(report, fr):
     unfolded = text.replace("\r\n ", "").replace("\\,", ",").replace("\\n", "\n")
     assert "X-WR-CALNAME:Northwind Mobile Status\u00a0: maintenances" in unfolded
     assert "État\u00a0: Terminée" in unfolded and "Créneau\u00a0: du " in unfolded
+
+
+def test_a_card_is_drawn_in_french_where_no_language_is_set(report):
+    """Drawing may run in a spawned process, without the language: the Card carries its words."""
+    with i18n.use("fr"):
+        card = social.incident_card(report.by_slug["2026-11-17-messaging-outage"], report.site)
+    with i18n.use("en"):
+        english = social.incident_card(report.by_slug["2026-11-17-messaging-outage"], report.site)
+    assert cards.cache_key(card) != cards.cache_key(english)  # a French card is never served from an English one
+    _png, placed = cards.draw(card)
+    drawn = " ".join(p.text for p in placed)
+    assert "Impact critique" in drawn and "Services concernés" in drawn
+
+
+def test_frankly_post_publishes_in_the_sites_language(tmp_path):
+    """The command renders outside a build: it sets the site's language itself."""
+    from conftest import invoke
+
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "site_config", project / "site_config")
+    shutil.copytree(ROOT / "incidents", project / "incidents")
+    shutil.copytree(ROOT / "docs", project / "docs")
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    site_yaml = project / "site_config" / "site.yaml"
+    site_yaml.write_text(site_yaml.read_text(encoding="utf-8").replace("\nlanguage: en\n", "\nlanguage: fr\n"), encoding="utf-8")
+    result = invoke(project, "post", "2026-11-23-app-login-errors")
+    assert result.exit_code == 0, result.output
+    assert "Login errors in the My Northwind app\u00a0: Cause identifiée" in result.output
+    assert "Services concernés\u00a0: My Northwind app (Panne partielle)" in result.output
+    assert "--- Mastodon: " in result.output  # the headers are for the editor: English
+    assert i18n.active().language == "en"  # and the language is the caller's again afterwards
