@@ -72,8 +72,10 @@ def compose(report: StatusReport, item: Item, lead: timedelta) -> Message:
         text = "\n\n".join(paragraphs(update.message))
         html = str(render_markdown(update.message))
         url = f"{page}#{update.anchor}"
+        # Translators: the name of a message's fact: the update's status ('Status: Resolved').
         details.insert(0, (_("Status"), label(update.status)))
         if incident.components and update is facts.latest_update and facts.shown_statuses:
+            # Translators: the name of a message's fact: the components the entry affects.
             details.append((_("Affected") if facts.is_active else _("Affected (at worst)"), affected_list(facts, site)))
         if update.promised_by:
             details.append((_("Next update by"), when(update.promised_by)))

@@ -97,6 +97,7 @@ def status_sentence(facts: IncidentFacts, site: Site) -> str:
         # Translators: a closing status ('Resolved'), then how long the entry lasted.
         state = _("%(status)s after %(duration)s") % {"status": status, "duration": format_duration(facts.duration)}
     elif facts.is_cancelled and incident.window:
+        # Translators: a cancelled maintenance: its status ('Cancelled'), then when it was to begin.
         state = _("%(status)s; it was scheduled for %(start)s") % {"status": status, "start": when(incident.window.start)}
     else:
         state = _("%(status)s, ongoing since %(start)s") % {"status": status, "start": when(facts.started_at)}
@@ -135,6 +136,7 @@ def incident_card(facts: IncidentFacts, site: Site, overdue: datetime | None = N
         pills.append(cards.Pill(impact_label(incident.impact.value), IMPACT_COLOUR[incident.impact]))
     # Time first: a long list of components may be shortened, the time never is.
     if facts.is_upcoming and incident.window:
+        # Translators: a card's line for an upcoming maintenance: its window.
         details = [_("Scheduled %(start)s to %(end)s") % {"start": when(incident.window.start), "end": when(incident.window.end)}]
     elif facts.duration is not None:
         details = [_("Started %(start)s · lasted %(duration)s") % {"start": when(facts.started_at),
@@ -166,8 +168,7 @@ def site_card(report: StatusReport) -> cards.Card:
     troubled = [c for c in site.components if report.components[c.id].status != "operational"]
     if not troubled:
         count = len(site.components)
-        # Translators: a site card when nothing is broken. The English keeps its plural for one component too
-        # (its cards must not change); give the singular its proper form.
+        # Translators: a site card when nothing is broken; the English keeps its plural for 1 too, give the singular its own form.
         details = [ngettext("All %(count)s components operational", "All %(count)s components operational", count)
                    % {"count": number(count, site.language)}]
     else:
