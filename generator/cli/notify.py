@@ -28,12 +28,15 @@ def notify(config_file: str, dry_run: bool, now) -> None:
     from generator.editing.values import EditError
     from generator.notify.ledger import LedgerError
     from generator.notify.run import notify as run
+    from generator.outputs import i18n
 
     paths = project_paths(config_file)
     catalog = load_checked(paths, consequence="nothing was sent")
     try:
-        status = run(paths, catalog, now or datetime.now(timezone.utc), os.environ, dry_run=dry_run,
-                     say=click.echo, warn=lambda line: click.echo(line, err=True))
+        # Every message speaks the site's language, as its pages do.
+        with i18n.use(catalog.site.language, paths.site_locales):
+            status = run(paths, catalog, now or datetime.now(timezone.utc), os.environ, dry_run=dry_run,
+                         say=click.echo, warn=lambda line: click.echo(line, err=True))
     except (LedgerError, EditError) as exc:
         fail(str(exc))
     raise SystemExit(status)

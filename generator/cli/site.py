@@ -221,9 +221,18 @@ def post(config_file: str, slug: str, update_id: str | None, part: str | None) -
     the same texts to the accounts configured in site.yaml.
     """
     from generator.facts.derive import derive
+    from generator.outputs import i18n
+
+    paths = project_paths(config_file)
+    report = derive(load_checked(paths))
+    # The posts speak the site's language, as its pages do (the headers around them stay English).
+    with i18n.use(report.site.language, paths.site_locales):
+        _print_posts(report, slug, update_id, part)
+
+
+def _print_posts(report, slug: str, update_id: str | None, part: str | None) -> None:
     from generator.outputs import posts
 
-    report = derive(load_checked(project_paths(config_file)))
     facts = posts.resolve(report, slug)
     if facts is None:
         fail(posts.unknown_incident_message(report, slug))

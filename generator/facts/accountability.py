@@ -25,6 +25,8 @@ from generator.input.values import Kind
 #: How far back the site-wide "recent" figures look, ending at the data's last change.
 RECENT_WINDOW = timedelta(days=90)
 WORST_SILENCES_SHOWN = 10
+#: The keys of the periods that are not months ('2026-11').
+RECENT_KEY, ALL_TIME_KEY = "last-90-days", "all-time"
 
 
 # ---------------------------------------------------------------- site-wide
@@ -53,8 +55,9 @@ class PeriodFigures:
     entry's figures for the all-time row cost ~13 MiB at 10,000 entries, in
     every process of the build."""
 
-    label: str
-    key: str  # '2026-11' or 'last-90-days'
+    #: '2026-11' (a month, in the site's zone), 'last-90-days' or 'all-time': a key, never
+    #: words; the outputs name it in the reader's language (outputs/words.py, period_label).
+    key: str
     slugs: tuple[str, ...]  # the entries counted, newest first
     incident_count: int
     median_time_to_first_update: timedelta | None
@@ -114,10 +117,10 @@ class PeriodTally:
             self.apology_on_time += c.apology_at is not None and c.apology_at - c.resolved_at <= k.apology_within
             self.postmortem_on_time += c.postmortem_at is not None and c.postmortem_at - c.resolved_at <= k.postmortem_within
 
-    def figures(self, label: str, key: str) -> PeriodFigures:
+    def figures(self, key: str) -> PeriodFigures:
         within = self.commitments.first_update_within
         return PeriodFigures(
-            label, key, tuple(self.slugs), self.incidents,
+            key, tuple(self.slugs), self.incidents,
             median_time_to_first_update=statistics.median(self.spans) if self.spans else None,
             first_update_on_time=Share(sum(span <= within for span in self.spans), len(self.spans)),
             promises_kept=Share(self.promises_kept, self.promises_due),
@@ -177,11 +180,11 @@ def account(report: StatusReport, now: datetime) -> SiteAccountability:
     up_to = f"{now.astimezone(zone).year:04d}-{now.astimezone(zone).month:02d}"
     return SiteAccountability(
         now=now,
-        recent=recent.figures("Last 90 days", "last-90-days"),
+        recent=recent.figures(RECENT_KEY),
         # A month after ``now`` (an upcoming maintenance's) has no figures yet: no row of dashes.
-        months=tuple(months[key].figures(_month_label(key), key) for key in sorted(months, reverse=True) if key <= up_to),
+        months=tuple(months[key].figures(key) for key in sorted(months, reverse=True) if key <= up_to),
         worst_silences=tuple(_longest(worst)),
-        all_time=all_time.figures("All time", "all-time"),
+        all_time=all_time.figures(ALL_TIME_KEY),
     )
 
 
@@ -189,15 +192,6 @@ def _longest(silences: list[Silence]) -> list[Silence]:
     """The silences listed among the worst: longest first, then earliest, then by entry
     (a stable sort, so cutting back as entries come gives what one sort of all would)."""
     return sorted(silences, key=lambda s: (-s.length.total_seconds(), s.start, s.slug))[:WORST_SILENCES_SHOWN]
-
-
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December")
-
-
-def _month_label(key: str) -> str:
-    year, month = key.split("-")
-    return f"{_MONTHS[int(month) - 1]} {year}"
 
 
 def _report_now(report: StatusReport) -> datetime:

@@ -20,6 +20,7 @@ from email.utils import format_datetime, parseaddr
 from generator.input.notifyconfig import EmailChannel
 from generator.notify.channels import TIMEOUT, Context, DeliveryError
 from generator.notify.messages import Message, _escape, subject
+from generator.outputs.i18n import gettext as _
 
 PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 
@@ -35,17 +36,18 @@ def build(channel: EmailChannel, message: Message, ctx: Context) -> EmailMessage
     domain = parseaddr(channel.from_)[1].rsplit("@", 1)[-1]
     mail["Message-ID"] = f"<{hashlib.sha256(ctx.delivery_id.encode()).hexdigest()[:32]}@{domain}>"
     mail["X-Frankly-Delivery"] = ctx.delivery_id
-    facts = "".join(f"{name}: {value}\n" for name, value in message.facts)
+    # Translators: one fact of a plain-text e-mail ('Status: Resolved').
+    facts = "".join(_("%(name)s: %(value)s") % {"name": name, "value": value} + "\n" for name, value in message.facts)
     mail.set_content(
-        f"{message.headline}\n\n{message.text}\n\n{facts}\nFull details: {message.url}\n\n"
-        f"-- \n{site.name} · {message.when}\nYou receive this because you subscribed to {channel.to}.\n"
+        f"{message.headline}\n\n{message.text}\n\n{facts}\n" + _("Full details: %(url)s") % {"url": message.url} + "\n\n"
+        f"-- \n{site.name} · {message.when}\n" + _("You receive this because you subscribed to %(list)s.") % {"list": channel.to} + "\n"
     )
     rows = "".join(f"<tr><th align=\"left\">{_escape(n)}</th><td>{_escape(v)}</td></tr>" for n, v in message.facts)
     mail.add_alternative(
         "<!DOCTYPE html><html><body>"
         f"<h1 style=\"font-size:1.25em\">{_escape(message.headline)}</h1>{message.html}"
         + (f"<table>{rows}</table>" if rows else "")
-        + f"<p><a href=\"{_escape(message.url)}\">Full details on {_escape(site.name)}</a></p>"
+        + f"<p><a href=\"{_escape(message.url)}\">" + _("Full details on %(site)s") % {"site": _escape(site.name)} + "</a></p>"
         f"<p style=\"color:#57606a\">{_escape(site.name)} · {_escape(message.when)}</p></body></html>",
         subtype="html",
     )

@@ -29,6 +29,8 @@ from generator.facts.derive import StatusReport
 from generator.notify.items import Item, webhook_event
 from generator.outputs import posts, urls
 from generator.outputs.api import StatuspageApi
+from generator.outputs.i18n import N_
+from generator.outputs.i18n import gettext as _
 from generator.outputs.markup import paragraphs, render_markdown
 from generator.outputs.social import IMPACT_COLOUR, MAINTENANCE, STATUS_COLOUR, affected_list, shorten
 from generator.outputs.timefmt import format_duration, format_moment, statuspage_time
@@ -60,30 +62,35 @@ def compose(report: StatusReport, item: Item, lead: timedelta) -> Message:
     page = urls.absolute(site.base, urls.incident(facts.slug))
     details: list[tuple[str, str]] = []
     if incident.window is not None:
-        details.append(("Window", f"{when(incident.window.start)} to {when(incident.window.end)}"))
+        # Translators: a maintenance's window, from its start to its end.
+        details.append((_("Window"), _("%(start)s to %(end)s") % {"start": when(incident.window.start), "end": when(incident.window.end)}))
     colour = STATUS_COLOUR.get(facts.status, IMPACT_COLOUR[incident.impact])
     if item.event == "update":
         update = item.update
         assert update is not None
-        headline = f"{incident.title}: {label(update.status)}"
+        headline = posts.post_headline(incident.title, label(update.status))
         text = "\n\n".join(paragraphs(update.message))
         html = str(render_markdown(update.message))
         url = f"{page}#{update.anchor}"
-        details.insert(0, ("Status", label(update.status)))
+        # Translators: the name of a message's fact: the update's status ('Status: Resolved').
+        details.insert(0, (_("Status"), label(update.status)))
         if incident.components and update is facts.latest_update and facts.shown_statuses:
-            details.append(("Affected" if facts.is_active else "Affected (at worst)", affected_list(facts, site)))
+            # Translators: the name of a message's fact: the components the entry affects.
+            details.append((_("Affected") if facts.is_active else _("Affected (at worst)"), affected_list(facts, site)))
         if update.promised_by:
-            details.append(("Next update by", when(update.promised_by)))
+            details.append((_("Next update by"), when(update.promised_by)))
         colour = STATUS_COLOUR.get(update.status, colour)
         made = posts.compose(report, facts, update)
     elif item.event == "reminder":
-        headline = f"{incident.title}: begins in {format_duration(lead)}"
+        # Translators: a maintenance's reminder: its title, then how soon it begins ('1 h').
+        headline = _("%(title)s: begins in %(lead)s") % {"title": incident.title, "lead": format_duration(lead)}
         window = incident.window
-        text = f"Scheduled maintenance from {when(window.start)} to {when(window.end)}.\n\n" + "\n\n".join(paragraphs(incident.summary))
+        text = (_("Scheduled maintenance from %(start)s to %(end)s.") % {"start": when(window.start), "end": when(window.end)}
+                + "\n\n" + "\n\n".join(paragraphs(incident.summary)))
         html = f"<p>{_escape(text.split(chr(10))[0])}</p>" + str(render_markdown(incident.summary))
         url = page
         if incident.components:
-            details.append(("Affected", ", ".join(site.component(c).name for c in incident.components)))
+            details.append((_("Affected"), _(", ").join(site.component(c).name for c in incident.components)))
         colour = MAINTENANCE
         made = posts.compose_text(headline, text, url)
     else:
@@ -178,7 +185,7 @@ def teams(message: Message) -> dict[str, Any]:
         "type": "AdaptiveCard",
         "version": "1.4",
         "body": body,
-        "actions": [{"type": "Action.OpenUrl", "title": "Open the status page", "url": message.url}],
+        "actions": [{"type": "Action.OpenUrl", "title": _("Open the status page"), "url": message.url}],
         "msteams": {"width": "Full"},
     }
     return {"type": "message", "attachments": [
@@ -237,8 +244,19 @@ def subject(message: Message) -> str:
     incident = item.facts.incident
     if item.event == "update":
         state = label(item.update.status)  # type: ignore[union-attr]
-        kind = "" if incident.kind is Kind.incident else f"{label(incident.kind.value)} "
-        return cut(f"[{state}] {kind}{incident.title}".replace("\n", " "), 200)
-    word = {"apology": "Apology", "compensation": "Compensation", "postmortem": "Postmortem", "reminder": "Reminder"}[item.event]
-    return cut(f"[{word}] {message.headline}".replace("\n", " "), 200)
+        if incident.kind is Kind.incident:
+            # Translators: an e-mail's subject: the update's status in brackets, then the incident's title.
+            text = _("[%(status)s] %(title)s") % {"status": state, "title": incident.title}
+        else:
+            # Translators: an e-mail's subject: the status in brackets, the kind ('Maintenance'), then the title.
+            text = _("[%(status)s] %(kind)s %(title)s") % {"status": state, "kind": label(incident.kind.value), "title": incident.title}
+        return cut(text.replace("\n", " "), 200)
+    # Translators: an e-mail's subject: what was published in brackets ('Apology'), then the message's headline.
+    text = _("[%(what)s] %(headline)s") % {"what": _(SUBJECT_WORDS[item.event]), "headline": message.headline}
+    return cut(text.replace("\n", " "), 200)
+
+
+#: What a mail that is not an update says it brings, by the item's event.
+SUBJECT_WORDS = {"apology": N_("Apology"), "compensation": N_("Compensation"), "postmortem": N_("Postmortem"),
+                 "reminder": N_("Reminder")}
 

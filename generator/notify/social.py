@@ -73,7 +73,8 @@ def send_bluesky(channel: BlueskyChannel, message: Message, ctx: Context) -> str
             except BadRequestError:
                 pass  # RecordNotFound: send it now
         text = message.post("Bluesky")
-        link = message.url if message.url in text else text.rsplit("\n", 1)[-1].removeprefix("Full update: ")
+        # The post's last line is its link, after 'Full update:' (in the site's language) when shortened.
+        link = message.url if message.url in text else text.rsplit("\n", 1)[-1].split()[-1]
         at = text.rfind(link)
         builder = client_utils.TextBuilder().text(text[:at]).link(link, link).text(text[at + len(link):])
         record = models.AppBskyFeedPost.Record(

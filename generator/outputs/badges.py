@@ -25,12 +25,14 @@ from fractions import Fraction
 from markupsafe import Markup
 
 from generator.facts.derive import StatusReport
-from generator.facts.uptime import WINDOW_DAYS, badge_text, uptime
+from generator.facts.uptime import WINDOW_DAYS, uptime
 from generator.input.values import ComponentStatus
 from generator.outputs import urls
 from generator.outputs.api import to_json
 from generator.outputs.files import GeneratedFile
-from generator.outputs.words import label
+from generator.outputs.i18n import gettext as _, ngettext
+from generator.outputs.numbers import availability_percent
+from generator.outputs.words import indicator_sentence, label
 
 # fmt: off
 ADVANCE: dict[str, int] = dict(zip(
@@ -60,7 +62,6 @@ COMPONENT_COLOUR = {
     ComponentStatus.major_outage: INDICATOR_COLOUR["critical"],
     ComponentStatus.under_maintenance: INDICATOR_COLOUR["maintenance"],
 }
-STATUS_LABEL = "status"
 
 
 def text_width(text: str) -> int:
@@ -108,7 +109,8 @@ def endpoint_json(label_text: str, message: str, colour: str) -> bytes:
 
 
 def status_badge_parts(report: StatusReport) -> tuple[str, str, str]:
-    return STATUS_LABEL, report.description, INDICATOR_COLOUR[report.indicator]
+    # Translators: the left part of the site's status badge (lowercase, as shields.io badges are).
+    return _("status"), indicator_sentence(report.indicator), INDICATOR_COLOUR[report.indicator]
 
 
 def component_badge_parts(report: StatusReport, component_id: str) -> tuple[str, str, str]:
@@ -130,7 +132,12 @@ def component_uptime_badge_parts(report: StatusReport, component_id: str) -> tup
         colour = NO_DATA_COLOUR
     else:
         colour = next((c for floor, c in UPTIME_STEPS if availability >= floor), INDICATOR_COLOUR["critical"])
-    return f"{report.site.component(component_id).name} {WINDOW_DAYS} days", badge_text(history), colour
+    # Translators: the left part of a component's uptime badge: its name and the window.
+    window = ngettext("%(component)s %(days)d day", "%(component)s %(days)d days", WINDOW_DAYS) % {
+        "component": report.site.component(component_id).name, "days": WINDOW_DAYS}
+    # Translators: an uptime badge's figure when no day of the window has data (lowercase).
+    figure = _("no data") if availability is None else availability_percent(availability)
+    return window, figure, colour
 
 
 def render_badges(r) -> Iterable:

@@ -47,6 +47,7 @@ from generator.facts.derive import IncidentFacts
 from generator.input.values import Kind
 from generator.outputs import urls
 from generator.outputs.files import GeneratedFile
+from generator.outputs.i18n import gettext as _
 from generator.outputs.markup import paragraphs
 from generator.outputs.templating import Renderer
 from generator.outputs.words import label
@@ -110,17 +111,21 @@ class CalendarBuilder:
         window = incident.window
         assert window is not None  # load guarantees a maintenance has one
         lines = [
-            f"Status: {label(facts.status)}",
-            f"Window: {when(window.start)} to {when(window.end)} ({self.site.time_zone.key})",
+            _("Status: %(status)s") % {"status": label(facts.status)},
+            # Translators: a maintenance's window in the site's time zone, named last ('Europe/Paris').
+            _("Window: %(start)s to %(end)s (%(zone)s)") % {"start": when(window.start), "end": when(window.end),
+                                                            "zone": self.site.time_zone.key},
         ]
         if incident.components:
-            lines.append("Affected: " + ", ".join(self.site.component(cid).name for cid in incident.components))
+            lines.append(_("Affected: %(components)s")
+                         % {"components": _(", ").join(self.site.component(cid).name for cid in incident.components)})
         latest = facts.latest_update
         text = [
             "\n".join(lines),
             "\n\n".join(paragraphs(incident.summary)),
-            f"Latest update ({when(latest.at)}): " + "\n\n".join(paragraphs(latest.message)),
-            f"Every update: {self.absolute(urls.incident(facts.slug))}",
+            _("Latest update (%(moment)s): %(message)s") % {"moment": when(latest.at),
+                                                            "message": "\n\n".join(paragraphs(latest.message))},
+            _("Every update: %(url)s") % {"url": self.absolute(urls.incident(facts.slug))},
         ]
         return "\n\n".join(part for part in text if part)
 
@@ -128,8 +133,9 @@ class CalendarBuilder:
         incident = facts.incident
         window = incident.window
         assert window is not None
-        summary = f"Cancelled: {incident.title}" if facts.is_cancelled else incident.title
-        categories = ["Maintenance", *(self.site.component(cid).name for cid in incident.components)]
+        # Translators: a cancelled maintenance's event title in subscribers' calendars.
+        summary = _("Cancelled: %(title)s") % {"title": incident.title} if facts.is_cancelled else incident.title
+        categories = [label(Kind.maintenance.value), *(self.site.component(cid).name for cid in incident.components)]
         changed = _utc(facts.latest_update.at)
         return icalendar.Event.new(
             uid=event_uid(facts, self.site.base),
@@ -188,16 +194,17 @@ class CalendarBuilder:
         maintenance = [f for f in report.entries if f.incident.kind is Kind.maintenance]
         yield Calendar(
             urls.MAINTENANCE_CALENDAR,
-            f"{site.name}: maintenance",
-            f"Every planned maintenance of {site.company}: scheduled, under way, completed and cancelled.",
+            _("%(site)s: maintenance") % {"site": site.name},
+            _("Every planned maintenance of %(company)s: scheduled, under way, completed and cancelled.") % {"company": site.company},
             urls.HOME,
             self.held(maintenance),
         )
         for component in site.components:
             yield Calendar(
                 urls.component_calendar(component.id),
-                f"{site.name}: {component.name} maintenance",
-                f"Planned maintenance of {site.company} affecting {component.name}.",
+                _("%(site)s: %(component)s maintenance") % {"site": site.name, "component": component.name},
+                _("Planned maintenance of %(company)s affecting %(component)s.") % {"company": site.company,
+                                                                                     "component": component.name},
                 urls.component(component.id),
                 self.held([f for f in maintenance if component.id in f.incident.components]),
             )
@@ -218,10 +225,11 @@ def calendar_links(r: Renderer, url: str, facts: IncidentFacts | None) -> Markup
     calendar on every page, and a component's own on its page. Not rel="alternate"
     alone: Material's language switcher fetches a sitemap.xml beside every such link."""
     site = r.site
-    wanted = [(urls.MAINTENANCE_CALENDAR, f"{site.name}: maintenance calendar")]
+    wanted = [(urls.MAINTENANCE_CALENDAR, _("%(site)s: maintenance calendar") % {"site": site.name})]
     component_id = url[len(urls.COMPONENTS):-1] if url.startswith(urls.COMPONENTS) else None
     if component_id and component_id in r.report.components:
-        wanted.append((urls.component_calendar(component_id), f"{site.name}: {site.component(component_id).name} maintenance calendar"))
+        wanted.append((urls.component_calendar(component_id), _("%(site)s: %(component)s maintenance calendar")
+                       % {"site": site.name, "component": site.component(component_id).name}))
     return Markup("".join(
         f'<link rel="alternate calendar" type="{MEDIA_TYPE}" title="{escape(title)}" href="{escape(urls.absolute(site.base, address))}">'
         for address, title in wanted

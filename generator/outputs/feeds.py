@@ -30,18 +30,48 @@ from generator.facts.derive import IncidentFacts, StatusReport
 from generator.input.values import Impact, Kind
 from generator.outputs import urls
 from generator.outputs.files import GeneratedFile
+from generator.outputs.i18n import N_
+from generator.outputs.i18n import gettext as _
 from generator.outputs.templating import TEMPLATES, Renderer
 from generator.outputs.timefmt import format_day
-from generator.outputs.words import label
+from generator.outputs.words import PART_TITLES, label, part_title
 
 MEDIA_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
 FORMAT_NAMES = {"rss": "RSS", "atom": "Atom"}
 #: An empty feed still needs an 'updated'; the epoch keeps it reproducible.
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-IMPACT_CATEGORY = {Impact.none: "No impact", Impact.minor: "Minor impact", Impact.major: "Major impact", Impact.critical: "Critical impact"}
+#: Msgids, translated where used (the language is known only during a build).
+IMPACT_CATEGORY = {Impact.none: N_("No impact"), Impact.minor: N_("Minor impact"), Impact.major: N_("Major impact"),
+                   Impact.critical: N_("Critical impact")}
 #: Titles of the news items that are not updates; the keys are also their
 #: heading ids on the incident page, hence their permanent ids.
-EXTRA_NEWS = {"apology": "Apology", "compensation": "Compensation", "postmortem": "Postmortem"}
+EXTRA_NEWS = PART_TITLES
+
+
+#: An entry's own feed's subtitle, by kind: one sentence each (a kind's word differs by gender in French).
+ENTRY_FEED_SUBTITLE = {
+    Kind.incident: N_("Updates on this incident from %(company)s."),
+    Kind.maintenance: N_("Updates on this maintenance from %(company)s."),
+    Kind.notice: N_("Updates on this notice from %(company)s."),
+}
+
+
+def incidents_feed_title(site) -> str:
+    return _("%(site)s: incidents") % {"site": site.name}
+
+
+def updates_feed_title(site) -> str:
+    return _("%(site)s: all updates") % {"site": site.name}
+
+
+def component_feed_title(site, component: str) -> str:
+    # Translators: a component's feed: the site's name, then the component's.
+    return _("%(site)s: %(component)s") % {"site": site.name, "component": component}
+
+
+def entry_feed_title(site, facts: IncidentFacts) -> str:
+    # Translators: an incident's own feed: its title, then the site's name.
+    return _("%(title)s (%(site)s)") % {"title": facts.incident.title, "site": site.name}
 
 
 
@@ -105,7 +135,7 @@ def news_of(r: Renderer, facts: IncidentFacts) -> list[NewsItem]:
     }
     for n, (anchor, (part, published)) in enumerate(extras.items(), start=len(items)):
         if part is not None:
-            items.append(NewsItem(facts, anchor, published(part), EXTRA_NEWS[anchor], html(anchor, part=part), n))
+            items.append(NewsItem(facts, anchor, published(part), part_title(anchor), html(anchor, part=part), n))
     return sorted(items, key=lambda item: item.sort_key)
 
 
@@ -150,14 +180,15 @@ class FeedBuilder:
 
     def categories(self, facts: IncidentFacts) -> tuple[str, ...]:
         names = [self.site.component(cid).name for cid in facts.peak_statuses]
-        return (*names, IMPACT_CATEGORY[facts.incident.impact])
+        return (*names, _(IMPACT_CATEGORY[facts.incident.impact]))
 
     def news_entry(self, item: NewsItem) -> FeedEntry:
         facts = item.facts
         page = self.absolute(urls.incident(facts.slug))
         return FeedEntry(
             id=f"{page}#{item.anchor}",
-            title=f"{item.headline} — {facts.incident.title}",
+            # Translators: a feed item's title: what the news is (a status, "Apology"...), then the entry's title.
+            title=_("%(news)s — %(title)s") % {"news": item.headline, "title": facts.incident.title},
             link=page,
             published=item.at,
             updated=item.at,
@@ -169,12 +200,12 @@ class FeedBuilder:
         page = self.absolute(urls.incident(facts.slug))
         trail = list(reversed(self.news(facts)))
         html = TEMPLATES.get_template("feed_trail.html.j2").render(
-            f=facts, i=facts.incident, impact=IMPACT_CATEGORY[facts.incident.impact], trail=trail, page_url=page,
+            f=facts, i=facts.incident, impact=_(IMPACT_CATEGORY[facts.incident.impact]), trail=trail, page_url=page,
             when=self.r.when_text, when_text=self.r.when_text, site=self.r.site, report=self.r.report, Kind=Kind,
         )
         return FeedEntry(
             id=page,
-            title=f"{label(facts.status)} — {facts.incident.title}",
+            title=_("%(news)s — %(title)s") % {"news": label(facts.status), "title": facts.incident.title},
             link=page,
             published=facts.first_update.at,
             updated=facts.last_change,
@@ -219,15 +250,16 @@ class FeedBuilder:
         by_change = sorted(report.entries, key=lambda f: (f.last_change, f.slug), reverse=True)
         yield Feed(
             urls.incidents_feed,
-            f"{site.name}: incidents",
-            f"Incidents, maintenance and notices of {site.company}, most recently changed first.",
+            incidents_feed_title(site),
+            _("Incidents, maintenance and notices of %(company)s, most recently changed first.") % {"company": site.company},
             urls.HOME,
             [self.incident_entry(f) for f in by_change[: self.cap]],
         )
         yield Feed(
             urls.updates_feed,
-            f"{site.name}: all updates",
-            f"Every update from {site.company}: incidents, maintenance, notices, apologies, compensation and postmortems.",
+            updates_feed_title(site),
+            _("Every update from %(company)s: incidents, maintenance, notices, apologies, compensation and postmortems.")
+            % {"company": site.company},
             urls.HOME,
             self.news_feed(by_change),
         )
@@ -235,8 +267,8 @@ class FeedBuilder:
             affected = {id(f) for f in report.components[component.id].entries}
             yield Feed(
                 lambda fmt, cid=component.id: urls.component_feed(cid, fmt),
-                f"{site.name}: {component.name}",
-                f"Updates on incidents and maintenance affecting {component.name}.",
+                component_feed_title(site, component.name),
+                _("Updates on incidents and maintenance affecting %(component)s.") % {"component": component.name},
                 urls.component(component.id),
                 self.news_feed(f for f in by_change if id(f) in affected),
             )
@@ -246,8 +278,8 @@ class FeedBuilder:
         site = self.site
         return Feed(
             lambda fmt: urls.incident_feed(facts.slug, fmt),
-            f"{facts.incident.title} ({site.name})",
-            f"Updates on this {facts.incident.kind.value} from {site.company}.",
+            entry_feed_title(site, facts),
+            _(ENTRY_FEED_SUBTITLE[facts.incident.kind]) % {"company": site.company},
             urls.incident(facts.slug),
             self.news_feed([facts]),
             [lambda fmt, alias=alias: urls.incident_feed(alias, fmt) for alias in facts.incident.aliases],
@@ -322,25 +354,30 @@ def entry_feed_files(r: Renderer) -> Callable[[IncidentFacts], Iterable[Generate
 # ---------------------------------------------------------------- autodiscovery
 
 
+def _feed_link_title(title: str, fmt: str) -> str:
+    # Translators: a feed's name in a browser's list of feeds, then its format ('RSS', 'Atom').
+    return _("%(feed)s (%(format)s)") % {"feed": title, "format": FORMAT_NAMES[fmt]}
+
+
 def feed_links(r: Renderer, url: str, facts: IncidentFacts | None) -> Markup:
     """Autodiscovery <link rel="alternate feed"> for the feeds relevant to the page at ``url``:
     the site-wide feeds everywhere, plus the incident's or the component's own."""
     site = r.site
     wanted: list[tuple[Callable[[str], str], str]] = [
-        (urls.updates_feed, f"{site.name}: all updates"),
-        (urls.incidents_feed, f"{site.name}: incidents"),
+        (urls.updates_feed, updates_feed_title(site)),
+        (urls.incidents_feed, incidents_feed_title(site)),
     ]
     if facts is not None:
-        wanted.append((lambda fmt: urls.incident_feed(facts.slug, fmt), f"{facts.incident.title} ({site.name})"))
+        wanted.append((lambda fmt: urls.incident_feed(facts.slug, fmt), entry_feed_title(site, facts)))
     component_id = url[len(urls.COMPONENTS):-1] if url.startswith(urls.COMPONENTS) else None
     if component_id and component_id in r.report.components:
-        wanted.append((lambda fmt: urls.component_feed(component_id, fmt), f"{site.name}: {site.component(component_id).name}"))
+        wanted.append((lambda fmt: urls.component_feed(component_id, fmt), component_feed_title(site, site.component(component_id).name)))
     # rel is a token list: feed readers find the 'alternate' token, while
     # Material's language switcher, which selects link[rel=alternate] exactly,
     # no longer fetches a sitemap.xml beside every feed on every page view
     # (same code upstream: zensical/zensical#908). tests/test_browser.py checks it.
     return Markup("".join(
-        f'<link rel="alternate feed" type="{MEDIA_TYPES[fmt]}" title="{escape(f"{title} ({FORMAT_NAMES[fmt]})")}" '
+        f'<link rel="alternate feed" type="{MEDIA_TYPES[fmt]}" title="{escape(_feed_link_title(title, fmt))}" '
         f'href="{escape(urls.absolute(site.base, address(fmt)))}">'
         for address, title in wanted
         for fmt in urls.FEED_FORMATS

@@ -39,7 +39,9 @@ from generator.facts.derive import IncidentFacts, StatusReport
 from generator.input.load import slug_of
 from generator.input.model import Update
 from generator.outputs import urls
+from generator.outputs.i18n import gettext as _, ngettext
 from generator.outputs.markup import paragraphs, plain_text
+from generator.outputs.numbers import number
 from generator.outputs.social import affected_list, shorten, status_sentence
 from generator.outputs.timefmt import format_day, format_moment
 from generator.outputs.words import label
@@ -95,7 +97,7 @@ def compose(report: StatusReport, facts: IncidentFacts, update: Update) -> list[
     title = facts.incident.title
     status = label(update.status)
     message = paragraphs(update.message)
-    headline = f"{title}: {status}"
+    headline = post_headline(title, status)
     short_message = plain_text(update.message)
 
     x = _fit(
@@ -105,9 +107,11 @@ def compose(report: StatusReport, facts: IncidentFacts, update: Update) -> list[
 
     extras = []
     if facts.incident.components and update is facts.latest_update and facts.shown_statuses:
-        extras.append(("Affected: " if facts.is_active else "Affected (at worst): ") + affected_list(facts, site))
+        affected = affected_list(facts, site)
+        extras.append(_("Affected: %(components)s") % {"components": affected} if facts.is_active
+                      else _("Affected (at worst): %(components)s") % {"components": affected})
     if update.promised_by:
-        extras.append(f"Next update by {format_moment(update.promised_by, site.time_zone, site.language)}.")
+        extras.append(_("Next update by %(moment)s.") % {"moment": format_moment(update.promised_by, site.time_zone, site.language)})
     tail = "\n\n" + "\n".join(extras) if extras else ""
     mastodon = _fit(
         "Mastodon", lambda m: f"{headline}\n\n{m}{tail}" if m else f"{headline}{tail}",
@@ -115,6 +119,8 @@ def compose(report: StatusReport, facts: IncidentFacts, update: Update) -> list[
     )
 
     when = format_moment(update.at, site.time_zone, site.language)
+    # Translators: a long post's second line: the update's status, then when it was posted.
+    status_line = _("%(status)s · update of %(moment)s") % {"status": status, "moment": when}
     context = [status_sentence(facts, site)] if update is facts.latest_update else []
     long_tail = "\n\n" + "\n".join(context + extras) if context or extras else ""
     bluesky = _fit(
@@ -122,10 +128,15 @@ def compose(report: StatusReport, facts: IncidentFacts, update: Update) -> list[
         "\n\n".join(message), page, BLUESKY_LIMIT, plain_length, "the link in full, other characters by code point",
     )
     long = _fit(
-        "LinkedIn / Facebook", lambda m: f"{title}\n{status} · update of {when}\n\n{m}{long_tail}",
+        "LinkedIn / Facebook", lambda m: f"{title}\n{status_line}\n\n{m}{long_tail}",
         "\n\n".join(message), page, LONG_LIMIT, plain_length, "LinkedIn's limit",
     )
     return [x, mastodon, bluesky, long]
+
+
+def post_headline(title: str, status: str) -> str:
+    # Translators: a post's first line: the entry's title, then the update's status.
+    return _("%(title)s: %(status)s") % {"title": title, "status": status}
 
 
 def part_text(facts: IncidentFacts, part: str, site) -> tuple[str, str]:
@@ -134,20 +145,25 @@ def part_text(facts: IncidentFacts, part: str, site) -> tuple[str, str]:
     title = incident.title
     if part == "apology":
         apology = incident.apology
-        text = "\n\n".join(paragraphs(apology.statement)) + f"\n\n— {apology.by.name}, {apology.by.role}"
-        return f"{title}: an apology from {apology.by.name}, {apology.by.role}", text
+        who = {"name": apology.by.name, "role": apology.by.role}
+        # Translators: the signature under an apology: who made it and their role.
+        text = "\n\n".join(paragraphs(apology.statement)) + "\n\n" + _("— %(name)s, %(role)s") % who
+        return _("%(title)s: an apology from %(name)s, %(role)s") % {"title": title, **who}, text
     if part == "compensation":
         offer = incident.compensation
-        until = f"\nClaim by {format_day(offer.until, site.language)}." if offer.until else ""
-        return f"{title}: what we offer", (
-            f"{plain_text(offer.offer)}\nWho: {plain_text(offer.eligible)}\nHow to claim: {plain_text(offer.how_to_claim)}{until}"
-        )
+        lines = [plain_text(offer.offer), _("Who: %(eligible)s") % {"eligible": plain_text(offer.eligible)},
+                 _("How to claim: %(how)s") % {"how": plain_text(offer.how_to_claim)}]
+        if offer.until:
+            lines.append(_("Claim by %(day)s.") % {"day": format_day(offer.until, site.language)})
+        return _("%(title)s: what we offer") % {"title": title}, "\n".join(lines)
     postmortem = incident.postmortem
     actions = len(postmortem.action_items)
-    follow = f"\n\n{actions} action {'item' if actions == 1 else 'items'} with owners and dates." if actions else ""
-    return f"{title}: what happened and what changes", (
-        f"Why it happened: {plain_text(postmortem.root_cause)}\n\nWhat changes: {plain_text(postmortem.changes)}{follow}"
-    )
+    blocks = [_("Why it happened: %(cause)s") % {"cause": plain_text(postmortem.root_cause)},
+              _("What changes: %(changes)s") % {"changes": plain_text(postmortem.changes)}]
+    if actions:
+        blocks.append(ngettext("%(count)s action item with owners and dates.", "%(count)s action items with owners and dates.",
+                               actions) % {"count": number(actions)})
+    return _("%(title)s: what happened and what changes") % {"title": title}, "\n\n".join(blocks)
 
 
 def compose_part(report: StatusReport, facts: IncidentFacts, part: str) -> list[Post]:
@@ -179,7 +195,8 @@ def _fit(network: str, assemble: Callable[[str], str], message: str, page: str, 
          measure: Callable[[str], int], note: str) -> Post:
     """Shorten the message (never the headline or the link) until the whole post fits."""
     def whole(body: str, shortened: bool) -> str:
-        return f"{body}\n{'Full update: ' if shortened else ''}{page}"
+        # Translators: before the page's address when a post was shortened to fit.
+        return f"{body}\n" + (_("Full update: %(url)s") % {"url": page} if shortened else page)
 
     def fits(candidate: str) -> bool:
         return measure(whole(assemble(candidate), True)) <= limit
@@ -187,11 +204,11 @@ def _fit(network: str, assemble: Callable[[str], str], message: str, page: str, 
     if measure(whole(assemble(message), False)) <= limit:
         text, shortened = whole(assemble(message), False), False
     elif fits("…"):
-        kept, _ = shorten(message, fits)
+        kept, _cut = shorten(message, fits)
         text, shortened = whole(assemble(kept), True), True
     else:
         # Even the headline is too long: shorten everything before the link.
-        body, _ = shorten(assemble(message), lambda b: measure(whole(b, True)) <= limit)
+        body, _cut = shorten(assemble(message), lambda b: measure(whole(b, True)) <= limit)
         text, shortened = whole(body, True), True
     return Post(network, text, measure(text), limit, shortened, note)
 

@@ -18,9 +18,10 @@ from markupsafe import Markup, escape
 
 from generator.facts.derive import IncidentFacts, StatusReport
 from generator.outputs import urls
+from generator.outputs.i18n import gettext as _
 from generator.outputs.markup import render_markdown
 from generator.outputs.timefmt import format_moment
-from generator.outputs.words import label
+from generator.outputs.words import impact_label, label, part_title
 
 
 def entry_search_entries(report: StatusReport, facts: IncidentFacts) -> list[dict[str, str]]:
@@ -31,14 +32,16 @@ def entry_search_entries(report: StatusReport, facts: IncidentFacts) -> list[dic
     found = [{
         "location": page,
         "title": title,
-        "text": str(Markup("<p>{} · {} impact · {}</p>").format(
-            label(incident.kind.value), label(incident.impact.value), label(facts.status)
+        # Translators: a search result's first line: the entry's kind, impact and status.
+        "text": str(Markup("<p>{}</p>").format(_("%(kind)s · %(impact)s · %(status)s") % {
+            "kind": label(incident.kind.value), "impact": impact_label(incident.impact.value), "status": label(facts.status)},
         ) + render_markdown(incident.summary)),
     }]
     for update in reversed(incident.updates):
         found.append({
             "location": f"{page}#{update.anchor}",
-            "title": f"{label(update.status)} · {format_moment(update.at, zone, language)}",
+            # Translators: a search result for an update: its status and when it was posted.
+            "title": _("%(status)s · %(moment)s") % {"status": label(update.status), "moment": format_moment(update.at, zone, language)},
             "text": str(render_markdown(update.message)),
         })
     parts = {
@@ -50,7 +53,7 @@ def entry_search_entries(report: StatusReport, facts: IncidentFacts) -> list[dic
         if texts:
             found.append({
                 "location": f"{page}#{anchor}",
-                "title": label(anchor),
+                "title": part_title(anchor),
                 "text": str(Markup("").join(render_markdown(t) for t in texts)),
             })
     return found

@@ -28,9 +28,12 @@ from generator.input.model import Site
 from generator.input.values import Impact, Kind
 from generator.outputs import cards, urls
 from generator.outputs.files import GeneratedFile
+from generator.outputs.i18n import N_, ngettext
+from generator.outputs.i18n import gettext as _
 from generator.outputs.markup import plain_text
+from generator.outputs.numbers import number
 from generator.outputs.timefmt import format_duration, format_moment, local_iso
-from generator.outputs.words import label
+from generator.outputs.words import impact_label, indicator_sentence, label
 
 if TYPE_CHECKING:
     from generator.outputs.templating import Renderer
@@ -48,6 +51,9 @@ STATUS_COLOUR = {
 }
 IMPACT_COLOUR = {Impact.none: NEUTRAL, Impact.minor: DEGRADED, Impact.major: PARTIAL, Impact.critical: MAJOR}
 INDICATOR_COLOUR = {"none": OK, "minor": DEGRADED, "major": PARTIAL, "critical": MAJOR, "maintenance": MAINTENANCE}
+#: An incident's impact inside a sentence ('…; major impact.').
+IMPACT_PHRASE = {Impact.none: N_("none impact"), Impact.minor: N_("minor impact"), Impact.major: N_("major impact"),
+                 Impact.critical: N_("critical impact")}
 
 
 _TRAILING = " ,;:-–—"
@@ -85,27 +91,39 @@ def status_sentence(facts: IncidentFacts, site: Site) -> str:
     when = lambda moment: format_moment(moment, site.time_zone, site.language)  # noqa: E731
     status = label(facts.status)
     if facts.is_upcoming and incident.window:
-        state = f"{status} for {when(incident.window.start)}"
+        # Translators: a status ('Scheduled'), then when the window starts.
+        state = _("%(status)s for %(start)s") % {"status": status, "start": when(incident.window.start)}
     elif facts.duration is not None:
-        state = f"{status} after {format_duration(facts.duration)}"
+        # Translators: a closing status ('Resolved'), then how long the entry lasted.
+        state = _("%(status)s after %(duration)s") % {"status": status, "duration": format_duration(facts.duration)}
     elif facts.is_cancelled and incident.window:
-        state = f"{status}; it was scheduled for {when(incident.window.start)}"
+        # Translators: a cancelled maintenance: its status ('Cancelled'), then when it was to begin.
+        state = _("%(status)s; it was scheduled for %(start)s") % {"status": status, "start": when(incident.window.start)}
     else:
-        state = f"{status}, ongoing since {when(facts.started_at)}"
+        state = _("%(status)s, ongoing since %(start)s") % {"status": status, "start": when(facts.started_at)}
     if incident.kind is Kind.incident:
-        return f"{state}; {incident.impact.value} impact."
-    return f"{label(incident.kind.value)}: {state[0].lower()}{state[1:]}."
+        # Translators: an incident's state ('Resolved after 1 h 15 min'), then its impact ('major impact').
+        return _("%(state)s; %(impact)s.") % {"state": state, "impact": _(IMPACT_PHRASE[incident.impact])}
+    # Translators: a maintenance's or notice's kind ('Maintenance'), then its state, lowercased.
+    return _("%(kind)s: %(state)s.") % {"kind": label(incident.kind.value), "state": f"{state[0].lower()}{state[1:]}"}
 
 
 def description(facts: IncidentFacts, site: Site) -> str:
     """og:description: the status sentence, then the latest update, within a preview's length."""
-    text = f"{status_sentence(facts, site)} Latest update: {plain_text(facts.latest_update.message)}"
+    # Translators: a link preview's text: the status sentence, then the latest update's message.
+    text = _("%(status)s Latest update: %(message)s") % {"status": status_sentence(facts, site),
+                                                         "message": plain_text(facts.latest_update.message)}
     return shorten(text, lambda part: len(part) <= DESCRIPTION_LIMIT)[0]
 
 
 def affected_list(facts: IncidentFacts, site: Site) -> str:
     """'API (Major outage), Dashboard (Degraded performance)': now while active, else at worst."""
-    return ", ".join(f"{site.component(cid).name} ({label(status)})" for cid, status in facts.shown_statuses.items())
+    return _(", ").join(component_with_status(site.component(cid).name, status) for cid, status in facts.shown_statuses.items())
+
+
+def component_with_status(name: str, status: str) -> str:
+    # Translators: a component and its status, in a list ('API (Major outage)').
+    return _("%(component)s (%(status)s)") % {"component": name, "status": label(status)}
 
 
 def incident_card(facts: IncidentFacts, site: Site, overdue: datetime | None = None) -> cards.Card:
@@ -115,22 +133,28 @@ def incident_card(facts: IncidentFacts, site: Site, overdue: datetime | None = N
     when = lambda moment: format_moment(moment, site.time_zone, site.language)  # noqa: E731
     pills = [cards.Pill(label(facts.status), STATUS_COLOUR.get(facts.status, NEUTRAL))]
     if incident.kind is Kind.incident:
-        pills.append(cards.Pill(f"{label(incident.impact.value)} impact", IMPACT_COLOUR[incident.impact]))
+        pills.append(cards.Pill(impact_label(incident.impact.value), IMPACT_COLOUR[incident.impact]))
     # Time first: a long list of components may be shortened, the time never is.
     if facts.is_upcoming and incident.window:
-        details = [f"Scheduled {when(incident.window.start)} to {when(incident.window.end)}"]
+        # Translators: a card's line for an upcoming maintenance: its window.
+        details = [_("Scheduled %(start)s to %(end)s") % {"start": when(incident.window.start), "end": when(incident.window.end)}]
     elif facts.duration is not None:
-        details = [f"Started {when(facts.started_at)} · lasted {format_duration(facts.duration)}"]
+        details = [_("Started %(start)s · lasted %(duration)s") % {"start": when(facts.started_at),
+                                                                    "duration": format_duration(facts.duration)}]
     elif facts.is_cancelled and incident.window:
-        details = [f"Was scheduled {when(incident.window.start)} to {when(incident.window.end)}"]
+        details = [_("Was scheduled %(start)s to %(end)s") % {"start": when(incident.window.start), "end": when(incident.window.end)}]
     else:
-        details = [f"Started {when(facts.started_at)} · ongoing"]
+        details = [_("Started %(start)s · ongoing") % {"start": when(facts.started_at)}]
     if overdue is not None:
-        details.append(f"Next update overdue: promised by {when(overdue)}")
+        details.append(_("Next update overdue: promised by %(due)s") % {"due": when(overdue)})
     if facts.shown_statuses:
-        details.append(("Affected: " if facts.is_active else "Affected (at worst): ") + affected_list(facts, site))
+        affected = affected_list(facts, site)
+        details.append(_("Affected: %(components)s") % {"components": affected} if facts.is_active
+                       # Translators: the components an entry affected, each with the worst status it reached.
+                       else _("Affected (at worst): %(components)s") % {"components": affected})
     return cards.Card(
-        eyebrow=f"{site.company} · {label(incident.kind.value)}",
+        # Translators: a card's first line: the company, then the entry's kind ('Incident').
+        eyebrow=_("%(company)s · %(kind)s") % {"company": site.company, "kind": label(incident.kind.value)},
         title=incident.title,
         pills=tuple(pills),
         details=tuple(details),
@@ -143,23 +167,28 @@ def site_card(report: StatusReport) -> cards.Card:
     site = report.site
     troubled = [c for c in site.components if report.components[c.id].status != "operational"]
     if not troubled:
-        details = [f"All {len(site.components)} components operational"]
+        count = len(site.components)
+        # Translators: a site card when nothing is broken; the English keeps its plural for 1 too, give the singular its own form.
+        details = [ngettext("All %(count)s components operational", "All %(count)s components operational", count)
+                   % {"count": number(count, site.language)}]
     else:
-        listed = ", ".join(f"{c.name} ({label(report.components[c.id].status)})" for c in troubled)
+        listed = _(", ").join(component_with_status(c.name, report.components[c.id].status) for c in troubled)
         rest = len(site.components) - len(troubled)
-        details = [listed + (f"; {rest} other{'s' if rest != 1 else ''} operational" if rest else "")]
+        details = [ngettext("%(listed)s; %(count)s other operational", "%(listed)s; %(count)s others operational", rest)
+                   % {"listed": listed, "count": number(rest, site.language)} if rest else listed]
     if report.last_change:
-        details.append(f"Last updated {format_moment(report.last_change, site.time_zone, site.language)}")
+        details.append(_("Last updated %(moment)s") % {"moment": format_moment(report.last_change, site.time_zone, site.language)})
     colour = INDICATOR_COLOUR[report.indicator]
     return cards.Card(
-        eyebrow=site.company, title=site.name, pills=(cards.Pill(report.description, colour),),
+        eyebrow=site.company, title=site.name, pills=(cards.Pill(indicator_sentence(report.indicator), colour),),
         details=tuple(details), footer=_host(site), accent=colour,
     )
 
 
 def card_alt(card: cards.Card) -> str:
     """The card's text for people who cannot see it (og:image:alt)."""
-    return ". ".join([card.eyebrow, card.title, ", ".join(p.text for p in card.pills), *card.details])
+    # Translators: separates the parts of a card's text read aloud (og:image:alt).
+    return _(". ").join([card.eyebrow, card.title, _(", ").join(p.text for p in card.pills), *card.details])
 
 
 def _host(site: Site) -> str:
@@ -234,7 +263,8 @@ def head_tags(r: "Renderer", url: str, facts: IncidentFacts | None) -> Markup:
         tags = [
             ("property", "og:type", "website"),
             ("property", "og:title", site.name),
-            ("property", "og:description", f"{report.description}. Live status of {site.company}'s services."),
+            ("property", "og:description", _("%(status)s. Live status of %(company)s's services.")
+             % {"status": indicator_sentence(report.indicator), "company": site.company}),
             ("property", "og:url", urls.absolute(site.base, urls.HOME)),
             ("property", "og:image", urls.absolute(site.base, urls.SITE_CARD)),
         ]
@@ -262,7 +292,8 @@ def share_links(site: Site, facts: IncidentFacts) -> dict[str, str]:
     """Plain links that open each network's own share form with the page's address filled in."""
     page = urls.absolute(site.base, urls.incident(facts.slug))
     title = facts.incident.title
-    teaser = f"{title}: {label(facts.status)}"
+    # Translators: a share text: the entry's title, then its status.
+    teaser = _("%(title)s: %(status)s") % {"title": title, "status": label(facts.status)}
     return {
         "url": page,
         "x": "https://x.com/intent/tweet?" + urlencode({"text": teaser, "url": page}, quote_via=quote),

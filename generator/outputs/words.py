@@ -3,7 +3,11 @@ in the language being published (generator/outputs/i18n.py)."""
 
 from __future__ import annotations
 
-from generator.outputs.i18n import N_, gettext
+import re
+
+from generator.facts.accountability import ALL_TIME_KEY, RECENT_KEY
+from generator.outputs.i18n import N_, active, gettext
+from generator.outputs.timefmt import format_month
 
 #: Every value of the format's vocabulary (generator/input/values.py) that readers see,
 #: as its English msgid. A value missing here would be shown untranslated:
@@ -53,5 +57,63 @@ WORDS = {
 def label(value: str) -> str:
     """'partial_outage' -> 'Partial outage' (or 'Panne partielle' on a French page)."""
     value = str(value)
+    if value in PERIODS or _MONTH_KEY.fullmatch(value):
+        return period_label(value)  # an accountability period's key, e.g. '2026-11'
     word = WORDS.get(value)
     return gettext(word) if word is not None else value.replace("_", " ").capitalize()
+
+
+#: The overall indicator's sentence as the home page and the badges show it
+#: (generator/facts/derive.py's INDICATOR_DESCRIPTION, whose English stays the facts' and the API's).
+INDICATOR_SENTENCES = {
+    "none": N_("All systems operational"),
+    "minor": N_("Minor service disruption"),
+    "major": N_("Partial system outage"),
+    "critical": N_("Major system outage"),
+    "maintenance": N_("Service under maintenance"),
+}
+
+
+def indicator_sentence(indicator: str) -> str:
+    """'minor' -> 'Minor service disruption' in the language being published."""
+    return gettext(INDICATOR_SENTENCES[indicator])
+
+
+#: An incident's impact as a label ('Major impact': a card's pill, a search result).
+IMPACT_LABELS = {
+    "none": N_("None impact"),
+    "minor": N_("Minor impact"),
+    "major": N_("Major impact"),
+    "critical": N_("Critical impact"),
+}
+
+#: The parts of an entry besides its updates, by their heading id on its page.
+PART_TITLES = {
+    "apology": N_("Apology"),
+    "compensation": N_("Compensation"),
+    "postmortem": N_("Postmortem"),
+}
+
+
+def impact_label(impact: str) -> str:
+    """'major' -> 'Major impact' ('Impact majeur')."""
+    return gettext(IMPACT_LABELS[str(impact)])
+
+
+def part_title(part: str) -> str:
+    """'apology' -> 'Apology' ('Excuses')."""
+    return gettext(PART_TITLES[part])
+
+
+#: The accountability periods that are not months, by their key (facts/accountability.py).
+PERIODS = {RECENT_KEY: N_("Last 90 days"), ALL_TIME_KEY: N_("All time")}
+_MONTH_KEY = re.compile(r"(\d{4})-(\d{2})")
+
+
+def period_label(key: str) -> str:
+    """'2026-11' -> 'November 2026' ('Novembre 2026'), 'last-90-days' -> 'Last 90 days'."""
+    if key in PERIODS:
+        return gettext(PERIODS[key])
+    year, month = map(int, _MONTH_KEY.fullmatch(key).groups())
+    name = format_month(year, month, active().language)
+    return name[:1].upper() + name[1:]
