@@ -13,6 +13,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
+import yaml
 
 from generator.facts.derive import derive
 from generator.input.load import ProjectPaths, load_all
@@ -138,7 +139,7 @@ def test_notify_messages_speak_french(report, fr):
     assert message.headline == "My Northwind app and website unavailable for database migration\u00a0: début dans 1 h"
     assert messages.subject(message).startswith("[Rappel] ")
     slack = json.dumps(messages.slack(message), ensure_ascii=False)
-    assert "Créneau" in slack and "Services concernés" in slack
+    assert "Créneau" in slack and "Services touchés" in slack
     channel = EmailChannel.model_validate({"type": "email", "host": "smtp.example.com", "from": "Status <status@example.com>",
                                            "to": "updates@example.com", "list_id": "updates.example.com"})
     body = mail.build(channel, message, Context(report, {}, "delivery-1")).get_body(("plain",)).get_content()
@@ -233,7 +234,13 @@ def test_frankly_post_publishes_in_the_sites_language(tmp_path):
     shutil.copytree(ROOT / "docs", project / "docs")
     shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
     site_yaml = project / "site_config" / "site.yaml"
-    site_yaml.write_text(site_yaml.read_text(encoding="utf-8").replace("\nlanguage: en\n", "\nlanguage: fr\n"), encoding="utf-8")
+    # The demo in French only: its French texts would now be the default language's.
+    data = yaml.safe_load(site_yaml.read_text(encoding="utf-8"))
+    del data["languages"], data["translations"], data["contact"]["translations"]
+    for component in data["components"]:
+        component.pop("translations", None)
+    site_yaml.write_text(yaml.safe_dump({**data, "language": "fr"}, allow_unicode=True), encoding="utf-8")
+    (project / "incidents" / "2026-11-17-messaging-outage.yaml").unlink()
     result = invoke(project, "post", "2026-11-23-app-login-errors")
     assert result.exit_code == 0, result.output
     assert "Login errors in the My Northwind app\u00a0: Cause identifiée" in result.output
