@@ -138,7 +138,7 @@ class CalendarBuilder:
         categories = [label(Kind.maintenance.value), *(self.site.component(cid).name for cid in incident.components)]
         changed = _utc(facts.latest_update.at)
         return icalendar.Event.new(
-            uid=event_uid(facts, self.site.base),
+            uid=event_uid(facts, self.r.edition.root_base),  # one event in every language's calendar
             sequence=event_sequence(facts),
             start=_utc(window.start),
             end=_utc(window.end),

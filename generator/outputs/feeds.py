@@ -186,7 +186,8 @@ class FeedBuilder:
         facts = item.facts
         page = self.absolute(urls.incident(facts.slug))
         return FeedEntry(
-            id=f"{page}#{item.anchor}",
+            # The root's address in every language: an update is the same item in each language's feed.
+            id=f"{self.r.edition.identity(urls.incident(facts.slug))}#{item.anchor}",
             # Translators: a feed item's title: what the news is (a status, "Apology"...), then the entry's title.
             title=_("%(news)s — %(title)s") % {"news": item.headline, "title": facts.incident.title},
             link=page,
@@ -204,7 +205,7 @@ class FeedBuilder:
             when=self.r.when_text, when_text=self.r.when_text, site=self.r.site, report=self.r.report, Kind=Kind,
         )
         return FeedEntry(
-            id=page,
+            id=self.r.edition.identity(urls.incident(facts.slug)),
             title=_("%(news)s — %(title)s") % {"news": label(facts.status), "title": facts.incident.title},
             link=page,
             published=facts.first_update.at,

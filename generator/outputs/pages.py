@@ -125,7 +125,7 @@ def render_accountability_page(r: Renderer) -> GeneratedPage:
 
 def render_subscribe_page(r: Renderer) -> GeneratedPage:
     """Every way to follow the site, each with its exact address (feeds, calendars, chat, e-mail)."""
-    page = r.page("subscribe.md.j2", urls.SUBSCRIBE, address=partial(urls.absolute, r.site.base), webcal=urls.webcal)
+    page = r.page("subscribe.md.j2", urls.SUBSCRIBE, address=r.edition.absolute, webcal=urls.webcal)
     return replace(page, source=urls.SUBSCRIBE_SOURCE)
 
 
