@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from conftest import wait_for
 from test_browser import _browser, site_url  # noqa: F401  (site_url: a fixture, the fixed test site served)
 
 from selenium.webdriver.common.by import By  # noqa: E402  (test_browser skips the module without a browser)
@@ -43,6 +44,9 @@ DEMO_PAGES = {
     "api docs": "api/",
     "about": "about/",
     "embed": "embed/",
+    "french home": "fr/",
+    "french incident": "fr/incidents/2026-11-17-messaging-outage/",
+    "french untranslated open incident": "fr/incidents/2026-11-23-app-login-errors/",
 }
 
 
@@ -170,7 +174,8 @@ def test_the_readers_local_time_is_added_in_another_zone(tmp_path, site_url):  #
         driver.quit()
 
 
-AXE_PAGES = ("home", "open incident", "resolved incident", "history index", "component", "accountability", "subscribe")
+AXE_PAGES = ("home", "open incident", "resolved incident", "history index", "component", "accountability", "subscribe",
+             "french incident", "french untranslated open incident")
 
 #: axe-core rules excluded, each for a named reason. None: every serious or critical finding
 #: on these pages was fixed, Frankly's own (links in text) and the theme's (tab and footer
@@ -212,3 +217,26 @@ def test_history_links_older_months_to_their_place_on_the_year_pages(built_demo_
     assert older == {"December 2025": "2025/#m-2025-12"}
     year = BeautifulSoup((built_demo_site / "history" / "2025" / "index.html").read_text(), "html.parser")
     assert year.find(id="m-2025-12") is not None
+
+
+def test_the_language_switcher_goes_to_the_same_page(tmp_path, demo_url):
+    """Material's switcher (extra.alternate) on a French page: English is the same incident at the root,
+    and back; the French page's script speaks French (an overdue promise, the reader's own time)."""
+    driver = _browser(tmp_path, tz="America/New_York")
+    try:
+        driver.get(demo_url + DEMO_PAGES["french untranslated open incident"])
+        assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "fr"
+        late = driver.find_element(By.CSS_SELECTOR, ".frankly-promise__late")
+        assert late.text.startswith("En retard de ") and " j " in late.text
+        assert "chez vous" in driver.find_element(By.CSS_SELECTOR, ".frankly-localtime").text
+        english = driver.find_element(By.CSS_SELECTOR, 'a.md-select__link[hreflang="en"]')
+        driver.execute_script("arguments[0].click()", english)
+        wait_for(lambda: driver.current_url == demo_url + DEMO_PAGES["open incident"], 20)
+        assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
+        assert driver.find_element(By.CSS_SELECTOR, ".frankly-promise__late").text.startswith("Overdue by ")
+        french = driver.find_element(By.CSS_SELECTOR, 'a.md-select__link[hreflang="fr"]')
+        assert french.get_attribute("textContent").strip() == "Français"
+        driver.execute_script("arguments[0].click()", french)
+        wait_for(lambda: driver.current_url == demo_url + DEMO_PAGES["french untranslated open incident"], 20)
+    finally:
+        driver.quit()

@@ -94,6 +94,15 @@
     }
   }
 
+  // Material's language switcher lists this page in every language (generator/publication/editions.py).
+  // Its script would look the page up in each language's sitemap and, not finding
+  // one beside the page, send the reader to an address without its trailing slash;
+  // the link is already the right page, so let the browser follow it.
+  document.addEventListener("click", function (event) {
+    var link = event.target && event.target.closest ? event.target.closest("a.md-select__link[hreflang]") : null;
+    if (link) event.stopPropagation();
+  }, true);
+
   function start() {
     localTimes();
     judge();
