@@ -120,11 +120,11 @@ def _prepare(root: Path, scenario: str, turn: int) -> None:
         _edit_one(root, turn)
 
 
-def run(sizes: list[int], repeat: int, workdir: Path, scenarios: list[str]) -> list[dict]:
+def run(sizes: list[int], repeat: int, workdir: Path, scenarios: list[str], languages: int = 1) -> list[dict]:
     rows = []
     for size in sizes:
-        root = write_project(workdir / f"site-{size}", size)
-        row: dict = {"incidents": size}
+        root = write_project(workdir / f"site-{size}", size, languages=languages)
+        row: dict = {"incidents": size, "languages": languages}
         for key, _, _ in SCENARIOS:
             if key not in scenarios:
                 continue
@@ -176,13 +176,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", default="bench-results.json", help="where to write the figures as JSON")
     parser.add_argument("--scenarios", default=",".join(key for key, _, _ in SCENARIOS),
                         help="comma-separated, of: " + "; ".join(f"{key} ({text})" for key, _, text in SCENARIOS))
+    parser.add_argument("--languages", type=int, default=1, choices=(1, 2),
+                        help="2: the site also in French, every entry translated (the cost of a second language)")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     scenarios = [s.strip() for s in args.scenarios.split(",") if s.strip()]
     print(f"median wall s of {args.repeat} builds per scenario; peak PSS MiB of all the build's processes")
     print(" ".join(_headings(scenarios)))
     with tempfile.TemporaryDirectory(prefix="frankly-bench-") as tmp:
-        rows = run(sizes, args.repeat, Path(tmp), scenarios)
+        rows = run(sizes, args.repeat, Path(tmp), scenarios, args.languages)
     by_size = {r["incidents"]: r for r in rows}
     summary = {"rows": rows, "cpu_count": os.cpu_count(), "python": sys.version.split()[0]}
     if 1000 in by_size and 10000 in by_size and "warm_full" in scenarios:

@@ -36,9 +36,10 @@ def _stamp(moment: datetime) -> str:
     return moment.isoformat()
 
 
-def write_project(root: Path, count: int, seed: int = 1, maintenance_every: int = 10) -> Path:
+def write_project(root: Path, count: int, seed: int = 1, maintenance_every: int = 10, languages: int = 1) -> Path:
     """Write a project with ``count`` entries (about 5 updates each) under ``root``;
-    every ``maintenance_every``-th entry is a maintenance."""
+    every ``maintenance_every``-th entry is a maintenance. ``languages=2``: the site also
+    in French (under /fr/), each entry's title, summary and messages translated."""
     rng = random.Random(seed)
     (root / "incidents").mkdir(parents=True, exist_ok=True)
     (root / "site_config").mkdir(exist_ok=True)
@@ -48,7 +49,7 @@ def write_project(root: Path, count: int, seed: int = 1, maintenance_every: int 
     components = "".join(f"  - id: {c}\n    name: {c.title()}\n    description: The {c} service.\n" for c in COMPONENTS)
     (root / "site_config" / "site.yaml").write_text(
         "name: Bench Status\ncompany: Bench\nbase_url: https://status.bench.test/\n"
-        f"time_zone: Europe/Berlin\ncomponents:\n{components}"
+        f"time_zone: Europe/Berlin\n{'languages: [en, fr]' if languages > 1 else ''}\ncomponents:\n{components}"
     )
     zone = timezone(timedelta(hours=1))
     start = datetime(2016, 1, 1, tzinfo=zone)
@@ -63,6 +64,8 @@ def write_project(root: Path, count: int, seed: int = 1, maintenance_every: int 
             f"summary: {_sentence(rng, 25)}",
             f"impact: {rng.choice(['minor', 'major', 'critical'] if kind == 'incident' else ['none', 'minor'])}",
         ]
+        if languages > 1:
+            lines += ["translations:", "  fr:", f"    title: {_sentence(rng, 5)[:-1]} #{index}", f"    summary: {_sentence(rng, 25)}"]
         if kind != "notice":
             status = "under_maintenance" if kind == "maintenance" else None
             lines.append("components:")
@@ -88,6 +91,9 @@ def write_project(root: Path, count: int, seed: int = 1, maintenance_every: int 
                 f"      {_sentence(rng, 30)}",
                 f"      {_sentence(rng, 20)} See **details** in [our docs](https://docs.bench.test/{index}).",
             ]
+            if languages > 1:
+                lines += ["    translations:", "      fr:", "        message: |", f"          {_sentence(rng, 30)}",
+                          f"          {_sentence(rng, 20)} Voir les **détails** dans [notre doc](https://docs.bench.test/{index})."]
             if status not in ("resolved", "completed", "closed"):
                 lines.append(f"    next_update: {rng.choice(['30m', '1h', '2h'])}")
             if rng.random() < 0.5:
