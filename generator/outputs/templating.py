@@ -23,7 +23,7 @@ from generator.outputs.files import GeneratedPage, split_fragments
 from generator.outputs.markup import render_markdown
 from generator.outputs.uptime_bars import render_uptime_bars
 from generator.outputs.timefmt import format_day, format_duration, format_moment, local_iso, time_tag
-from generator.outputs.words import label
+from generator.outputs.words import headline, indicator_sentence, label
 
 T = TypeVar("T")
 
@@ -144,6 +144,8 @@ class Renderer:
             "urls": urls,
             "edition": self.edition,
             "lang_of": self.lang_of,
+            "headline": lambda: headline(self.report.indicator, self.report.broken_components),
+            "indicator_sentence": indicator_sentence,
             "original_language": self.original_language,
             "when": lambda moment: time_tag(moment, self.zone, self.language),
             "when_text": self.when_text,

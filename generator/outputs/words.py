@@ -79,6 +79,16 @@ def indicator_sentence(indicator: str) -> str:
     return gettext(INDICATOR_SENTENCES[indicator])
 
 
+def headline(indicator: str, broken: list[str]) -> str:
+    """The banner's sentence (StatusReport.headline's, in the language being published):
+    'Minor service disruption: My Northwind app'."""
+    sentence = indicator_sentence(indicator)
+    if not broken:
+        return sentence
+    # Translators: the overall status, then the names of the components not operational.
+    return gettext("%(status)s: %(components)s") % {"status": sentence, "components": ", ".join(broken)}
+
+
 #: An incident's impact as a label ('Major impact': a card's pill, a search result).
 IMPACT_LABELS = {
     "none": N_("None impact"),
