@@ -115,3 +115,16 @@ def test_language_names_are_in_their_own_language():
     assert i18n.language_name("fr") == "Français"
     assert i18n.language_name("en") == "English"
     assert i18n.language_name("de", "en") == "German"
+
+
+def test_a_word_of_a_constant_is_said_in_the_language_of_each_render():
+    """Jinja folds filters on constants while compiling: a template compiled during an English
+    build must still say the word in French in the French build (and in its bytecode cache)."""
+    from generator.outputs.templating import TEMPLATES
+
+    template = TEMPLATES.from_string('{{ "all-time" | label }} · {{ "partial_outage" | label }} · {{ "major" | impact }}')
+    assert template.render() == "All time · Partial outage · Major impact"
+    with i18n.use("fr"):
+        assert template.render() == "Depuis le début · Panne partielle · Impact majeur"
+    code = TEMPLATES.compile('{{ "all-time" | label }}', raw=True)
+    assert "All time" not in code  # nothing was folded into the compiled code

@@ -77,15 +77,28 @@ def _environment() -> jinja2.Environment:
     # (and one compiled template each) serves every language of a site.
     env.policies["ext.i18n.trimmed"] = True  # a {% trans %} block's msgid is its text on one line
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True, pgettext=i18n.pgettext)
-    env.filters["label"] = label
-    env.filters["impact"] = impact_words
+    env.filters["label"] = _per_language(label)
+    env.filters["impact"] = _per_language(impact_words)
     env.filters["md"] = render_markdown
     env.filters["md_line"] = _markdown_line
-    env.filters["duration"] = format_duration
+    env.filters["duration"] = _per_language(format_duration)
     env.filters["meta"] = _front_matter_value
     env.globals["heading_id"] = heading_id
     env.globals["communication"] = communication_of  # the entry's accountability figures (facts/accountability.py)
     return env
+
+
+def _per_language(words: Callable) -> Callable:
+    """A filter whose result depends on the language being published. Jinja's optimizer
+    calls a filter on a constant (`{{ "all-time" | label }}`) once, when compiling, and
+    the compiled template (kept in .cache/frankly/jinja) would say it in that language
+    for ever after; a filter that takes the context cannot be folded."""
+
+    @jinja2.pass_context
+    def filter_(context, value, *args):
+        return words(value, *args)
+
+    return filter_
 
 
 def _markdown_line(text: str) -> Markup:

@@ -30,6 +30,9 @@ def _compile_options(env: jinja2.Environment) -> str:
         "autoescape": autoescape if isinstance(autoescape, bool) else f"{autoescape.__module__}.{autoescape.__qualname__}",
         "undefined": f"{env.undefined.__module__}.{env.undefined.__qualname__}", "is_async": env.is_async,
         "newstyle_gettext": getattr(env, "newstyle_gettext", None),
+        # Jinja folds a filter on a constant while compiling unless it takes the context:
+        # which filters can be folded is part of what the compiled code says.
+        "folded_filters": sorted(name for name, f in env.filters.items() if getattr(f, "jinja_pass_arg", None) is None),
     }
     return hashlib.sha256(json.dumps(options, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
