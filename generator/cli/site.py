@@ -209,7 +209,10 @@ def serve(config_file: str, dev_addr: str) -> None:
 @click.option("--apology", "part", flag_value="apology", default=None, help="Post the entry's apology instead of an update.")
 @click.option("--compensation", "part", flag_value="compensation", help="Post the entry's compensation offer instead of an update.")
 @click.option("--postmortem", "part", flag_value="postmortem", help="Post the entry's postmortem instead of an update.")
-def post(config_file: str, slug: str, update_id: str | None, part: str | None) -> None:
+@click.option("--lang", "language", default=None, metavar="LANG",
+              help="One of the site's other languages: the texts in it (what is not translated stays in the "
+                   "default language), linking to the page in it.")
+def post(config_file: str, slug: str, update_id: str | None, part: str | None, language: str | None) -> None:
     """Print ready-to-post text for an entry's latest update (or --update ID,
     or its --apology, --compensation or --postmortem).
 
@@ -223,10 +226,17 @@ def post(config_file: str, slug: str, update_id: str | None, part: str | None) -
     from generator.facts.derive import derive
     from generator.outputs import i18n
 
+    from generator.outputs.editions import edition_of, languages_of, localized
+
     paths = project_paths(config_file)
-    report = derive(load_checked(paths))
-    # The posts speak the site's language, as its pages do (the headers around them stay English).
-    with i18n.use(report.site.language, paths.site_locales):
+    catalog = load_checked(paths)
+    languages = languages_of(catalog.site)
+    if language is not None and language not in languages:
+        fail(f"frankly post: --lang '{language}' is not one of the site's languages ({', '.join(languages)})")
+    edition = edition_of(catalog.site, language)
+    report = derive(localized(catalog, edition))
+    # The posts speak the edition's language, as its pages do (the headers around them stay English).
+    with i18n.use(edition.language, paths.site_locales):
         _print_posts(report, slug, update_id, part)
 
 

@@ -15,8 +15,11 @@ was before editions existed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from generator.input.load import Catalog
+from generator.input.model import Site
+from generator.input.translations import localize
 from generator.outputs import urls
 
 
@@ -82,6 +85,25 @@ class Edition:
 def is_root_only(url: str) -> bool:
     """The Statuspage-shaped JSON: one language, at the root only."""
     return url.startswith(urls.API) or (url.startswith("incidents/") and url.endswith("/index.json"))
+
+
+def languages_of(site: Site) -> tuple[str, ...]:
+    return tuple(getattr(site, "languages", None) or (site.language,))
+
+
+def edition_of(site: Site, language: str | None = None) -> Edition:
+    """The edition of ``language`` (default: the site's default language)."""
+    languages = languages_of(site)
+    return Edition(language or languages[0], languages, site.base)
+
+
+def localized(catalog: Catalog, edition: Edition) -> Catalog:
+    """The input as ``edition``'s readers get it: its language's text, its address."""
+    if edition.is_default:
+        return catalog
+    catalog = localize(catalog, edition.language)
+    site = catalog.site.model_copy(update={"base_url": edition.base, "language": edition.language})
+    return replace(catalog, site=site)
 
 
 def single(language: str, root_base: str) -> Edition:

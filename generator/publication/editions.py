@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -32,7 +32,6 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.nav import Navigation
 
 from generator.input.load import Catalog
-from generator.input.model import Site
 from generator.input.problems import Problems
 from generator.outputs import i18n
 from generator.outputs.editions import Edition
@@ -48,27 +47,6 @@ class ParentBuild:
     moment: datetime | None
     stale: Problems | None
     language: str
-
-
-def languages_of(site: Site) -> tuple[str, ...]:
-    return tuple(getattr(site, "languages", None) or (site.language,))
-
-
-def edition_of(site: Site, language: str | None = None) -> Edition:
-    """The edition of ``language`` (default: the site's default language)."""
-    languages = languages_of(site)
-    return Edition(language or languages[0], languages, site.base)
-
-
-def localized(catalog: Catalog, edition: Edition) -> Catalog:
-    """The input as ``edition``'s readers get it: its language's text, its address."""
-    if edition.is_default:
-        return catalog
-    from generator.input.translations import localize
-
-    catalog = localize(catalog, edition.language)
-    site = catalog.site.model_copy(update={"base_url": edition.base, "language": edition.language})
-    return replace(catalog, site=site)
 
 
 def cache_folder(name: str, edition: Edition) -> str:

@@ -36,7 +36,7 @@ from generator.outputs.files import GeneratedPage, LaterPage
 from generator.outputs.site import cards_to_draw, entry_renderer, render_head, render_site_outputs
 from generator.outputs.templating import SCRIPT_FILE, STYLESHEET_FILE, TEMPLATES, Renderer
 from generator.publication.jinja_cache import keep_compiled
-from generator.outputs.editions import Edition
+from generator.outputs.editions import Edition, edition_of, localized
 from generator.publication import editions
 from generator.publication.output_cache import OutputCache, site_fingerprint
 from generator.publication.publish import EntryPublisher, OutputWriter, write_search_index
@@ -152,8 +152,8 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
             self.stale = self.parent.stale if self.parent is not None else None
             moment = self.parent.moment if self.parent is not None else self._judging_moment()
             self.catalog = catalog
-            self.edition = editions.edition_of(catalog.site, self.parent.language if self.parent is not None else None)
-            self.report = derive(editions.localized(catalog, self.edition), now=moment)
+            self.edition = edition_of(catalog.site, self.parent.language if self.parent is not None else None)
+            self.report = derive(localized(catalog, self.edition), now=moment)
             self.digests, self.judged_at = catalog.digests, moment.isoformat() if moment else ""
             self.moment = moment
             self.renderer = Renderer(self.report, self.edition)
