@@ -41,8 +41,14 @@ browser:
 build: $(STAMP)
 	$(BIN)/frankly build
 
+# Two workers (pytest-xdist), a whole test file to each at a time (--dist loadfile): a
+# file's module fixtures are built once, its tests keep their order, and the slow
+# installs of tests/test_package.py overlap the builds of the other files. The slowest
+# files go first (tests/conftest.py SLOWEST_FIRST), not xdist's largest-count-first. A single
+# file runs as before: `.venv/bin/python -m pytest tests/test_site.py`. JOBS=1 runs serially.
+JOBS ?= 2
 test: $(TEST_STAMP) browser
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(if $(filter-out 1,$(JOBS)),-n $(JOBS) --dist loadfile --no-loadscope-reorder)
 
 # Rewrite the golden files after an intended output change; review them with `git diff tests/golden`.
 golden: $(TEST_STAMP)

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import FIXTURE_SITE, GOOD_INCIDENT, editors_files, invoke, run_frankly, tree_bytes
+from conftest import GOOD_INCIDENT, editors_files, invoke, tree_bytes
 from generator.cli import main
 
 F = "incidents/2026-05-01-x.yaml"
@@ -106,13 +106,10 @@ HEAVY = {"aliases expanding lists", "aliases expanding mappings", "100,000 neste
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    """The test site, built once: every case starts from its last good site."""
-    root = tmp_path_factory.mktemp("hostile") / "project"
-    shutil.copytree(FIXTURE_SITE, root)
-    result = run_frankly(root, "build")
-    assert result.returncode == 0, result.stderr
-    return root
+def built(built_fixture_site: Path) -> Path:
+    """The test site, built once (the session's build, shared with the other files; only
+    ever copied): every case starts from its last good site."""
+    return built_fixture_site.parent
 
 
 @pytest.fixture

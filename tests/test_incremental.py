@@ -36,12 +36,12 @@ updates:
 """
 
 
-def build(root: Path, package: Path | None = None) -> subprocess.CompletedProcess:
-    """The real `frankly build` in a subprocess; ``package``: a folder holding another copy of `generator`."""
+def build(root: Path, package: Path | None = None, *args: str) -> subprocess.CompletedProcess:
+    """The real `frankly build` (and ``args``) in a subprocess; ``package``: a folder holding another copy of `generator`."""
     env = dict(os.environ)
     if package is not None:
         env["PYTHONPATH"] = str(package)
-    result = subprocess.run([sys.executable, "-c", "from generator.cli import main; main()", "build"],
+    result = subprocess.run([sys.executable, "-c", "from generator.cli import main; main()", "build", *args],
                             cwd=root, capture_output=True, text=True, timeout=300, env=env)
     assert result.returncode == 0, result.stderr
     return result
@@ -53,12 +53,12 @@ def reused(result: subprocess.CompletedProcess) -> int:
     return int(found.group(1))
 
 
-def clean_build(root: Path, tmp: Path, package: Path | None = None) -> dict[str, bytes]:
+def clean_build(root: Path, tmp: Path, package: Path | None = None, *args: str) -> dict[str, bytes]:
     """The same inputs built in a fresh copy: no output cache, no card cache, no previous site."""
     if tmp.exists():
         shutil.rmtree(tmp)
     copy = copy_project(root, tmp, ("mkdocs.yml", "docs", "site_config", "incidents"))
-    result = build(copy, package)
+    result = build(copy, package, *args)
     assert reused(result) == 0
     return tree_bytes(copy / "site")
 
@@ -175,3 +175,29 @@ def test_output_cache_off_and_pruned(tmp_path: Path):
     edit(root / "mkdocs.yml", "  - frankly", "  - frankly:\n      output_cache: false")
     result = build(root)
     assert "Outputs:" not in result.stderr
+
+
+UPCOMING = "2026-04-01-api-migration"  # a maintenance announced, not begun: open, so judged at the moment too
+CLOSED = ("2025-12-31-new-year-notice", ALIASED, "2026-03-05-email-maintenance")
+
+
+def test_a_scheduled_build_at_another_moment_reuses_the_closed_entries(tmp_path: Path):
+    """Issue 20: `build --now` every 15 minutes. The moment changes the open entries'
+    figures (silences, overdue promises) and no byte of a closed entry's files, so a
+    build at T2 after one at T1 renders only the open entries again, and is the clean build at T2."""
+    root = copy_project(FIXTURE_SITE, tmp_path / "project")
+    first, second = "2026-03-11T09:00:00-04:00", "2026-03-11T09:15:00-04:00"
+    assert reused(build(root, None, "--now", first)) == 0
+    pages = {slug: root / "site" / "incidents" / slug / "index.html" for slug in (*CLOSED, OPEN, UPCOMING)}
+    before = {slug: (page.stat().st_ino, page.read_bytes()) for slug, page in pages.items()}
+    assert reused(build(root, None, "--now", first)) == 5  # the same moment again: every entry
+    assert reused(build(root, None, "--now", second)) == len(CLOSED)
+    after = {slug: (page.stat().st_ino, page.read_bytes()) for slug, page in pages.items()}
+    for slug in CLOSED:  # the very files of the first build, linked from the cache
+        assert after[slug] == before[slug], slug
+    assert after[OPEN][0] != before[OPEN][0] and after[UPCOMING][0] != before[UPCOMING][0]
+    assert after[OPEN][1] != before[OPEN][1]  # its ongoing silence is 15 minutes longer
+    assert_same(tree_bytes(root / "site"), clean_build(root, tmp_path / "clean", None, "--now", second))
+    # and without a moment: the open entries are judged at their own latest change again
+    assert reused(build(root)) == len(CLOSED)
+    assert_same(tree_bytes(root / "site"), clean_build(root, tmp_path / "clean"))

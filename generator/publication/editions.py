@@ -47,6 +47,7 @@ class ParentBuild:
     moment: datetime | None
     stale: Problems | None
     language: str
+    epoch_is_ours: bool  # SOURCE_DATE_EPOCH was set by the default build from the data, not by the caller
 
 
 def cache_folder(name: str, edition: Edition) -> str:
@@ -122,6 +123,7 @@ def build_other_editions(config: MkDocsConfig, plugin_class: type, parent: "obje
         sub.theme["language"] = material_language(language)
         plugin = next(p for p in sub.plugins.values() if isinstance(p, plugin_class))
         plugin.command = parent.command  # type: ignore[attr-defined]
-        plugin.parent = ParentBuild(parent.catalog, parent.moment, parent.stale, language)  # type: ignore[attr-defined]
+        plugin.parent = ParentBuild(parent.catalog, parent.moment, parent.stale, language,  # type: ignore[attr-defined]
+                                    parent._epoch_is_ours)  # type: ignore[attr-defined]
         with i18n.use(edition.default):  # the language is this build's again afterwards
             mkdocs_build.build(sub)

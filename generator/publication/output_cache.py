@@ -4,7 +4,8 @@ An entry's outputs (page, redirects, JSON, feeds, card, search entries)
 depend only on that entry and on site-wide inputs (tests/test_entry_independence.py),
 so each entry's files are kept in ``.cache/frankly/outputs/<key>/`` under
 
-    key = SHA-256(site fingerprint, slug, SHA-256 of the entry's YAML text as parsed)
+    key = SHA-256(site fingerprint, slug, SHA-256 of the entry's YAML text as parsed
+                  [, the judging moment: only while the entry is open])
 
 and the site fingerprint covers everything else a byte of an entry's files
 can come from (:func:`site_fingerprint`): every file of the Frankly package
@@ -12,9 +13,15 @@ can come from (:func:`site_fingerprint`): every file of the Frankly package
 every installed distribution (mkdocs, Material, Markdown extensions, Pillow,
 ...), mkdocs.yml (theme, plugins, navigation), the docs folder (the navigation's
 titles are in every page's chrome), a theme folder of the project's own
-(``custom_dir``), the site configuration folder, the moment open entries are
-judged at, and a few locale variables. Anything not known to be one of those
-makes the key change, never the reverse: an unknown input costs a rebuild.
+(``custom_dir``), the site configuration folder, and a few locale variables.
+Anything not known to be one of those makes the key change, never the reverse:
+an unknown input costs a rebuild.
+
+The moment open entries are judged at (`frankly build --now`, as scheduled
+builds give it every 15 minutes) is in the keys of open entries only (an
+upcoming maintenance is open too): a closed entry is judged at its own latest
+change (StatusReport.judged_at, overdue_promise), so its files are the same at
+any moment and a scheduled build reuses every closed entry.
 
 A cached entry is a folder made in a temporary name and renamed into place
 whole, holding hard links to the files the build wrote (no copy) and a
@@ -42,7 +49,7 @@ from typing import Iterable
 import generator
 
 #: Raise when what is stored or how it is keyed changes.
-FORMAT = 2
+FORMAT = 3
 _PACKAGE = Path(generator.__file__).parent
 _SKIPPED_DIRS = {"__pycache__", ".git", ".cache", ".venv", "node_modules"}
 
@@ -81,13 +88,13 @@ def _distributions() -> list[str]:
 
 
 def site_fingerprint(*, config_file: Path, docs_dir: Path, site_config_dir: Path, theme_dirs: Iterable[Path],
-                     project_root: Path, judged_at: str, extra: dict | None = None) -> str:
+                     project_root: Path, extra: dict | None = None) -> str:
     """Everything besides the entry itself that its output bytes can depend on (see the module's text)."""
     digest = hashlib.sha256()
     header = {
         "format": FORMAT, "frankly": generator.__version__, "python": platform.python_version(),
         "implementation": platform.python_implementation(), "distributions": _distributions(),
-        "judged_at": judged_at, "extra": extra or {},
+        "extra": extra or {},
         "environment": {name: os.environ.get(name) for name in ("TZ", "LANG", "LC_ALL", "LC_TIME")},
     }
     digest.update(json.dumps(header, sort_keys=True, default=str).encode())
@@ -119,12 +126,15 @@ class OutputCache:
     folder: Path
     fingerprint: str
     digests: dict[str, str]  # slug -> digest of its YAML text
+    judged_at: str = ""  # the moment open entries are judged at ("" for none)
+    open_slugs: frozenset[str] = frozenset()  # the entries judged at it: those open
 
     def key(self, slug: str) -> str | None:
         digest = self.digests.get(slug)
         if digest is None:
             return None
-        return hashlib.sha256(f"{self.fingerprint}\0{slug}\0{digest}".encode()).hexdigest()[:40]
+        moment = self.judged_at if slug in self.open_slugs else ""
+        return hashlib.sha256(f"{self.fingerprint}\0{slug}\0{digest}\0{moment}".encode()).hexdigest()[:40]
 
     def has(self, slug: str) -> bool:
         """Whether ``slug`` is probably cached (a quick look, for planning; lookup() decides)."""

@@ -150,6 +150,8 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
             log.error("Showing the last good version until these are fixed:\n%s", exc.problems.report())
         else:
             self.stale = self.parent.stale if self.parent is not None else None
+            if self.parent is not None:  # the date the default language's build pinned is the data's, not a caller's
+                self._epoch_is_ours = self.parent.epoch_is_ours
             moment = self.parent.moment if self.parent is not None else self._judging_moment()
             self.catalog = catalog
             self.edition = edition_of(catalog.site, self.parent.language if self.parent is not None else None)
@@ -386,11 +388,17 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         fingerprint = site_fingerprint(
             config_file=Path(config.config_file_path or "mkdocs.yml"), docs_dir=Path(config.docs_dir),
             site_config_dir=paths.site_config.parent, theme_dirs=[Path(d) for d in config.theme.dirs],
-            project_root=paths.root, judged_at=self.judged_at,
+            project_root=paths.root,
+            # a caller's SOURCE_DATE_EPOCH is also mkdocs' build date: kept site-wide (ours follows the data)
             extra={"plugin": {k: v for k, v in self.config.items() if k != "jobs"}, "site_url": config.site_url,
+                   "source_date_epoch": None if self._epoch_is_ours else os.environ.get("SOURCE_DATE_EPOCH"),
                    **({"edition": self.edition.language} if self.edition.several else {})},
         )
-        return OutputCache(self.cache_root / editions.cache_folder("outputs", self.edition), fingerprint, self.digests)
+        # The judging moment changes only open entries' files (StatusReport.judged_at, overdue_promise):
+        # it is in their keys alone, so a scheduled `build --now` reuses every closed entry.
+        open_slugs = frozenset(f.slug for f in self.report.entries if f.is_open)
+        return OutputCache(self.cache_root / editions.cache_folder("outputs", self.edition), fingerprint, self.digests,
+                           self.judged_at, open_slugs)
 
     def _add_to_sitemap(self, config: MkDocsConfig, sources: list[str]) -> None:
         """mkdocs' sitemap (theme template, gzip copy) made again with our pages in it."""
