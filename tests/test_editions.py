@@ -153,3 +153,14 @@ def test_french_outputs_match_golden(built_demo_site, name, path, selector):
         golden.write_text(data, encoding="utf-8")
     assert golden.is_file(), f"{golden} is missing: run `make golden`"
     assert data == golden.read_text(encoding="utf-8"), f"{name} changed: if intended, run `make golden` and review the diff"
+
+
+def test_frankly_post_in_another_language_links_to_its_page():
+    from conftest import REPO, invoke
+
+    result = invoke(REPO, "post", "2026-11-17-messaging-outage", "--lang", "fr")
+    assert result.exit_code == 0, result.output
+    assert "Panne des SMS et MMS en Allemagne et en Autriche\u00a0: Résolu" in result.output
+    assert BASE + "fr/" + OUTAGE in result.output and BASE + OUTAGE not in result.output
+    refused = invoke(REPO, "post", "2026-11-17-messaging-outage", "--lang", "de")
+    assert refused.exit_code == 1 and "--lang 'de' is not one of the site's languages (en, fr)" in refused.output

@@ -383,3 +383,32 @@ def test_a_hand_edited_ledger_record_of_the_wrong_shape_is_file_line_col(site, r
     assert result.stderr.startswith(f"site_config/notify-ledger.json:{line}:")
     assert problem.format(item=ITEM) in result.stderr and "nothing was sent" in result.stderr
     assert receiver.received == []
+
+
+def test_a_channel_in_another_language_gets_its_texts_once(project, receiver, monkeypatch):
+    """`language: fr` on a channel: the same item (one ledger record per channel), in French,
+    linking to the French page; the English channel is unchanged. A language the site lacks is refused."""
+    config = project / "site_config" / "site.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("language: en", "languages: [en, fr]"), encoding="utf-8")
+    add_channels(project, "  - type: slack\n    url_env: T_SLACK\n  - type: slack\n    id: slack-fr\n"
+                          "    language: fr\n    url_env: T_SLACK_FR\n")
+    monkeypatch.setenv("T_SLACK", receiver.base + "/slack/en")
+    monkeypatch.setenv("T_SLACK_FR", receiver.base + "/slack/fr")
+    assert notify(project, START).exit_code == 0
+    update = invoke(project, "update", SLUG, "--status", "monitoring", "-m", "A fix is rolling out.",
+                    "--lang", "fr", "Un correctif est en cours de déploiement.", "--now", "2026-06-01T12:05:00Z")
+    assert update.exit_code == 0, update.output
+    sent = notify(project, LATER)
+    assert sent.exit_code == 0, sent.output
+    assert f"sent    {ITEM} → slack-fr (slack)" in sent.stdout and f"sent    {ITEM} → slack (slack)" in sent.stdout
+    english = json.loads(receiver.at("/slack/en")[0].body)
+    french = json.loads(receiver.at("/slack/fr")[0].body)
+    assert "A fix is rolling out." in json.dumps(english) and "Monitoring" in english["text"]
+    assert "Un correctif est en cours de déploiement." in json.dumps(french, ensure_ascii=False)
+    assert "Sous surveillance" in french["text"] and f"/fr/incidents/{SLUG}/" in french["text"]
+    assert set(ledger(project)["deliveries"][ITEM]) == {"slack", "slack-fr"}
+    assert notify(project, "2026-06-01T12:40:00Z").stdout == "notify: 0 sent; everything is delivered\n"
+    config.write_text(config.read_text(encoding="utf-8").replace("language: fr", "language: de"), encoding="utf-8")
+    refused = notify(project, "2026-06-01T12:45:00Z")
+    assert refused.exit_code == 1
+    assert "notify channel 'slack-fr': language 'de' is not one of the site's languages (en, fr)" in refused.output

@@ -153,6 +153,10 @@ def load_site_config(paths: ProjectPaths, problems: Problems) -> Site | None:
             problems.add(shown, pos.line, pos.column, f"two notify channels are called '{channel.name}' (also channel #{names[channel.name] + 1}); "
                          "give each an 'id:' of its own (the delivery ledger knows a channel by it)")
         names.setdefault(channel.name, index)
+        if channel.language is not None and channel.language not in site.languages:
+            pos = smap.value(("notify", index, "language"))
+            problems.add(shown, pos.line, pos.column, f"notify channel '{channel.name}': language '{channel.language}' is not one of "
+                         f"the site's languages ({', '.join(site.languages)}); add it to languages: or use one of those")
     for loc, obj, _ in site_places(site):
         for message_loc, message in translation_key_problems(obj, site, loc):
             pos = smap.key(message_loc)

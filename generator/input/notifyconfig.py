@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import BeforeValidator, Field
 
 from generator.input.strict import StrictModel
-from generator.input.values import OneLineText, Url, described, invalid, positive_duration
+from generator.input.values import Language, OneLineText, Url, described, invalid, positive_duration
 
 #: What a channel can be sent, in the order of an entry's life.
 EVENTS = ("update", "apology", "compensation", "postmortem", "reminder")
@@ -84,6 +84,11 @@ class ChannelBase(StrictModel):
         default_factory=lambda: list(EVENTS),
         description="What this channel is sent: update (every update, a new incident or maintenance included), "
         "apology, compensation, postmortem, reminder (a scheduled maintenance is about to begin). Default: all.",
+    )
+    language: Language | None = Field(
+        None,
+        description="The language this channel is sent in, one of the site's `languages:` (default: the first): "
+        "the texts in it where translated, the words of the messages in it, links to the pages in it.",
     )
     reminder_before: Lead = Field(
         "60m", validate_default=True,

@@ -48,6 +48,8 @@ from generator.notify.items import Item, items
 from generator.notify.ledger import BACKFILL, SETTLED, Ledger, backoff, iso, ledger_lock, parse_iso
 from generator.notify.messages import compose
 from generator.notify.social import record_key
+from generator.outputs import i18n
+from generator.outputs.editions import edition_of, localized
 
 LEDGER_FILE = "notify-ledger.json"
 #: Errors after which a delivery may have arrived all the same (the connection, not the content).
@@ -82,6 +84,17 @@ def notify(paths: ProjectPaths, catalog: Catalog, now: datetime, env: Mapping[st
         return 0
     report = derive(catalog, now)
     everything = items(report)
+    # A channel in another of the site's languages gets that language's items: the same ids (so the
+    # ledger knows them as one), its texts and its pages' addresses (outputs/editions.py).
+    in_language: dict[str, tuple] = {}
+
+    def localized_items(channel) -> tuple:
+        language = channel.language or site.language
+        if language not in in_language:
+            edition = edition_of(site, language)
+            there = report if edition.is_default else derive(localized(catalog, edition), now)
+            in_language[language] = (there, {i.id: i for i in items(there)}, language)
+        return in_language[language]
     path = ledger_path(paths)
     shown = display_path(path, paths.root)
     counts = Counts()
@@ -116,7 +129,10 @@ def notify(paths: ProjectPaths, catalog: Catalog, now: datetime, env: Mapping[st
         sessions: dict = {}  # logged-in clients, one per channel for the whole run
         for item in everything:
             for channel in channels:
-                _deliver(ledger, report, channel, item, now, env, dry_run, counts, say, warn, sessions)
+                there, their_items, language = localized_items(channel)
+                with i18n.use(language, paths.site_locales):
+                    _deliver(ledger, there, channel, their_items.get(item.id, item), now, env, dry_run, counts, say, warn,
+                             sessions)
         if not dry_run:
             _record_posted_to(ledger, paths, everything, shown, say, warn)
             ledger.prune(now)
