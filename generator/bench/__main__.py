@@ -115,7 +115,8 @@ def _prepare(root: Path, scenario: str, turn: int) -> None:
         shutil.rmtree(root / "site", ignore_errors=True)
         shutil.rmtree(cache, ignore_errors=True)
     elif scenario == "warm_full":
-        shutil.rmtree(cache / "outputs", ignore_errors=True)
+        for outputs in cache.glob("outputs*"):  # each language's (outputs-<lang>/ beside the default's)
+            shutil.rmtree(outputs, ignore_errors=True)
     elif scenario == "one_edit":
         _edit_one(root, turn)
 

@@ -77,6 +77,10 @@ def _environment() -> jinja2.Environment:
     # (and one compiled template each) serves every language of a site.
     env.policies["ext.i18n.trimmed"] = True  # a {% trans %} block's msgid is its text on one line
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True, pgettext=i18n.pgettext)
+    # Jinja's newstyle callables take the context to find the language and resolve `_` by
+    # name on each call; ours read the context variable, so the same semantics cost a third
+    # (~190 calls a page). Installed over Jinja's, names and compiled code unchanged.
+    env.globals.update(gettext=_gettext, _=_gettext, ngettext=_ngettext, pgettext=_pgettext)
     env.filters["label"] = _per_language(label)
     env.filters["impact"] = _per_language(impact_words)
     env.filters["md"] = render_markdown
@@ -86,6 +90,27 @@ def _environment() -> jinja2.Environment:
     env.globals["heading_id"] = heading_id
     env.globals["communication"] = communication_of  # the entry's accountability figures (facts/accountability.py)
     return env
+
+
+def _formatted(text: str, variables: dict) -> Markup:
+    """As Jinja's newstyle gettext: a translation is markup (autoescape is on), the variables
+    are escaped into it unless Markup, and '%%' is a percent sign."""
+    rv = Markup(text)
+    return rv % variables if "%" in rv else rv
+
+
+def _gettext(message: str, **variables) -> Markup:
+    return _formatted(i18n.gettext(message), variables)
+
+
+def _ngettext(singular: str, plural: str, num: int, **variables) -> Markup:
+    variables.setdefault("num", num)
+    return _formatted(i18n.ngettext(singular, plural, num), variables)
+
+
+def _pgettext(context: str, message: str, **variables) -> Markup:
+    variables.setdefault("context", context)
+    return _formatted(i18n.pgettext(context, message), variables)
 
 
 def _per_language(words: Callable) -> Callable:
