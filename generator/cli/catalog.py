@@ -7,11 +7,9 @@ import os
 import tempfile
 
 import click
-from babel import UnknownLocaleError
 
 from generator.cli.common import CONFIG_OPTION, fail, project_paths
 from generator.input.problems import counted
-from generator.outputs import catalogs
 
 
 @click.command("catalog")
@@ -24,6 +22,10 @@ def catalog_command(language: str, config_file: str) -> None:
     what it leaves empty falls back to Frankly's, then to English. Run it again
     after upgrading Frankly: new words are added, your translations kept.
     """
+    from babel import UnknownLocaleError
+
+    from generator.outputs import catalogs  # Babel's catalog tools: imported by this command alone
+
     paths = project_paths(config_file)
     target = paths.site_locales / f"{language}.po"
     try:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from pathlib import Path
+from functools import cached_property
 from typing import Callable, TypeVar
 
 import jinja2
@@ -203,7 +204,7 @@ class Renderer:
             return Markup(f' lang="{escape(self.edition.default)}"')
         return Markup("")
 
-    @property
+    @cached_property  # a context is made for every page: Babel's names once a build
     def original_language(self) -> str:
         """The default language's name in this edition's, as in a sentence ('anglais', 'English')."""
         return i18n.language_name(self.edition.default, self.edition.language, sentence=True)
