@@ -164,3 +164,20 @@ def test_frankly_post_in_another_language_links_to_its_page():
     assert BASE + "fr/" + OUTAGE in result.output and BASE + OUTAGE not in result.output
     refused = invoke(REPO, "post", "2026-11-17-messaging-outage", "--lang", "de")
     assert refused.exit_code == 1 and "--lang 'de' is not one of the site's languages (en, fr)" in refused.output
+
+
+def test_a_french_site_gets_french_chrome_whatever_mkdocs_yml_says(project):
+    """site.yaml is the one source of the site's language: Material's chrome and search follow it."""
+    from conftest import run_frankly
+
+    config = project / "site_config" / "site.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("language: en", "language: fr"), encoding="utf-8")
+    assert "language:" not in (project / "mkdocs.yml").read_text(encoding="utf-8")  # Material's default: English
+    result = run_frankly(project, "build")
+    assert result.returncode == 0, result.stderr
+    soup = BeautifulSoup((project / "site" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert soup.html["lang"] == "fr"
+    assert soup.select_one("input.md-search__input")["placeholder"] == "Rechercher"
+    index = json.loads((project / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert index["config"]["lang"] == ["fr"]
+    assert "hreflang" not in (project / "site" / "index.html").read_text(encoding="utf-8")  # one language: no switcher

@@ -201,3 +201,25 @@ def test_a_scheduled_build_at_another_moment_reuses_the_closed_entries(tmp_path:
     # and without a moment: the open entries are judged at their own latest change again
     assert reused(build(root)) == len(CLOSED)
     assert_same(tree_bytes(root / "site"), clean_build(root, tmp_path / "clean"))
+
+
+def test_a_site_in_two_languages_reuses_each_languages_entries(tmp_path: Path):
+    """Each language's build has its own output cache (outputs-<lang>/): an edit renders the
+    entry again in both, reuses the rest in both, and gives a clean build's bytes."""
+    from conftest import invoke
+
+    root = copy_project(FIXTURE_SITE, tmp_path / "project")
+    edit(root / "site_config" / "site.yaml", "language: en", "languages: [en, fr]")
+
+    def reuses(result) -> list[int]:
+        return [int(n) for n in re.findall(r"Outputs: (\d+) entr(?:y|ies) reused from the cache", result.stderr)]
+
+    assert reuses(build(root)) == [0, 0]
+    assert reuses(build(root)) == [5, 5]
+    translated = invoke(root, "translate", OPEN, "fr", "--title", "Tableau de bord lent")
+    assert translated.exit_code == 0, translated.output
+    result = build(root)
+    assert reuses(result) == [4, 4]
+    incremental = tree_bytes(root / "site")
+    assert "Tableau de bord lent" in incremental[f"fr/incidents/{OPEN}/index.html"].decode()
+    assert_same(incremental, clean_build(root, tmp_path / "clean"))

@@ -19,12 +19,11 @@ from generator.facts.uptime import WINDOW_DAYS, uptime
 from generator.input.values import Kind
 from generator.outputs import i18n, urls
 from generator.outputs.editions import Edition, single
-from generator.outputs.i18n import N_
 from generator.outputs.files import GeneratedPage, split_fragments
 from generator.outputs.markup import render_markdown
 from generator.outputs.uptime_bars import render_uptime_bars
 from generator.outputs.timefmt import format_day, format_duration, format_moment, local_iso, time_tag
-from generator.outputs.words import headline, indicator_sentence, label
+from generator.outputs.words import headline, impact_label, indicator_sentence, label
 
 T = TypeVar("T")
 
@@ -32,24 +31,6 @@ T = TypeVar("T")
 STYLESHEET_FILE = Path(__file__).parent / "assets" / "frankly.css"
 #: The one script the pages use: a promised next update judged by the reader's clock.
 SCRIPT_FILE = Path(__file__).parent / "assets" / "frankly.js"
-
-
-#: An entry's impact as a phrase ("Major impact"): the adjective agrees with "impact"
-#: in languages that inflect it, so each is a whole msgid.
-IMPACT_WORDS = {
-    # Translators: the impact of an entry whose impact is "none" (e.g. a notice).
-    "none": N_("None impact"),
-    "minor": N_("Minor impact"),
-    "major": N_("Major impact"),
-    "critical": N_("Critical impact"),
-}
-
-
-def impact_words(value: str) -> str:
-    """'major' -> 'Major impact' ('Impact majeur' on a French page)."""
-    value = str(value)
-    words = IMPACT_WORDS.get(value)
-    return i18n.gettext(words) if words is not None else f"{label(value)} impact"
 
 
 def heading_id(english: str, anchor: str) -> Markup:
@@ -83,7 +64,7 @@ def _environment() -> jinja2.Environment:
     # (~190 calls a page). Installed over Jinja's, names and compiled code unchanged.
     env.globals.update(gettext=_gettext, _=_gettext, ngettext=_ngettext, pgettext=_pgettext)
     env.filters["label"] = _per_language(label)
-    env.filters["impact"] = _per_language(impact_words)
+    env.filters["impact"] = _per_language(impact_label)
     env.filters["md"] = render_markdown
     env.filters["md_line"] = _markdown_line
     env.filters["duration"] = _per_language(format_duration)

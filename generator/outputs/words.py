@@ -108,7 +108,8 @@ PART_TITLES = {
 
 
 def impact_label(impact: str) -> str:
-    """'major' -> 'Major impact' ('Impact majeur')."""
+    """'major' -> 'Major impact' ('Impact majeur'): each a whole msgid, so that the adjective
+    agrees with "impact" in languages that inflect it (the templates' `impact` filter)."""
     return gettext(IMPACT_LABELS[str(impact)])
 
 

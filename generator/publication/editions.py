@@ -18,6 +18,7 @@ language (made absolute, as search engines require).
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ from generator.input.problems import Problems
 from generator.outputs import i18n
 from generator.outputs.editions import Edition
 
+log = logging.getLogger("mkdocs.plugins.frankly")
 _MATERIAL_LANGUAGES = Path(material.__file__).parent / "templates" / "partials" / "languages"
 
 
@@ -76,7 +78,9 @@ def alternates(edition: Edition, url: str) -> list[dict[str, str]]:
 
 
 def configure(config: MkDocsConfig, edition: Edition) -> None:
-    """Material's switcher for a site of several languages; nothing for one."""
+    """Material's chrome in the edition's language (site.yaml is the one source of the
+    site's languages, as of its name and address), and its switcher for a site of several."""
+    config.theme["language"] = material_language(edition.language)
     if edition.several:
         config.extra["alternate"] = alternates(edition, "")
 
@@ -125,5 +129,6 @@ def build_other_editions(config: MkDocsConfig, plugin_class: type, parent: "obje
         plugin.command = parent.command  # type: ignore[attr-defined]
         plugin.parent = ParentBuild(parent.catalog, parent.moment, parent.stale, language,  # type: ignore[attr-defined]
                                     parent._epoch_is_ours)  # type: ignore[attr-defined]
+        log.info("Frankly: the %s pages, into %s", i18n.language_name(language, "en"), sub.site_dir)
         with i18n.use(edition.default):  # the language is this build's again afterwards
             mkdocs_build.build(sub)

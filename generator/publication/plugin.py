@@ -129,6 +129,7 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         root = Path(config.config_file_path or ".").parent
         return ProjectPaths.at(root, self.config.site_config, self.config.incidents_dir)
 
+    @event_priority(50)  # before Material's search plugin reads the theme's language (editions.configure)
     @_reported_while_serving
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Load, validate and derive; stop before mkdocs touches the output if the input is bad.
