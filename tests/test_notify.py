@@ -247,8 +247,8 @@ def test_bad_notify_configuration_is_file_line_col_in_check(project):
         "site_config/site.yaml:23:14: notify #3.url_env: write the name of the environment variable that holds this secret, "
         "not the secret itself (e.g. FRANKLY_SLACK_WEBHOOK_URL); put the value in your CI secrets, and remove it from this file "
         "and from the git history",
-        "site_config/site.yaml:24:5: unknown key 'url' (did you mean 'url_env'?) in notify #3; allowed keys: id, events, reminder_before, type, url_env",
-        "site_config/site.yaml:27:5: unknown key 'form' (did you mean 'from'?) in notify #4; allowed keys: id, events, reminder_before, "
+        "site_config/site.yaml:24:5: unknown key 'url' (did you mean 'url_env'?) in notify #3; allowed keys: id, events, language, reminder_before, type, url_env",
+        "site_config/site.yaml:27:5: unknown key 'form' (did you mean 'from'?) in notify #4; allowed keys: id, events, language, reminder_before, "
         "type, host, port, security, username_env, password_env, from, to, list_id",
         "site_config/site.yaml:28:9: notify #4.to: expected an e-mail address such as status-updates@lists.example.com (or 'Name <address>'), got 'not-an-address'",
         "site_config/site.yaml:30:15: notify #4.security: 'tls' is not allowed; use one of: starttls, ssl, none",
