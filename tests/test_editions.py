@@ -181,3 +181,7 @@ def test_a_french_site_gets_french_chrome_whatever_mkdocs_yml_says(project):
     index = json.loads((project / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
     assert index["config"]["lang"] == ["fr"]
     assert "hreflang" not in (project / "site" / "index.html").read_text(encoding="utf-8")  # one language: no switcher
+    # What the command says to the editor afterwards stays English ("d", not the pages' "j").
+    urgent = [line for line in result.stderr.splitlines() if ": warning: " in line]
+    assert urgent and any(" min" in line for line in urgent)
+    assert not any(" j " in line or "Aucun" in line for line in urgent), urgent

@@ -103,6 +103,8 @@ def build(config_file: str, site_dir: str | None, verbose: bool, now) -> None:
     from mkdocs import exceptions
     from mkdocs.commands import build as mkdocs_build
 
+    from generator.outputs import i18n
+
     _setup_logging(verbose)
     if now is not None:
         os.environ["FRANKLY_NOW"] = now.isoformat()  # read by the plugin, in this process
@@ -115,7 +117,8 @@ def build(config_file: str, site_dir: str | None, verbose: bool, now) -> None:
     staging = staging_folder(final)
     config.site_dir = str(staging)
     try:
-        mkdocs_build.build(config)
+        with i18n.use(i18n.SOURCE_LANGUAGE):  # the build publishes in the site's languages; what we say after, in English
+            mkdocs_build.build(config)
         swap_into_place(staging, final)
     except (exceptions.MkDocsException, SystemExit) as exc:
         shutil.rmtree(staging, ignore_errors=True)
