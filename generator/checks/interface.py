@@ -18,16 +18,11 @@ from generator.outputs import catalogs, i18n
 NAMED = 5
 
 
-def languages_of(catalog: Catalog) -> tuple[str, ...]:
-    site = catalog.site
-    return tuple(getattr(site, "languages", None) or (site.language,))
-
-
 def interface_warnings(paths: ProjectPaths, catalog: Catalog) -> list[Problem]:
     """One warning per site language whose interface words would (partly) stay English."""
     found: list[tuple[str, str]] = []
     template: MessageCatalog | None = None
-    for language in languages_of(catalog):
+    for language in catalog.site.languages:
         if language.replace("_", "-").split("-")[0] == i18n.SOURCE_LANGUAGE:
             continue
         name = f"{i18n.language_name(language, 'en')} ({language})"
@@ -52,7 +47,7 @@ def interface_warnings(paths: ProjectPaths, catalog: Catalog) -> list[Problem]:
         return []
     smap = FileSourceMap(paths.site_config)
     shown = display_path(paths.site_config, paths.root)
-    languages = languages_of(catalog)
+    languages = catalog.site.languages
     problems = []
     for language, message in found:
         pos = _language_position(smap, languages.index(language))

@@ -229,11 +229,11 @@ def post(config_file: str, slug: str, update_id: str | None, part: str | None, l
     from generator.facts.derive import derive
     from generator.outputs import i18n
 
-    from generator.outputs.editions import edition_of, languages_of, localized
+    from generator.outputs.editions import edition_of, localized
 
     paths = project_paths(config_file)
     catalog = load_checked(paths)
-    languages = languages_of(catalog.site)
+    languages = catalog.site.languages
     if language is not None and language not in languages:
         fail(f"frankly post: --lang '{language}' is not one of the site's languages ({', '.join(languages)})")
     edition = edition_of(catalog.site, language)

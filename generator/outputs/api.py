@@ -87,7 +87,7 @@ class StatuspageApi:
         self.groups = self._group_ids()
         self.uptime = uptime(report)
         #: The site's other languages: their texts ride in each object's frankly.translations (issue 17).
-        self.other_languages = tuple(getattr(self.site, "languages", None) or (self.site.language,))[1:]
+        self.other_languages = tuple(self.site.languages[1:])
         self._components = {c["id"]: c for c in self._component_list()}
 
     def iso(self, moment: datetime | None) -> str | None:

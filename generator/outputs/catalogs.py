@@ -21,7 +21,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
-from generator.outputs.i18n import DOMAIN, LOCALES, TEMPLATE_CATALOG, catalog_file
+from generator.outputs.i18n import DOMAIN, LOCALES, TEMPLATE_CATALOG, candidates, catalog_file
 
 PACKAGE = Path(__file__).parents[1]
 #: The Jinja environment's options that change what a {% trans %} block's msgid is
@@ -106,7 +106,7 @@ def site_catalog(language: str, existing: Path | None) -> tuple[bytes, int, int]
     catalog = read(existing, language) if existing is not None and existing.is_file() else \
         Catalog(locale=language, domain=DOMAIN, project="Frankly", charset="utf-8")
     catalog.update(template, no_fuzzy_matching=True, update_header_comment=False)
-    own = [catalog_file(code) for code in (language.replace("-", "_"), language.split("-")[0].split("_")[0])]
+    own = [catalog_file(code) for code in candidates(language)]
     frankly = next((read(path, language) for path in own if path.is_file()), None)
     if frankly is not None:
         for message in catalog:

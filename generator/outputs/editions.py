@@ -63,10 +63,6 @@ class Edition:
         """(language, site-relative url from the root) of this page in every edition."""
         return [(language, self.prefix(language) + url) for language in self.languages]
 
-    def relative_to_counterpart(self, here: str, language: str) -> str:
-        """Link from ``here`` in this edition to the same page in ``language``'s."""
-        return urls.relative(self.root_url(here), self.prefix(language) + here)
-
     def href(self, here: str, to: str) -> str:
         """Link from ``here`` (in this edition) to ``to``: in this edition, except the root-only addresses."""
         if self.is_default or not is_root_only(to):
@@ -87,14 +83,9 @@ def is_root_only(url: str) -> bool:
     return url.startswith(urls.API) or (url.startswith("incidents/") and url.endswith("/index.json"))
 
 
-def languages_of(site: Site) -> tuple[str, ...]:
-    return tuple(getattr(site, "languages", None) or (site.language,))
-
-
 def edition_of(site: Site, language: str | None = None) -> Edition:
     """The edition of ``language`` (default: the site's default language)."""
-    languages = languages_of(site)
-    return Edition(language or languages[0], languages, site.base)
+    return Edition(language or site.languages[0], tuple(site.languages), site.base)
 
 
 def localized(catalog: Catalog, edition: Edition) -> Catalog:

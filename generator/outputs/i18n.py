@@ -50,7 +50,7 @@ def _locale(language: str) -> str:
     return language.replace("-", "_")
 
 
-def _candidates(language: str) -> list[str]:
+def candidates(language: str) -> list[str]:
     """'fr_CA' -> ['fr_CA', 'fr']: the most specific catalog first."""
     code = _locale(language)
     base = code.split("_")[0]
@@ -86,7 +86,7 @@ def _compiled(po_file: Path) -> Translations:
 
 
 def site_catalog_file(site_locales: Path, language: str) -> Path | None:
-    for code in _candidates(language):
+    for code in candidates(language):
         candidate = site_locales / f"{code}.po"
         if candidate.is_file():
             return candidate
@@ -101,7 +101,7 @@ def words_for(language: str, site_locales: Path | None = None) -> Words:
         own = site_catalog_file(site_locales, language)
         if own is not None:
             chain.append(own)
-    chain += [catalog_file(code) for code in _candidates(language) if catalog_file(code).is_file()]
+    chain += [catalog_file(code) for code in candidates(language) if catalog_file(code).is_file()]
     if not chain:
         return Words(language, _gettext.NullTranslations(), ())
     first = _compiled(chain[0])
