@@ -65,6 +65,12 @@ class LaterPage:
 
     url: str
     make: Callable[[], GeneratedPage]
+    #: The slugs of the entries whose facts the page shows; with ``shows``, all it depends on
+    #: besides the site's configuration. `serve` makes the page again after a save only if one
+    #: of these entries changed or ``shows`` did (generator/publication/republish.py).
+    entries: tuple[str, ...] = ()
+    #: What else the page shows, as a comparable value (its place among its pages, a status...).
+    shows: tuple = ()
 
     @property
     def src_uri(self) -> str:

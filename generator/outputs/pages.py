@@ -10,6 +10,7 @@ from typing import Iterable, Sequence
 
 from generator.facts.accountability import site_accountability
 from generator.facts.derive import IncidentFacts
+from generator.facts.uptime import timelines
 from generator.outputs import social, urls
 from generator.outputs.files import GeneratedFile, GeneratedPage, LaterPage
 from generator.outputs.templating import TEMPLATES, Renderer
@@ -95,7 +96,8 @@ def render_history_pages(r: Renderer) -> Iterable[GeneratedPage | LaterPage]:
         for paging, chunk in _paged(urls.history_year(year), entries, HISTORY_PAGE_SIZE):
             url = paging.url(paging.number)
             yield LaterPage(url, partial(r.page, "history_year.md.j2", url, year=year, entries=chunk, paging=paging,
-                                         sections=_by_month(chunk, r, labels)))
+                                         sections=_by_month(chunk, r, labels)),
+                            entries=tuple(f.slug for f in chunk), shows=(paging,))
 
 
 def _by_month(entries: Sequence, r: Renderer, labels: dict) -> list[tuple[str, str, list]]:
@@ -116,7 +118,13 @@ def render_component_pages(r: Renderer) -> Iterable[GeneratedPage | LaterPage]:
         facts = r.report.components[component.id]
         for paging, chunk in _paged(urls.component(component.id), facts.entries, COMPONENT_PAGE_SIZE):
             url = paging.url(paging.number)
-            yield LaterPage(url, partial(r.page, "component.md.j2", url, component=component, c=facts, entries=chunk, paging=paging))
+            # The first page's uptime strips read every entry of the component, up to the moment the
+            # site is judged at, from the day of the site's earliest entry.
+            first = paging.number == 1
+            strips = (r.report.site_judged_at, timelines(r.report).data_start) if first else ()
+            yield LaterPage(url, partial(r.page, "component.md.j2", url, component=component, c=facts, entries=chunk, paging=paging),
+                            entries=tuple(f.slug for f in (facts.entries if first else chunk)),
+                            shows=(paging, facts.status, bool(facts.entries), *strips))
 
 
 def render_accountability_page(r: Renderer) -> GeneratedPage:

@@ -118,17 +118,38 @@ def translate_nav(nav: Navigation, edition: Edition) -> None:
     walk(nav.items)
 
 
-def build_other_editions(config: MkDocsConfig, plugin_class: type, parent: "object") -> None:
-    """Run the build of each non-default language into ``<site_dir>/<lang>/``."""
+def build_other_editions(config: MkDocsConfig, plugin_class: type, parent: "object") -> list:
+    """Run the build of each non-default language into ``<site_dir>/<lang>/``; their plugins."""
     edition: Edition = parent.edition  # type: ignore[attr-defined]
+    plugins = []
     for language in edition.languages[1:]:
         sub = load_config(config.config_file_path, site_dir=os.path.join(config.site_dir, edition.prefix(language).rstrip("/")),
                           strict=config.strict)
         sub.theme["language"] = material_language(language)
-        plugin = next(p for p in sub.plugins.values() if isinstance(p, plugin_class))
+        plugin = _own_instance(sub, plugin_class)
         plugin.command = parent.command  # type: ignore[attr-defined]
         plugin.parent = ParentBuild(parent.catalog, parent.moment, parent.stale, language,  # type: ignore[attr-defined]
                                     parent._epoch_is_ours)  # type: ignore[attr-defined]
         log.info("Frankly: the %s pages, into %s", i18n.language_name(language, "en"), sub.site_dir)
         with i18n.use(edition.default):  # the language is this build's again afterwards
             mkdocs_build.build(sub)
+        plugins.append(plugin)
+    return plugins
+
+
+def _own_instance(config: MkDocsConfig, plugin_class: type):
+    """A plugin of ``plugin_class`` for this build alone, in place of the one mkdocs hands out.
+
+    mkdocs keeps one instance of a plugin that defines on_startup for every configuration
+    loaded in the process (its plugin cache), so another language's build would share the
+    default build's instance and overwrite what it holds: its language, its input, the
+    pages `serve` republishes from, the facts `frankly build` reports from."""
+    name, shared = next((name, p) for name, p in config.plugins.items() if isinstance(p, plugin_class))
+    own = plugin_class()
+    own.config = shared.config  # the same options, from the same mkdocs.yml
+    for methods in config.plugins.events.values():
+        for number, method in enumerate(methods):
+            if getattr(method, "__self__", None) is shared:
+                methods[number] = getattr(own, method.__name__)
+    dict.__setitem__(config.plugins, name, own)
+    return own

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import contextlib
 from datetime import datetime, timezone
-import functools
 import logging
 import os
-import sys
 import shutil
 import tempfile
 from pathlib import Path
@@ -41,7 +39,8 @@ from generator.publication import editions
 from generator.publication.output_cache import OutputCache, site_fingerprint
 from generator.publication.publish import EntryPublisher, OutputWriter, write_search_index
 from generator.publication.theme_shell import ShellRenderer, compact_chrome
-from generator.publication.reports import one_line, write_report
+from generator.publication import republish
+from generator.publication.serving import SaveBuilder, reported_while_serving
 from generator.publication.workers import map_anywhere, relax_gc, usable_cpus
 
 log = logging.getLogger("mkdocs.plugins.frankly")
@@ -76,26 +75,6 @@ class FranklyConfig(base.Config):
     (generator/publication/output_cache.py). Same bytes either way."""
 
 
-def _reported_while_serving(event):
-    """While `frankly serve` rebuilds, an unexpected error in ``event`` becomes one
-    logged line and a report file (reports.py) instead of the dev server's
-    traceback; the server keeps serving the last good site. In a build it is
-    raised as is: `frankly build` reports it the same way, `mkdocs build` shows it."""
-
-    @functools.wraps(event)
-    def wrapper(self, *args, **kwargs):
-        try:
-            return event(self, *args, **kwargs)
-        except (PluginError, InvalidInput):
-            raise
-        except Exception as exc:
-            if self.command != "serve" or os.environ.get("FRANKLY_DEBUG", "") not in ("", "0"):
-                raise
-            raise PluginError(one_line("serve", exc, write_report(exc, sys.argv))) from None
-
-    return wrapper
-
-
 class FranklyPlugin(BasePlugin[FranklyConfig]):
     def __init__(self) -> None:
         self.command = "build"
@@ -118,6 +97,12 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         self.edition: Edition | None = None
         #: Set by the default edition's build on the plugin of each other language's build it runs.
         self.parent: editions.ParentBuild | None = None
+        # serve only: what the last build published, to republish a save in place (republish.py)
+        self.served: republish.Served | None = None
+        self.mkdocs_config: MkDocsConfig | None = None
+        self.shells: ShellRenderer | None = None
+        self.site_outputs: list | None = None
+        self.other_builds: list[FranklyPlugin] = []  # the other languages' builds, kept while serving
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember the command. Defining this hook also makes mkdocs keep this
@@ -130,7 +115,7 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         return ProjectPaths.at(root, self.config.site_config, self.config.incidents_dir)
 
     @event_priority(50)  # before Material's search plugin reads the theme's language (editions.configure)
-    @_reported_while_serving
+    @reported_while_serving
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Load, validate and derive; stop before mkdocs touches the output if the input is bad.
 
@@ -216,7 +201,7 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         os.environ["SOURCE_DATE_EPOCH"] = str(int(stamp.timestamp()) if stamp else 0)
         self._epoch_is_ours = True
 
-    @_reported_while_serving
+    @reported_while_serving
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         """Hand the site-wide pages in the navigation and the site-wide files to mkdocs.
 
@@ -226,7 +211,10 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         """
         assert self.renderer is not None
         self.pages_by_src, self.later_pages = {}, []
+        self.site_outputs = [] if self.command == "serve" else None
         for output in render_site_outputs(self.renderer):
+            if self.site_outputs is not None:
+                self.site_outputs.append(output)
             if isinstance(output, LaterPage):
                 self.later_pages.append(output)
                 continue
@@ -254,7 +242,7 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         self.files = files
         return files
 
-    @_reported_while_serving
+    @reported_while_serving
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         assert self.edition is not None
         editions.translate_nav(nav, self.edition)
@@ -267,14 +255,14 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
             config.extra["alternate"] = editions.alternates(self.edition, page.url)
         return context
 
-    @_reported_while_serving
+    @reported_while_serving
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         self.env = env
         if self.cache_root is not None:
             keep_compiled(env, self.cache_root / "jinja", "theme")
         return env
 
-    @_reported_while_serving
+    @reported_while_serving
     def on_post_page(self, output: str, *, page, config: MkDocsConfig) -> str:
         """Trim the theme's indentation and add the core's <head> contributions
         (feeds, social tags) to every page."""
@@ -295,7 +283,7 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         assert self.renderer is not None
         return str(render_head(self.renderer, url))
 
-    @_reported_while_serving
+    @reported_while_serving
     def on_page_content(self, html: str, *, page, config: MkDocsConfig, files: Files) -> str:
         """Put our pre-rendered HTML into generated pages; while serving with
         broken input, tell the editor on the page itself."""
@@ -322,7 +310,7 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
             self._bare = False
 
     @event_priority(-100)  # after Material's search plugin has written its index and mkdocs its sitemap
-    @_reported_while_serving
+    @reported_while_serving
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Write every entry's files and the archive pages (publish.py), then add
         them to the search index and the sitemap."""
@@ -333,7 +321,10 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         )
         writer = OutputWriter(Path(config.site_dir), {file.dest_uri for file in self.files}, log.warning)
         output_cache = self._output_cache(config)
-        publisher = EntryPublisher(self.report, entry_renderer(self.renderer), shells, writer, self.config.jobs, output_cache)
+        self.served, record = None, ({} if self.site_outputs is not None and self.stale is None else None)
+        searched = republish.search_index(config)  # Material has written it (priority above)
+        indexed = len(searched.entries) if searched is not None else 0
+        publisher = EntryPublisher(self.report, entry_renderer(self.renderer), shells, writer, self.config.jobs, output_cache, record)
         self._draw_cards_ahead(output_cache)
         workdir = Path(tempfile.mkdtemp(prefix="frankly-publish-"))
         try:
@@ -355,10 +346,13 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
             log.info("Outputs: %s reused from the cache, %d rendered and kept",
                      counted(published.reused, "entry", "entries"), published.stored)
         self._add_to_sitemap(config, published.pages)
+        if record is not None and published.processes == 1:  # every entry's files recorded here
+            self.served = republish.served_state(self, self.site_outputs, record, published.pages, indexed, searched)
+            self.mkdocs_config, self.shells = config, shells
         assert self.edition is not None
         if self.edition.several and self.edition.is_default:
             del shells, writer, publisher, published  # the other languages' builds need the memory
-            editions.build_other_editions(config, FranklyPlugin, self)
+            self.other_builds = editions.build_other_editions(config, FranklyPlugin, self)
 
     def _draw_cards_ahead(self, output_cache: OutputCache | None) -> None:
         """Draw the card images the build lacks on every core (~25 ms each), in forked
@@ -413,8 +407,11 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         mkdocs_build._build_theme_template("sitemap.xml", self.env, listed, config, self.nav)
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder) -> LiveReloadServer:
-        """Rebuild when an incident file or site.yaml is saved."""
+        """Rebuild when an incident file or site.yaml is saved; a save of incident files alone
+        is republished in place (serving.py)."""
         paths = self.paths(config)
         server.watch(str(paths.incidents_dir))
         server.watch(str(paths.site_config.parent))
+        watched = [Path(p) for p in (config.config_file_path, config.docs_dir, config.theme.custom_dir, *config.watch) if p]
+        server.builder = SaveBuilder(self, server.builder, [*watched, paths.site_config.parent], paths.incidents_dir)
         return server

@@ -100,9 +100,13 @@ class EntryPublisher:
     """Renders and writes every entry and archive page, in several processes when worth it."""
 
     def __init__(self, report: StatusReport, render_entry: Callable[[IncidentFacts], list[Output]],
-                 shells: "ShellRenderer", writer: OutputWriter, jobs: int, cache: OutputCache | None = None):
+                 shells: "ShellRenderer", writer: OutputWriter, jobs: int, cache: OutputCache | None = None,
+                 record: dict[str, tuple[list[str], str]] | None = None):
         self.report = report
         self.cache = cache
+        #: slug -> (site paths written, search line) of each entry rendered in this process, if given
+        #: (`serve` keeps it to republish a save in place: generator/publication/republish.py).
+        self.record = record
         self.render_entry = render_entry
         self.shells = shells
         self.writer = writer
@@ -156,17 +160,25 @@ class EntryPublisher:
                     lines.write(cached.search + "\n")
                     reused += 1
                     continue
-                written, card_keys = [], []
-                for output in self.render_entry(item):
-                    written.append(self.publish(output))
-                    if not isinstance(output, GeneratedPage) and output.source is not None:
-                        card_keys.append(Path(output.source).stem)  # a cached card image (cards.card_output)
-                search = serialized(entry_search_entries(self.report, item))
+                written, card_keys, search = self.publish_entry(item)
                 lines.write(search + "\n")
                 if self.cache is not None:
                     stored += self.cache.store(item.slug, self.writer.site_dir, written, search, card_keys)
         markup.flush_cache()
         return cards.stats.since(cards_before), self.shells.full_renders - full_before, reused, stored, part
+
+    def publish_entry(self, facts: IncidentFacts) -> tuple[list[str], list[str], str]:
+        """Render and write one entry's outputs: (the site paths written, the keys of the
+        cached card images among them, its search entries as one line)."""
+        written, card_keys = [], []
+        for output in self.render_entry(facts):
+            written.append(self.publish(output))
+            if not isinstance(output, GeneratedPage) and output.source is not None:
+                card_keys.append(Path(output.source).stem)  # a cached card image (cards.card_output)
+        search = serialized(entry_search_entries(self.report, facts))
+        if self.record is not None:
+            self.record[facts.slug] = (written, search)
+        return written, card_keys, search
 
     def _reuse(self, cached: CachedEntry) -> bool:
         """Link a cached entry's files into the site; False (the entry discarded) if one went missing."""

@@ -1,0 +1,113 @@
+"""Publish step while serving: what `frankly serve` (and `mkdocs serve`) does on a save.
+
+mkdocs' dev server runs the whole build after every change it notices. The
+plugin hands it :class:`SaveBuilder` instead, which first looks at what was
+saved: when nothing but incident files changed since the last whole build,
+and they still validate, the save is republished in place
+(generator/publication/republish.py), in every language; otherwise, and
+whenever republishing cannot be trusted, mkdocs' own builder runs as before.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+from mkdocs.exceptions import PluginError
+
+from generator.input.load import load_all
+from generator.input.problems import InvalidInput
+from generator.publication.republish import republish
+from generator.publication.reports import one_line, write_report
+
+#: The plugin (generator/publication/plugin.py), which imports this module: not imported back.
+FranklyPlugin = Any
+
+log = logging.getLogger("mkdocs.plugins.frankly")
+
+
+def reported_while_serving(event):
+    """While `frankly serve` rebuilds, an unexpected error in ``event`` becomes one
+    logged line and a report file (reports.py) instead of the dev server's
+    traceback; the server keeps serving the last good site. In a build it is
+    raised as is: `frankly build` reports it the same way, `mkdocs build` shows it."""
+
+    @functools.wraps(event)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return event(self, *args, **kwargs)
+        except (PluginError, InvalidInput):
+            raise
+        except Exception as exc:
+            if self.command != "serve" or os.environ.get("FRANKLY_DEBUG", "") not in ("", "0"):
+                raise
+            raise PluginError(one_line("serve", exc, write_report(exc, sys.argv))) from None
+
+    return wrapper
+
+
+Snapshot = dict[str, tuple[int, int]]
+
+
+def snapshot(roots: list[Path], skip: Path) -> Snapshot:
+    """(modification time, size) of every file under ``roots`` (files or folders), but not under ``skip``."""
+    seen: Snapshot = {}
+    for root in roots:
+        if root.is_file():
+            stat = root.stat()
+            seen[str(root)] = (stat.st_mtime_ns, stat.st_size)
+            continue
+        for folder, subfolders, names in os.walk(root):
+            if Path(folder) == skip:
+                subfolders[:] = []
+                continue
+            for name in names:
+                try:
+                    stat = os.stat(os.path.join(folder, name))
+                except OSError:
+                    continue
+                seen[os.path.join(folder, name)] = (stat.st_mtime_ns, stat.st_size)
+    return seen
+
+
+class SaveBuilder:
+    """The dev server's builder: republishes a save of incident files alone, else runs ``build``."""
+
+    def __init__(self, plugin: FranklyPlugin, build: Callable[[], None], watched: list[Path], incidents: Path):
+        self.plugin, self.build = plugin, build
+        self.watched, self.incidents = watched, incidents
+        self.seen = snapshot(watched, incidents)
+
+    def __call__(self) -> None:
+        seen = snapshot(self.watched, self.incidents)
+        if seen == self.seen and republish_saved(self.plugin):
+            return
+        self.seen = seen  # taken before the build reads the files: a save during it is noticed next time
+        self.build()
+
+
+def republish_saved(plugin: FranklyPlugin) -> bool:
+    """Republish the incident files as they are now, in every language; False: run the whole build."""
+    if plugin.served is None or plugin.mkdocs_config is None:
+        return False
+    started = time.perf_counter()
+    try:
+        catalog = load_all(plugin.paths(plugin.mkdocs_config))
+    except InvalidInput:
+        return False  # the whole build lists the problems and keeps showing the last good pages
+    try:
+        moment = plugin._judging_moment()
+        if not all(republish(build, catalog, moment) for build in (plugin, *plugin.other_builds)):
+            log.info("Frankly: this save changes more than its entries; rebuilding the whole site")
+            return False
+    except Exception as exc:  # the whole build gives it its usual report, if it happens again there
+        log.warning("Frankly: republishing the save failed (%s: %s); rebuilding the whole site", type(exc).__name__, exc)
+        plugin.served = None
+        return False
+    log.info("Frankly: the save republished in %.2f s", time.perf_counter() - started)
+    return True

@@ -1,0 +1,172 @@
+"""`serve` republishes a save of incident files in place (generator/publication/republish.py):
+after every kind of save, the served folder is byte for byte what a whole build of the
+same input, judged at the same moment, makes; anything it cannot republish exactly
+falls back to the whole build."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from mkdocs.commands import build as mkdocs_build
+from mkdocs.config import load_config
+
+from conftest import REPO, copy_project, tree_bytes, write_incident
+from generator.publication.serving import republish_saved
+
+MOMENT = "2026-03-10T14:00:00+00:00"
+LATER = "2026-03-10T14:07:30+00:00"
+SERVE_URL = "http://127.0.0.1:8000/"
+
+
+def serve_build(root: Path, site_dir: Path):
+    """A whole build as `frankly serve` runs it; returns the frankly plugin, which keeps what it published."""
+    os.environ.pop("SOURCE_DATE_EPOCH", None)  # a build pins it from its data: each build here starts afresh
+    config = load_config(str(root / "mkdocs.yml"), site_dir=str(site_dir))
+    config.plugins.on_startup(command="serve", dirty=False)
+    config.site_url = SERVE_URL
+    mkdocs_build.build(config, serve_url=SERVE_URL)
+    return config.plugins["frankly"]
+
+
+def differences(served: Path, clean: Path) -> list[str]:
+    a, b = tree_bytes(served), tree_bytes(clean)
+    return sorted(name for name in a.keys() | b.keys() if a.get(name) != b.get(name))
+
+
+def assert_as_whole_build(plugin, root: Path, tmp_path: Path) -> None:
+    """Republishing took place and left what a whole build of the same input makes."""
+    assert republish_saved(plugin), "the save was not republished in place"
+    served = Path(plugin.mkdocs_config.site_dir)
+    clean = tmp_path / "clean"
+    shutil.rmtree(clean, ignore_errors=True)
+    serve_build(root, clean)
+    assert differences(served, clean) == []
+
+
+@pytest.fixture
+def serving(project: Path, tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("FRANKLY_NOW", MOMENT)
+    return serve_build(project, tmp_path / "served"), project
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_an_update_added_to_an_open_incident_at_a_later_moment(serving, tmp_path, monkeypatch):
+    plugin, root = serving
+    monkeypatch.setenv("FRANKLY_NOW", LATER)  # the clock moved on: every open entry is judged anew
+    path = root / "incidents" / "2026-03-10-dashboard-slow.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "  - at: 2026-03-10T13:30:00+00:00\n    status: monitoring\n"
+                    "    message: A fix is out; we are watching the dashboard's response times.\n", encoding="utf-8")
+    assert_as_whole_build(plugin, root, tmp_path)
+    page = (Path(plugin.mkdocs_config.site_dir) / "incidents" / "2026-03-10-dashboard-slow" / "index.html").read_text()
+    assert "we are watching the dashboard" in page
+
+
+def test_a_closed_entrys_title_changed(serving, tmp_path):
+    plugin, root = serving
+    _edit(root / "incidents" / "2026-03-02-api-errors.yaml", "title: Elevated API error rates", "title: API errors for EU customers")
+    assert_as_whole_build(plugin, root, tmp_path)
+    history = (Path(plugin.mkdocs_config.site_dir) / "history" / "2026" / "index.html").read_text()
+    assert "API errors for EU customers" in history
+
+
+def test_an_open_incident_resolved(serving, tmp_path):
+    plugin, root = serving
+    path = root / "incidents" / "2026-03-10-dashboard-slow.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "  - at: 2026-03-10T13:45:00+00:00\n    status: resolved\n"
+                    "    message: Response times are back to normal.\n", encoding="utf-8")
+    assert_as_whole_build(plugin, root, tmp_path)
+
+
+def test_a_new_entry_then_deleted_with_its_alias(serving, tmp_path):
+    plugin, root = serving
+    write_incident(root, "2026-03-09-login-errors.yaml", """\
+kind: incident
+title: Login errors
+summary: Some customers could not sign in.
+impact: major
+aliases: [2026-03-09-sign-in-errors]
+components:
+  api: major_outage
+updates:
+  - at: 2026-03-09T08:00:00+00:00
+    status: investigating
+    message: We are looking into failed sign-ins.
+  - at: 2026-03-09T09:00:00+00:00
+    status: resolved
+    message: Sign-ins work again.
+""")
+    assert_as_whole_build(plugin, root, tmp_path)
+    served = Path(plugin.mkdocs_config.site_dir)
+    assert (served / "incidents" / "2026-03-09-sign-in-errors" / "index.html").is_file()
+    (root / "incidents" / "2026-03-09-login-errors.yaml").unlink()
+    assert_as_whole_build(plugin, root, tmp_path)
+    assert not (served / "incidents" / "2026-03-09-sign-in-errors").exists()
+    assert not (served / "incidents" / "2026-03-09-login-errors").exists()
+
+
+def test_an_entry_of_a_year_without_one_is_a_whole_build(serving, tmp_path, caplog):
+    """A new year is a new page of the navigation-less archive: republished too."""
+    plugin, root = serving
+    _edit(root / "incidents" / "2025-12-31-new-year-notice.yaml", "title: Support hours over New Year", "title: Support hours")
+    shutil.move(root / "incidents" / "2025-12-31-new-year-notice.yaml", root / "incidents" / "2024-12-31-new-year-notice.yaml")
+    text = (root / "incidents" / "2024-12-31-new-year-notice.yaml").read_text(encoding="utf-8").replace("2025-12-", "2024-12-")
+    (root / "incidents" / "2024-12-31-new-year-notice.yaml").write_text(text, encoding="utf-8")
+    assert_as_whole_build(plugin, root, tmp_path)
+
+
+def test_a_save_with_a_problem_is_left_to_the_whole_build(serving, tmp_path):
+    plugin, root = serving
+    served = Path(plugin.mkdocs_config.site_dir)
+    before = tree_bytes(served)
+    _edit(root / "incidents" / "2026-03-10-dashboard-slow.yaml", "impact: minor", "impact: tiny")
+    assert not republish_saved(plugin)
+    assert tree_bytes(served) == before, "nothing was changed in the served folder"
+
+
+def test_several_saves_in_a_row_stay_exact(serving, tmp_path, monkeypatch):
+    plugin, root = serving
+    path = root / "incidents" / "2026-03-02-api-errors.yaml"
+    for turn in range(3):
+        monkeypatch.setenv("FRANKLY_NOW", f"2026-03-10T14:0{turn + 1}:00+00:00")
+        _edit(path, "title: ", f"title: {turn} ")
+        assert_as_whole_build(plugin, root, tmp_path)
+
+
+@pytest.mark.slow
+def test_a_site_in_two_languages_republishes_each(tmp_path, monkeypatch):
+    root = copy_project(REPO, tmp_path / "demo", ("docs", "incidents", "site_config", "mkdocs.yml"))
+    monkeypatch.setenv("FRANKLY_NOW", "2026-12-02T10:00:00+01:00")
+    plugin = serve_build(root, tmp_path / "served")
+    assert [other.edition.language for other in plugin.other_builds] == ["fr"]
+    path = root / "incidents" / "2026-11-17-messaging-outage.yaml"
+    _edit(path, "\ntitle: SMS and MMS outage", "\ntitle: The SMS and MMS outage")
+    _edit(path, "    title: Panne des SMS", "    title: La panne des SMS")
+    assert_as_whole_build(plugin, root, tmp_path)
+    served = tmp_path / "served"
+    assert "La panne des SMS" in (served / "fr" / "incidents" / "2026-11-17-messaging-outage" / "index.html").read_text()
+    assert "The SMS and MMS outage" in (served / "incidents" / "2026-11-17-messaging-outage" / "index.html").read_text()
+
+
+def test_a_theme_error_while_republishing_falls_back(serving, tmp_path, monkeypatch, caplog):
+    """Republishing that fails for any reason is not trusted: the whole build runs instead."""
+    plugin, root = serving
+    from generator.publication import republish
+
+    def broken(*args, **kwargs):
+        raise OSError("disk on fire")
+
+    monkeypatch.setattr(republish, "derive", broken)
+    _edit(root / "incidents" / "2026-03-02-api-errors.yaml", "title: ", "title: Again ")
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.frankly"):
+        assert not republish_saved(plugin)
+    assert "republishing the save failed (OSError: disk on fire); rebuilding the whole site" in caplog.text
+    assert plugin.served is None
