@@ -170,3 +170,18 @@ def test_a_theme_error_while_republishing_falls_back(serving, tmp_path, monkeypa
         assert not republish_saved(plugin)
     assert "republishing the save failed (OSError: disk on fire); rebuilding the whole site" in caplog.text
     assert plugin.served is None
+
+
+@pytest.mark.slow
+def test_a_whole_rebuild_while_serving_two_languages_reads_the_save(tmp_path):
+    """mkdocs hands every build of the process the same instance of a plugin that has on_startup:
+    the French build's once held the default build's, so serve's next whole build read the
+    first build's input and published it in French at the root."""
+    root = copy_project(REPO, tmp_path / "demo", ("docs", "incidents", "site_config", "mkdocs.yml"))
+    serve_build(root, tmp_path / "served")
+    _edit(root / "incidents" / "2026-11-17-messaging-outage.yaml", "\ntitle: SMS and MMS outage", "\ntitle: The SMS and MMS outage")
+    (root / "site_config" / "site.yaml").write_text((root / "site_config" / "site.yaml").read_text(encoding="utf-8") + "\n")
+    serve_build(root, tmp_path / "served")  # what the dev server runs after a save of site.yaml
+    page = (tmp_path / "served" / "incidents" / "2026-11-17-messaging-outage" / "index.html").read_text()
+    assert '<html lang="en"' in page
+    assert "The SMS and MMS outage" in page

@@ -43,3 +43,6 @@ def test_serve_rebuilds_on_save_and_keeps_last_good_site_on_error(project: Path,
         assert "Preview not updated" not in fixed
         write_incident(project, "2026-03-12-new.yaml", text.replace("title: Dashboard is slow", "title: Brand new entry"))
         wait_for(lambda: "Brand new entry" in (_get(base + "incidents/2026-03-12-new/") or ""))
+        # A save of incident files alone, after a good build, is republished in place (republish.py).
+        assert "the save republished in" in log.read_text()
+        assert "Brand new entry" in (_get(base) or ""), "the home page lists it too"

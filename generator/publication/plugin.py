@@ -40,7 +40,7 @@ from generator.publication.output_cache import OutputCache, site_fingerprint
 from generator.publication.publish import EntryPublisher, OutputWriter, write_search_index
 from generator.publication.theme_shell import ShellRenderer, compact_chrome
 from generator.publication import republish
-from generator.publication.serving import SaveBuilder, reported_while_serving
+from generator.publication.serving import reported_while_serving, serve_saves
 from generator.publication.workers import map_anywhere, relax_gc, usable_cpus
 
 log = logging.getLogger("mkdocs.plugins.frankly")
@@ -103,6 +103,7 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         self.shells: ShellRenderer | None = None
         self.site_outputs: list | None = None
         self.other_builds: list[FranklyPlugin] = []  # the other languages' builds, kept while serving
+        self._watcher = None  # serve: the observer of the incident files (serving.watch_natively)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember the command. Defining this hook also makes mkdocs keep this
@@ -409,9 +410,9 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder) -> LiveReloadServer:
         """Rebuild when an incident file or site.yaml is saved; a save of incident files alone
         is republished in place (serving.py)."""
-        paths = self.paths(config)
-        server.watch(str(paths.incidents_dir))
-        server.watch(str(paths.site_config.parent))
-        watched = [Path(p) for p in (config.config_file_path, config.docs_dir, config.theme.custom_dir, *config.watch) if p]
-        server.builder = SaveBuilder(self, server.builder, [*watched, paths.site_config.parent], paths.incidents_dir)
+        self._watcher = serve_saves(self, server, config, self.paths(config))
         return server
+
+    def on_shutdown(self) -> None:
+        if self._watcher is not None:
+            self._watcher.stop()
