@@ -347,7 +347,7 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
             log.info("Outputs: %s reused from the cache, %d rendered and kept",
                      counted(published.reused, "entry", "entries"), published.stored)
         self._add_to_sitemap(config, published.pages)
-        if record is not None and published.processes == 1:  # every entry's files recorded here
+        if record is not None:
             self.served = republish.served_state(self, self.site_outputs, record, published.pages, indexed, searched)
             self.mkdocs_config, self.shells = config, shells
         assert self.edition is not None

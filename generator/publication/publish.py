@@ -132,17 +132,19 @@ class EntryPublisher:
         markup.flush_cache()  # children start from a store that has this process's texts
         rest = items[warm:]
         results = map_chunks(lambda chunk: self._publish_items(chunk, workdir), rest, self.jobs) if rest else []
-        for drawn_cards, full_renders, *_ in results[1:]:  # results[0] is this process's own, already counted
+        for drawn_cards, full_renders, *_, recorded in results[1:]:  # results[0] is this process's own, already counted
             cards.stats.add(drawn_cards)
             self.shells.full_renders += full_renders
+            if self.record is not None:
+                self.record.update(recorded)  # what the other processes wrote
         reused = sum(result[2] for result in [first, *results])  # entries from the output cache
         stored = sum(result[3] for result in [first, *results])
         # Each entry has one page (render_incident_page); its other outputs are files.
         pages = [page.src_uri for page in later_pages] + [urls.source_of(urls.incident(f.slug)) for f in entries]
-        return Published(max(1, len(results)), reused, stored, pages, _in_entry_order(first[-1], [r[-1] for r in results]))
+        return Published(max(1, len(results)), reused, stored, pages, _in_entry_order(first[4], [r[4] for r in results]))
 
     def _publish_items(self, items: Sequence[IncidentFacts | LaterPage],
-                       workdir: Path) -> tuple[cards.CardStats, int, int, int, str]:
+                       workdir: Path) -> tuple[cards.CardStats, int, int, int, str, dict]:
         """Writes these entries' files (or archive pages), and their search entries
         to a file of their own, one line per item (empty for archive pages);
         returns what the other processes must know."""
@@ -158,6 +160,8 @@ class EntryPublisher:
                 cached = self.cache.lookup(item.slug) if self.cache is not None else None
                 if cached is not None and self._reuse(cached):
                     lines.write(cached.search + "\n")
+                    if self.record is not None:
+                        self.record[item.slug] = ([path for path, *_ in cached.files], cached.search)
                     reused += 1
                     continue
                 written, card_keys, search = self.publish_entry(item)
@@ -165,7 +169,8 @@ class EntryPublisher:
                 if self.cache is not None:
                     stored += self.cache.store(item.slug, self.writer.site_dir, written, search, card_keys)
         markup.flush_cache()
-        return cards.stats.since(cards_before), self.shells.full_renders - full_before, reused, stored, part
+        recorded = {} if self.record is None else {i.slug: self.record[i.slug] for i in items if not isinstance(i, LaterPage)}
+        return cards.stats.since(cards_before), self.shells.full_renders - full_before, reused, stored, part, recorded
 
     def publish_entry(self, facts: IncidentFacts) -> tuple[list[str], list[str], str]:
         """Render and write one entry's outputs: (the site paths written, the keys of the
