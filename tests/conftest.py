@@ -45,7 +45,10 @@ def _not_in_ci(monkeypatch):
     SOURCE_DATE_EPOCH, which its children would inherit; undone after each test, so no
     test depends on which ran before it in the same process (`make test`'s workers)."""
     for name in ("CI", "GITHUB_ACTIONS", "FRANKLY_NOW", "SOURCE_DATE_EPOCH"):
-        monkeypatch.delenv(name, raising=False)
+        # setenv first: monkeypatch restores only what it recorded, and a delenv of an absent
+        # name records nothing, so a value a build sets later would outlive the test.
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
 
 
 @pytest.fixture

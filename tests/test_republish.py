@@ -14,7 +14,7 @@ import pytest
 from mkdocs.commands import build as mkdocs_build
 from mkdocs.config import load_config
 
-from conftest import REPO, copy_project, tree_bytes, write_incident
+from conftest import REPO, copy_project, invoke, tree_bytes, write_incident
 from generator.publication.serving import republish_saved
 
 MOMENT = "2026-03-10T14:00:00+00:00"
@@ -41,9 +41,11 @@ def assert_as_whole_build(plugin, root: Path, tmp_path: Path) -> None:
     """Republishing took place and left what a whole build of the same input makes."""
     assert republish_saved(plugin), "the save was not republished in place"
     served = Path(plugin.mkdocs_config.site_dir)
-    clean = tmp_path / "clean"
+    clean, fresh = tmp_path / "clean", tmp_path / "fresh-project"
     shutil.rmtree(clean, ignore_errors=True)
-    serve_build(root, clean)
+    shutil.rmtree(fresh, ignore_errors=True)
+    shutil.copytree(root, fresh, ignore=shutil.ignore_patterns(".cache"))  # nothing reused: a build from scratch
+    serve_build(fresh, clean)
     assert differences(served, clean) == []
 
 
@@ -185,3 +187,27 @@ def test_a_whole_rebuild_while_serving_two_languages_reads_the_save(tmp_path):
     page = (tmp_path / "served" / "incidents" / "2026-11-17-messaging-outage" / "index.html").read_text()
     assert '<html lang="en"' in page
     assert "The SMS and MMS outage" in page
+
+
+def test_serves_first_build_reuses_what_frankly_build_cached(project, tmp_path, monkeypatch):
+    """A serve build makes the same bytes as `frankly build --now` at the same moment, so it
+    reuses the closed entries' files the last build cached, and still republishes."""
+    result = invoke(project, "build", "--now", MOMENT)  # in this process: the same installed packages, as a real serve's
+    assert result.exit_code == 0, result.output
+    monkeypatch.setenv("FRANKLY_NOW", MOMENT)
+    said: list[str] = []
+    handler = logging.Handler(logging.INFO)
+    handler.emit = lambda record: said.append(record.getMessage())
+    logger = logging.getLogger("mkdocs.plugins.frankly")  # `frankly build` set its logging up: not caplog's
+    level, logger.level = logger.level, logging.INFO
+    logger.addHandler(handler)
+    try:
+        plugin = serve_build(project, tmp_path / "served")
+    finally:
+        logger.removeHandler(handler)
+        logger.level = level
+    assert "Outputs: 5 entries reused from the cache, 0 rendered and kept" in said
+    assert differences(tmp_path / "served", project / "site") == []
+    assert plugin.served is not None and len(plugin.served.entries) == 5
+    _edit(project / "incidents" / "2026-03-02-api-errors.yaml", "title: ", "title: Again ")
+    assert_as_whole_build(plugin, project, tmp_path)

@@ -71,7 +71,7 @@ class FranklyConfig(base.Config):
     """Remove the theme's indentation around each page's content (about 3.5 KB of a
     ~26 KB incident page); pages render the same. Off: the theme's HTML as it is."""
     output_cache = c.Type(bool, default=True)
-    """`build`: reuse an unchanged entry's files from .cache/frankly/outputs
+    """`build` and `serve`: reuse an unchanged entry's files from .cache/frankly/outputs
     (generator/publication/output_cache.py). Same bytes either way."""
 
 
@@ -125,6 +125,7 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         file leaves the last good site, and `serve` keeps serving it.
         """
         paths = self.paths(config)
+        self.served, self.other_builds = None, []  # this build replaces what the last one published
         try:
             catalog = self.parent.catalog if self.parent is not None else load_all(paths)
         except InvalidInput as exc:
@@ -375,9 +376,9 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         cards.drawn_ahead(set(map_anywhere(cards.draw_into_cache, [(str(folder), card) for card in to_draw], cpus)))
 
     def _output_cache(self, config: MkDocsConfig) -> OutputCache | None:
-        """The output cache of `build` (output_cache.py); none while serving (pages are judged
-        at the clock's time, so no key would match twice) or showing problems."""
-        if self.command != "build" or not self.config.output_cache or self.stale is not None or self.cache_root is None:
+        """The output cache (output_cache.py) of `build` and of `serve`'s whole builds (a serve
+        build makes the same bytes; only open entries' keys hold the clock); none while showing problems."""
+        if not self.config.output_cache or self.stale is not None or self.cache_root is None:
             return None
         assert self.edition is not None
         paths = self.paths(config)
