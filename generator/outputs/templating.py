@@ -211,13 +211,14 @@ class Renderer:
 
     def _row_meta(self, f) -> str:
         """' · lasted 2 h' / ' · scheduled' / ' · cancelled' / ' · ongoing' (escaped)."""
-        if f.duration is not None:
-            return " · " + _formatted(_("lasted %(duration)s"), {"duration": format_duration(f.duration)})
+        duration = f.duration
+        if duration is not None:
+            return f' · {_formatted(_("lasted %(duration)s"), {"duration": format_duration(duration)})}'
         if f.is_upcoming:
-            return " · " + _formatted(_("scheduled"), {})
+            return f' · {_formatted(_("scheduled"), {})}'
         if f.is_cancelled:
-            return " · " + _formatted(_("cancelled"), {})
-        return " · " + _formatted(_("ongoing"), {})
+            return f' · {_formatted(_("cancelled"), {})}'
+        return f' · {_formatted(_("ongoing"), {})}'
 
     def entry_row(self, here: str, f) -> Markup:
         """One line for an entry in any list (home, component pages): title, kind, start, duration, status."""
