@@ -211,14 +211,17 @@ class Renderer:
 
     def _row_meta(self, f) -> str:
         """' · lasted 2 h' / ' · scheduled' / ' · cancelled' / ' · ongoing' (escaped)."""
+        # The msgids stay outside f-strings, where Babel's extractor (make catalogs) sees them.
         duration = f.duration
         if duration is not None:
-            return f' · {_formatted(_("lasted %(duration)s"), {"duration": format_duration(duration)})}'
-        if f.is_upcoming:
-            return f' · {_formatted(_("scheduled"), {})}'
-        if f.is_cancelled:
-            return f' · {_formatted(_("cancelled"), {})}'
-        return f' · {_formatted(_("ongoing"), {})}'
+            words = _formatted(_("lasted %(duration)s"), {"duration": format_duration(duration)})
+        elif f.is_upcoming:
+            words = _formatted(_("scheduled"), {})
+        elif f.is_cancelled:
+            words = _formatted(_("cancelled"), {})
+        else:
+            words = _formatted(_("ongoing"), {})
+        return " · " + str(words)
 
     def entry_row(self, here: str, f) -> Markup:
         """One line for an entry in any list (home, component pages): title, kind, start, duration, status."""
