@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from generator.facts.communication import Communication, Silence, communication, iso_of, seconds_of
+from generator.facts.communication import BROKEN, KEPT, Communication, Silence, communication, iso_of, seconds_of
 from generator.facts.derive import IncidentFacts, StatusReport
 from generator.input.model import Commitments
 from generator.input.values import Kind
@@ -85,6 +85,13 @@ class PeriodFigures:
         }
 
 
+def entry_counts(c: Communication, commitments: Commitments) -> tuple[int, int, int]:
+    """One entry's promises kept, promises due (kept or broken) and silences within the cadence."""
+    outcomes = [p.outcome for p in c.promises]
+    kept = outcomes.count(KEPT)
+    return kept, kept + outcomes.count(BROKEN), sum(s.length <= commitments.update_every for s in c.silences)
+
+
 class PeriodTally:
     """Counts entries into a period's figures one at a time, keeping only what
     the figures need: a build never holds every entry's figures at once."""
@@ -98,13 +105,15 @@ class PeriodTally:
         self.silences_within = self.silences = 0
         self.severe = self.with_apology = self.with_postmortem = self.apology_on_time = self.postmortem_on_time = 0
 
-    def add(self, c: Communication) -> None:
+    def add(self, c: Communication, counts: tuple[int, int, int] | None = None) -> None:
+        """Count ``c`` in; ``counts``: its :func:`entry_counts`, when counted already (an entry is in 2 or 3 periods)."""
         k = self.commitments
+        kept, due, within = counts or entry_counts(c, k)
         self.slugs.append(c.slug)
-        self.promises_kept += c.promises_kept
-        self.promises_due += c.promises_due
+        self.promises_kept += kept
+        self.promises_due += due
         self.silences += len(c.silences)
-        self.silences_within += sum(s.length <= k.update_every for s in c.silences)
+        self.silences_within += within
         if c.kind is not Kind.incident:
             return
         self.incidents += 1
@@ -171,9 +180,10 @@ def account(report: StatusReport, now: datetime) -> SiteAccountability:
         month = f"{local.year:04d}-{local.month:02d}"
         if month not in months:
             months[month] = PeriodTally(commitments)
+        counts = entry_counts(c, commitments)
         for tally in (all_time, months[month], recent if now - RECENT_WINDOW < c.started_at <= now else None):
             if tally is not None:
-                tally.add(c)
+                tally.add(c, counts)
         worst.extend(c.silences)
         if len(worst) > 8 * WORST_SILENCES_SHOWN:
             worst = _longest(worst)

@@ -302,7 +302,7 @@ class StatusReport:
         """Each named group's worst member status (pages and the JSON read this)."""
         return {g.name: g.status for g in self.groups if g.name is not None}
 
-    @property
+    @cached_property
     def broken_components(self) -> list[str]:
         """Names of the components not operational now, worst first, then in site order:
         what the home page's banner names."""
@@ -334,25 +334,25 @@ class StatusReport:
             blend = "operational"
         return STATUSPAGE_SENTENCES[max(blend, _INDICATOR_FLOOR[self.indicator], key=_SEVERITY.index)]
 
-    @property
+    @cached_property
     def open_incidents(self) -> list[IncidentFacts]:
         return [f for f in self.entries if f.incident.kind is Kind.incident and f.is_open]
 
-    @property
+    @cached_property
     def active_maintenance(self) -> list[IncidentFacts]:
         return [f for f in self.entries if f.incident.kind is Kind.maintenance and f.is_active]
 
-    @property
+    @cached_property
     def upcoming_maintenance(self) -> list[IncidentFacts]:
         # Soonest first: that is the order a reader plans by.
         found = [f for f in self.entries if f.is_upcoming]
         return sorted(found, key=lambda f: (f.incident.window.start, f.slug))  # type: ignore[union-attr]
 
-    @property
+    @cached_property
     def open_notices(self) -> list[IncidentFacts]:
         return [f for f in self.entries if f.incident.kind is Kind.notice and f.is_open]
 
-    @property
+    @cached_property
     def recent(self) -> list[IncidentFacts]:
         """The most recently closed entries, newest end first."""
         closed = [f for f in self.entries if not f.is_open]
@@ -385,9 +385,13 @@ def derive(catalog: Catalog, now: datetime | None = None) -> StatusReport:
     """Compute every derived fact of the site once; ``now`` is the moment open
     entries are judged at (none: each at its own latest change)."""
     entries = sorted((IncidentFacts(i) for i in catalog.incidents), key=lambda f: f.sort_key, reverse=True)
+    by_component: dict[str, list[IncidentFacts]] = {c.id: [] for c in catalog.site.components}
+    for f in entries:  # one pass, not one per component: 10 x 10,000 membership tests took 0.1 s
+        for component_id in f.incident.components:
+            by_component.get(component_id, []).append(f)
     components: dict[str, ComponentFacts] = {}
     for component in catalog.site.components:
-        mine = tuple(f for f in entries if component.id in f.incident.components)
+        mine = tuple(by_component[component.id])
         active = tuple(f for f in mine if component.id in f.component_statuses)
         status = max(
             (f.component_statuses[component.id] for f in active),

@@ -18,6 +18,7 @@ from generator.facts.derive import StatusReport
 from generator.facts.uptime import WINDOW_DAYS, uptime
 from generator.input.values import Kind
 from generator.outputs import i18n, urls
+from generator.outputs.i18n import gettext as _
 from generator.outputs.editions import Edition, single
 from generator.outputs.files import GeneratedPage, split_fragments
 from generator.outputs.markup import render_markdown
@@ -174,6 +175,8 @@ class Renderer:
             "badge": badge,
             "component_name": lambda cid: self.site.component(cid).name,
             "uptime_strip": lambda key, days=WINDOW_DAYS, links=True: self.uptime_strip(here, key, days, links),
+            "entry_row": lambda f: self.entry_row(here, f),
+            "history_row": lambda f: self.history_row(here, f),
             "Kind": Kind,
             **values,
         }
@@ -202,6 +205,43 @@ class Renderer:
 
         return render_uptime_bars(history, language=self.language, facts=self.report.by_slug,
                                   link_for_day=link_for_day, definition_url=urls.relative(here, urls.COMPONENTS) + "#uptime")
+
+    # ---- one entry in a list: ~30,000 rows on the history and component pages at 10,000
+    # entries, written here rather than as Jinja macros (a third of their time).
+
+    def _row_meta(self, f) -> str:
+        """' · lasted 2 h' / ' · scheduled' / ' · cancelled' / ' · ongoing' (escaped)."""
+        # The msgids stay outside f-strings, where Babel's extractor (make catalogs) sees them.
+        duration = f.duration
+        if duration is not None:
+            words = _formatted(_("lasted %(duration)s"), {"duration": format_duration(duration)})
+        elif f.is_upcoming:
+            words = _formatted(_("scheduled"), {})
+        elif f.is_cancelled:
+            words = _formatted(_("cancelled"), {})
+        else:
+            words = _formatted(_("ongoing"), {})
+        return " · " + str(words)
+
+    def entry_row(self, here: str, f) -> Markup:
+        """One line for an entry in any list (home, component pages): title, kind, start, duration, status."""
+        incident, kind = f.incident, f.incident.kind.value
+        return Markup(
+            f'<li class="frankly-entry frankly-entry--{escape(kind)}"><a href="{escape(self.edition.href(here, urls.incident(f.slug)))}">'
+            f'{escape(incident.title)}</a> <span class="frankly-entry__meta">{escape(label(kind))} · '
+            f'{time_tag(f.started_at, self.zone, self.language)}{self._row_meta(f)}</span> {badge(f.status)}</li>')
+
+    def history_row(self, here: str, f) -> Markup:
+        """One entry in the history: title, status, impact, start, duration and its summary's first line."""
+        incident, kind = f.incident, f.incident.kind.value
+        impact = "" if incident.kind is Kind.notice else f" · {escape(impact_label(incident.impact.value))}"
+        summary = f.summary_first_line
+        summary = f'<span class="frankly-entry__summary">{_markdown_line(summary)}</span>' if summary else ""
+        return Markup(
+            f'<li class="frankly-entry frankly-entry--{escape(kind)}"><span class="frankly-entry__head"><a href="'
+            f'{escape(self.edition.href(here, urls.incident(f.slug)))}">{escape(incident.title)}</a> {badge(f.status)}</span>'
+            f' <span class="frankly-entry__meta">{escape(label(kind))}{impact} · {time_tag(f.started_at, self.zone, self.language)}'
+            f'{self._row_meta(f)}</span>{summary}</li>')
 
     def page(self, template: str, url: str, **values) -> GeneratedPage:
         markdown, fragments = split_fragments(TEMPLATES.get_template(template).render(self.context(url, **values)))

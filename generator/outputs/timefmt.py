@@ -57,6 +57,7 @@ def format_day(day: date, language: str) -> str:
     return _babel_date(day, "d MMM y", locale=_locale(language))
 
 
+@lru_cache(maxsize=2048)  # the days of the uptime strips: the same few hundred on every strip
 def format_day_in_year(day: date, language: str) -> str:
     """'22 Nov': a day inside a window of at most a year whose range is said with years."""
     return _babel_date(day, "d MMM", locale=_locale(language))

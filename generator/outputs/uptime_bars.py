@@ -98,7 +98,11 @@ def _percent_pattern(language: str, decimals: bool) -> str:
 def percent(availability, language: str) -> str:
     """'99.95%' in the site's language ('99,95 %' in German): truncated to two
     decimals, never rounded up; '100%' only without any downtime."""
-    hundredths = truncated_hundredths(availability)
+    return _percent_of(truncated_hundredths(availability), language)
+
+
+@lru_cache(maxsize=4096)  # most of a strip's days are 100%: Babel formats each figure once
+def _percent_of(hundredths: int, language: str) -> str:
     whole = hundredths == 10_000
     return format_percent(Decimal(hundredths) / 10_000, _percent_pattern(language, not whole), locale=language.replace("-", "_"))
 
