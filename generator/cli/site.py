@@ -156,17 +156,18 @@ def _say_most_urgent(paths: ProjectPaths, catalog: Catalog, report, now) -> None
     lists them all."""
     from datetime import datetime, timezone
 
-    from generator.checks.commitments import most_urgent, warnings
+    from generator.checks.commitments import counted, most_urgent, pending_warnings
 
-    found = warnings(catalog, report, paths.root, now or datetime.now(timezone.utc))
+    pending = pending_warnings(report, now or datetime.now(timezone.utc))
+    found = counted(pending)
     if not found:
         return
-    shown = most_urgent(found, catalog, report, paths.root)
-    noun = "warning" if len(found) == 1 else "warnings"
-    click.echo(f"{len(found)} communication {noun}" + (f"; the {len(shown)} most urgent:" if len(found) > len(shown) else ":"), err=True)
+    shown = most_urgent(pending, catalog, paths.root)  # positions read for these alone
+    noun = "warning" if found == 1 else "warnings"
+    click.echo(f"{found} communication {noun}" + (f"; the {len(shown)} most urgent:" if found > len(shown) else ":"), err=True)
     for warning in shown:
         click.echo(printable(str(warning)), err=True)
-    if len(found) > len(shown):
+    if found > len(shown):
         click.echo("Run `frankly check` to see them all.", err=True)
 
 
