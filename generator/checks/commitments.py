@@ -2,7 +2,8 @@
 now, judged against the site's commitments (site.yaml ``commitments:``).
 
 Each warning points at the line to act on (FILE:LINE:COL), read from the
-entry's YAML positions only for the few files that have a warning.
+entry's YAML positions only for the files that have a warning, and after a
+build (which prints the count and the few most urgent) only for those printed.
 """
 
 from __future__ import annotations
@@ -25,21 +26,45 @@ def warnings(catalog: Catalog, report: StatusReport, root: Path, now: datetime) 
     """What an editor should act on at ``now``: overdue updates, missing apologies
     and postmortems, maintenance nobody closed. Sorted, one :class:`Problem` each.
     Entries that started before ``commitments.since`` are not judged by them."""
+    return sorted(set(_placed(catalog, root, pending_warnings(report, now))))
+
+
+#: One entry's warnings before their positions are read: (the entry, [(where in its YAML, message)]).
+Pending = tuple[IncidentFacts, list[tuple[tuple, str]]]
+
+
+def pending_warnings(report: StatusReport, now: datetime) -> list[Pending]:
+    """The entries with warnings at ``now``, in report order, each with its warnings'
+    places in the YAML and messages: everything :func:`warnings` says but the positions,
+    which take reading the file again."""
     commitments = report.site.commitments
-    found: list[Problem] = []
+    found: list[Pending] = []
     for facts in report.entries:
         if commitments.since and facts.started_at.astimezone(report.site.time_zone).date() < commitments.since:
             continue
         entry_warnings = list(_entry_warnings(facts, communication(facts, now), commitments, now))
-        if not entry_warnings:
-            continue  # positions are read only for the few files that need them
+        if entry_warnings:
+            found.append((facts, entry_warnings))
+    return found
+
+
+def counted(pending: list[Pending]) -> int:
+    """How many warnings :func:`warnings` gives for ``pending``, without their positions:
+    an entry's warnings differ in their messages (each names what is missing)."""
+    return sum(len(set(entry_warnings)) for _, entry_warnings in pending)
+
+
+def _placed(catalog: Catalog, root: Path, pending: list[Pending]) -> list[Problem]:
+    """The warnings with their FILE:LINE:COL, positions read only for these entries' files."""
+    found: list[Problem] = []
+    for facts, entry_warnings in pending:
         source = catalog.sources[facts.slug]
         shown = display_path(source, root)
         smap = FileSourceMap(source)
         for loc, message in entry_warnings:
             pos = smap.value(loc)
             found.append(Problem(shown, pos.line, pos.column, "warning: " + message))
-    return sorted(set(found))
+    return found
 
 
 def _entry_warnings(facts: IncidentFacts, c: Communication, commitments: Commitments, now: datetime) -> Iterable[tuple[tuple, str]]:
@@ -75,7 +100,15 @@ def _entry_warnings(facts: IncidentFacts, c: Communication, commitments: Commitm
                f"is '{last.status}'; add an update with status: completed, or cancelled if it never happened (or one saying it overran)")
 
 
-def most_urgent(found: list[Problem], catalog: Catalog, report: StatusReport, root: Path, count: int = 3) -> list[Problem]:
-    """The ``count`` warnings to act on first: those of open entries (newest first), then the rest."""
-    order = {display_path(catalog.sources[f.slug], root): (not f.is_open, position) for position, f in enumerate(report.entries)}
-    return sorted(found, key=lambda p: (order.get(p.path, (True, len(order))), p))[:count]
+def most_urgent(pending: list[Pending], catalog: Catalog, root: Path, count: int = 3) -> list[Problem]:
+    """The ``count`` warnings to act on first: those of open entries (in report order), then
+    the rest's, each entry's as :func:`warnings` sorts them (by line and column). Positions
+    are read for the first entries only, as many as hold ``count`` warnings."""
+    ranked = sorted(enumerate(pending), key=lambda item: (not item[1][0].is_open, item[0]))
+    chosen: list[Pending] = []
+    for _, entry in ranked:
+        if sum(len(warned) for _, warned in chosen) >= count:
+            break
+        chosen.append(entry)
+    order = {display_path(catalog.sources[facts.slug], root): rank for rank, (facts, _) in enumerate(chosen)}
+    return sorted(set(_placed(catalog, root, chosen)), key=lambda problem: (order[problem.path], problem))[:count]

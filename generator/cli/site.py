@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from generator.cli.common import CONFIG_OPTION, Moment, config_paths, fail, load_checked, mkdocs_config, project_paths
+from generator.input.parse_cache import use_parse_cache
 from generator.input.problems import Problems, printable
 from generator.input.templates import load_templates
 from generator.input.load import Catalog, ProjectPaths
@@ -110,7 +111,11 @@ def build(config_file: str, site_dir: str | None, verbose: bool, now) -> None:
         os.environ["FRANKLY_NOW"] = now.isoformat()  # read by the plugin, in this process
     config = mkdocs_config(config_file, **({"site_dir": site_dir} if site_dir else {}))
     paths = config_paths(config)
-    catalog = load_checked(paths)
+    use_parse_cache(paths.root / ".cache" / "frankly" / "parsed")  # files unchanged since the last build: not parsed again
+    try:
+        catalog = load_checked(paths)  # the plugin's load finds the same files in load.py's _FILE_CACHE
+    finally:
+        use_parse_cache(None)
     _check_kept_addresses(paths, catalog)
     final = Path(config.site_dir)
     remove_leftovers(final)  # staging folders of builds that were killed
@@ -156,17 +161,18 @@ def _say_most_urgent(paths: ProjectPaths, catalog: Catalog, report, now) -> None
     lists them all."""
     from datetime import datetime, timezone
 
-    from generator.checks.commitments import most_urgent, warnings
+    from generator.checks.commitments import counted, most_urgent, pending_warnings
 
-    found = warnings(catalog, report, paths.root, now or datetime.now(timezone.utc))
+    pending = pending_warnings(report, now or datetime.now(timezone.utc))
+    found = counted(pending)
     if not found:
         return
-    shown = most_urgent(found, catalog, report, paths.root)
-    noun = "warning" if len(found) == 1 else "warnings"
-    click.echo(f"{len(found)} communication {noun}" + (f"; the {len(shown)} most urgent:" if len(found) > len(shown) else ":"), err=True)
+    shown = most_urgent(pending, catalog, paths.root)  # positions read for these alone
+    noun = "warning" if found == 1 else "warnings"
+    click.echo(f"{found} communication {noun}" + (f"; the {len(shown)} most urgent:" if found > len(shown) else ":"), err=True)
     for warning in shown:
         click.echo(printable(str(warning)), err=True)
-    if len(found) > len(shown):
+    if found > len(shown):
         click.echo("Run `frankly check` to see them all.", err=True)
 
 

@@ -17,6 +17,7 @@ from typing import Any, Callable
 
 from pydantic import ValidationError
 
+from generator.input import parse_cache
 from generator.input.files import FileProblem, read_text
 from generator.input.model import Incident, Site
 from generator.input.sentences import report_validation
@@ -99,8 +100,11 @@ def load_all(paths: ProjectPaths, pending: dict[Path, str] | None = None) -> Cat
         # the file's name as shown is made only for a problem: at 10,000 files each save of `serve` would pay for it
         _check_incident(incident, site, maps[incident.slug], lambda file=sources[incident.slug]: display_path(file, paths.root), problems)
     _check_slugs(incidents, maps, sources, paths.root, problems)
+    parse_cache.commit({problem.path for problem in problems.items})
     if problems or site is None:
         raise InvalidInput(problems)
+    if not pending:
+        parse_cache.prune()  # what no file of this project reads any more
     return Catalog(site, tuple(incidents), sources, digests)
 
 
@@ -226,22 +230,38 @@ def _parse_incident(file: Path, paths: ProjectPaths, context: dict, problems: Pr
             "and hyphens, e.g. 2026-11-20-messaging-outage.yaml; it becomes the permanent address, so rename the file",
         )
         return None
-    texts: list[str] = []
-    read = read_mapping(file, shown, paths.root, problems, text, texts=texts)
-    if read is None:
-        return None
-    data, smap = read
-    digest = hashlib.sha256(texts[0].encode("utf-8", errors="surrogatepass")).hexdigest()
+    on_disk = text is None
+    if on_disk:
+        try:
+            text = read_text(file, paths.root)
+        except FileProblem as exc:
+            problems.add(shown, exc.position.line, exc.position.column, exc.message)
+            return None
+    digest = hashlib.sha256(text.encode("utf-8", errors="surrogatepass")).hexdigest()
+    # A file that validated before: its data without parsing again (parse_cache.py); positions, if a later check needs them, from the file.
+    data = parse_cache.lookup(digest) if on_disk else None
+    smap: SourceMap | FileSourceMap = FileSourceMap(file)
+    kept = None
+    if data is None:
+        read = read_mapping(file, shown, paths.root, problems, text)
+        if read is None:
+            return None
+        data, smap = read
+        kept = parse_cache.serialized(data) if on_disk else None  # as parsed, before validation could touch it
     if "slug" in data:
         pos = smap.key(("slug",))
         problems.add(shown, pos.line, pos.column, f"remove 'slug': the address comes from the file name ({slug})")
         return None
     try:
         incident = Incident.model_validate({**data, "slug": slug}, context=context)
-        return incident, smap if text is not None else FileSourceMap(file), digest
     except ValidationError as exc:
         report_validation(exc, Incident, smap, shown, problems)
         return None
+    if not on_disk:
+        return incident, smap, digest
+    if kept is not None:
+        parse_cache.stage(digest, kept, shown)  # kept if the later checks find no problem in it either
+    return incident, FileSourceMap(file), digest
 
 
 def _is_date(year: str, month: str, day: str) -> bool:

@@ -15,16 +15,14 @@ import tempfile
 from pathlib import Path
 
 from markupsafe import escape
-from mkdocs.commands import build as mkdocs_build
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
-from mkdocs.structure.pages import Page
 
 from generator.facts.derive import StatusReport, derive
 from generator.input.load import ProjectPaths, load_all
@@ -41,6 +39,7 @@ from generator.publication.publish import EntryPublisher, OutputWriter, write_se
 from generator.publication.theme_shell import ShellRenderer, compact_chrome
 from generator.publication import republish
 from generator.publication.serving import reported_while_serving, serve_saves
+from generator.publication.sitemap import add_to_sitemap
 from generator.publication.workers import map_anywhere, relax_gc, usable_cpus
 
 log = logging.getLogger("mkdocs.plugins.frankly")
@@ -398,15 +397,8 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
                            self.judged_at, open_slugs)
 
     def _add_to_sitemap(self, config: MkDocsConfig, sources: list[str]) -> None:
-        """mkdocs' sitemap (theme template, gzip copy) made again with our pages in it."""
-        if "sitemap.xml" not in config.theme.static_templates or not sources:
-            return
-        listed = Files(list(self.files))
-        for source in sources:
-            file = File.generated(config, source, content="", inclusion=InclusionLevel.NOT_IN_NAV)
-            Page(None, file, config)
-            listed.append(file)
-        mkdocs_build._build_theme_template("sitemap.xml", self.env, listed, config, self.nav)
+        """mkdocs' sitemap (theme template, gzip copy) made again with our pages in it (sitemap.py)."""
+        add_to_sitemap(config, self.env, self.files, self.nav, sources)
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder) -> LiveReloadServer:
         """Rebuild when an incident file or site.yaml is saved; a save of incident files alone
