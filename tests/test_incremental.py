@@ -168,10 +168,16 @@ def test_output_cache_off_and_pruned(tmp_path: Path):
     root = copy_project(FIXTURE_SITE, tmp_path / "project")
     build(root)
     outputs = root / ".cache" / "frankly" / "outputs"
-    assert len(list(outputs.iterdir())) == 5
+
+    def kept() -> tuple[int, int]:
+        """(entries, archive pages) in the cache: an archive page's key starts with 'p' (OutputCache.page_key)."""
+        names = [p.name for p in outputs.iterdir()]
+        return sum(not n.startswith("p") for n in names), sum(n.startswith("p") for n in names)
+
+    assert kept() == (5, 5)  # the fixture's 5 entries; history 2025 and 2026, 3 component pages
     (root / "incidents" / f"{ALIASED}.yaml").unlink()
     build(root)
-    assert len(list(outputs.iterdir())) == 4
+    assert kept() == (4, 5)  # the pages that listed the entry are stored anew, the old ones pruned
     edit(root / "mkdocs.yml", "  - frankly", "  - frankly:\n      output_cache: false")
     result = build(root)
     assert "Outputs:" not in result.stderr
@@ -223,3 +229,19 @@ def test_a_site_in_two_languages_reuses_each_languages_entries(tmp_path: Path):
     incremental = tree_bytes(root / "site")
     assert "Tableau de bord lent" in incremental[f"fr/incidents/{OPEN}/index.html"].decode()
     assert_same(incremental, clean_build(root, tmp_path / "clean"))
+
+
+def test_archive_pages_are_reused_until_what_they_show_changes(tmp_path: Path):
+    """Issue 20: an archive page (history year, component page) is kept in the output cache
+    under the keys of the entries it lists and what else it shows: a build after one entry's
+    edit makes again only the pages that list it, and equals a clean build."""
+    root = copy_project(FIXTURE_SITE, tmp_path / "project")
+    build(root)
+    site = root / "site"
+    assert (site / "history" / "2025" / "index.html").stat().st_nlink >= 2, "a link to the cached page"
+    old_2025 = (site / "history" / "2025" / "index.html").stat().st_ino
+    edit(root / "incidents" / f"{ALIASED}.yaml", "title: Elevated API error rates", "title: API errors, again")
+    build(root)
+    assert (site / "history" / "2025" / "index.html").stat().st_ino == old_2025, "2025 lists nothing that changed"
+    assert "API errors, again" in (site / "history" / "2026" / "index.html").read_text()
+    assert_same(tree_bytes(site), clean_build(root, tmp_path / "clean"))

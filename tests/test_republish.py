@@ -5,6 +5,8 @@ falls back to the whole build."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
 import shutil
@@ -211,3 +213,7 @@ def test_serves_first_build_reuses_what_frankly_build_cached(project, tmp_path, 
     assert plugin.served is not None and len(plugin.served.entries) == 5
     _edit(project / "incidents" / "2026-03-02-api-errors.yaml", "title: ", "title: Again ")
     assert_as_whole_build(plugin, project, tmp_path)
+    # The served archive pages were links to cached files: republishing replaced them, never wrote through.
+    for manifest in (project / ".cache" / "frankly" / "outputs").glob("*/manifest.json"):
+        for number, (path, size, _, digest) in enumerate(json.loads(manifest.read_text())["files"]):
+            assert hashlib.sha256((manifest.parent / str(number)).read_bytes()).hexdigest() == digest, path

@@ -47,6 +47,7 @@ from pathlib import Path
 from typing import Iterable
 
 import generator
+from generator.outputs.files import LaterPage
 
 #: Raise when what is stored or how it is keyed changes.
 FORMAT = 3
@@ -136,6 +137,15 @@ class OutputCache:
         moment = self.judged_at if slug in self.open_slugs else ""
         return hashlib.sha256(f"{self.fingerprint}\0{slug}\0{digest}\0{moment}".encode()).hexdigest()[:40]
 
+    def page_key(self, page: LaterPage) -> str | None:
+        """An archive page's key: where it stands and what else it shows (``LaterPage.shows``),
+        and the key of every entry it lists, so it is made again when one of them changed."""
+        keys = [self.key(slug) for slug in page.entries]
+        if None in keys:
+            return None
+        text = f"{self.fingerprint}\0page\0{page.url}\0{page.shows!r}\0" + " ".join(keys)  # type: ignore[arg-type]
+        return "p" + hashlib.sha256(text.encode()).hexdigest()[:39]
+
     def has(self, slug: str) -> bool:
         """Whether ``slug`` is probably cached (a quick look, for planning; lookup() decides)."""
         key = self.key(slug)
@@ -144,7 +154,9 @@ class OutputCache:
     def lookup(self, slug: str) -> CachedEntry | None:
         """The cached files of ``slug`` as this build would make them, or None; a
         cached entry that is not whole and untouched is removed (and rendered again)."""
-        key = self.key(slug)
+        return self.lookup_key(self.key(slug))
+
+    def lookup_key(self, key: str | None) -> CachedEntry | None:
         if key is None:
             return None
         folder = self.folder / key
@@ -165,7 +177,9 @@ class OutputCache:
     def store(self, slug: str, site_dir: Path, written: list[str], search: str, cards: list[str]) -> int:
         """Keep the files just written for ``slug`` (hard links; copies where links fail);
         1 if it was stored, 0 if not (stored already, or the disk said no)."""
-        key = self.key(slug)
+        return self.store_key(self.key(slug), site_dir, written, search, cards)
+
+    def store_key(self, key: str | None, site_dir: Path, written: list[str], search: str = "", cards: list[str] = ()) -> int:
         if key is None:
             return 0
         final = self.folder / key
@@ -183,7 +197,7 @@ class OutputCache:
                     shutil.copyfile(source, target)
                 status = os.stat(target)
                 files.append((path, status.st_size, status.st_mtime_ns, _sha256(target)))
-            manifest = {"format": FORMAT, "key": key, "files": files, "search": search, "cards": cards}
+            manifest = {"format": FORMAT, "key": key, "files": files, "search": search, "cards": list(cards)}
             (temporary / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
             os.rename(temporary, final)  # whole or not at all; another build may have stored it meanwhile
             return 1
@@ -191,10 +205,10 @@ class OutputCache:
             shutil.rmtree(temporary, ignore_errors=True)
             return 0
 
-    def prune(self, slugs: Iterable[str]) -> int:
-        """Remove every cached entry except those of ``slugs`` (this build's entries), and
-        leftovers of interrupted stores; returns how many were removed."""
-        keep = {self.key(slug) for slug in slugs}
+    def prune(self, slugs: Iterable[str], pages: Iterable[LaterPage] = ()) -> int:
+        """Remove every cached entry except those of ``slugs`` (this build's entries) and
+        ``pages`` (its archive pages), and leftovers of interrupted stores; returns how many were removed."""
+        keep = {self.key(slug) for slug in slugs} | {self.page_key(page) for page in pages}
         removed = 0
         try:
             names = os.listdir(self.folder)

@@ -331,7 +331,7 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         try:
             published = publisher.run(self.later_pages, workdir)  # a worker's failure is raised as is (workers.py)
             if output_cache is not None:
-                output_cache.prune(entry.slug for entry in self.report.entries)
+                output_cache.prune((entry.slug for entry in self.report.entries), self.later_pages)
             cards.end_build()
             markup.flush_cache()
             index = Path(config.site_dir) / "search" / "search_index.json"

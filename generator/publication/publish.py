@@ -42,8 +42,11 @@ class OutputWriter:
     are ~25,000 links at 10,000 entries, where pathlib's joins, a parent's mkdir
     and an unlink before each link were most of the time."""
 
-    def __init__(self, site_dir: Path, written_by_mkdocs: set[str], warn: Callable[[str], None]):
+    def __init__(self, site_dir: Path, written_by_mkdocs: set[str], warn: Callable[[str], None], replacing: bool = False):
         self.site_dir = site_dir
+        #: Files are written beside their target and renamed over it: for a folder that holds links
+        #: to cached files this writer did not make (serve's republishing: republish.py).
+        self.replacing = replacing
         self._root = os.fspath(site_dir)
         self.written_by_mkdocs = written_by_mkdocs  # site-relative paths mkdocs wrote from docs/ and the theme
         self.warn = warn
@@ -64,8 +67,16 @@ class OutputWriter:
         if path in self.linked:  # writing through a link would change the cached file
             _unlink(target)
             self.linked.discard(path)
-        with open(target, "wb") as out:
+        self._write(target, content)
+
+    def _write(self, target: str, content: bytes) -> None:
+        if not self.replacing:
+            with open(target, "wb") as out:
+                out.write(content)
+            return
+        with open(target + ".frankly-new", "wb") as out:
             out.write(content)
+        os.replace(target + ".frankly-new", target)
 
     def link(self, path: str, source: "os.PathLike[str] | str") -> None:
         """``path`` as a hard link to ``source`` (a copy where links are not possible)."""
@@ -75,8 +86,7 @@ class OutputWriter:
     def write_file(self, output: GeneratedFile) -> None:
         target = self._target(output.path)
         if output.source is None:
-            with open(target, "wb") as out:
-                out.write(output.content)
+            self._write(target, output.content)
             return
         # Cached card images: a hard link costs no copy (the cache replaces
         # files, never rewrites them); a copy where links are not possible.
@@ -177,7 +187,7 @@ class EntryPublisher:
         with os.fdopen(handle, "w", encoding="utf-8") as lines:
             for item in items:
                 if isinstance(item, LaterPage):
-                    self.publish(item.make())
+                    self._publish_page(item)
                     lines.write("\n")
                     continue
                 cached = self.cache.lookup(item.slug) if self.cache is not None else None
@@ -194,6 +204,16 @@ class EntryPublisher:
         markup.flush_cache()
         recorded = {} if self.record is None else {i.slug: self.record[i.slug] for i in items if not isinstance(i, LaterPage)}
         return cards.stats.since(cards_before), self.shells.full_renders - full_before, reused, stored, part, recorded
+
+    def _publish_page(self, page: LaterPage) -> None:
+        """An archive page, from the output cache when what it shows has not changed (OutputCache.page_key)."""
+        key = self.cache.page_key(page) if self.cache is not None else None
+        cached = self.cache.lookup_key(key) if self.cache is not None else None
+        if cached is not None and self._reuse(cached):
+            return
+        path = self.publish(page.make())
+        if self.cache is not None:
+            self.cache.store_key(key, self.writer.site_dir, [path])
 
     def publish_entry(self, facts: IncidentFacts) -> tuple[list[str], list[str], str]:
         """Render and write one entry's outputs: (the site paths written, the keys of the

@@ -148,7 +148,7 @@ def _publish(plugin: FranklyPlugin, served: Served, report: StatusReport, render
     for slug in changed | (served.digests.keys() - report.by_slug.keys()):
         if slug in served.entries:
             _remove(site_dir, served.entries.pop(slug)[0])
-    writer = OutputWriter(site_dir, set(), log.warning)
+    writer = OutputWriter(site_dir, set(), log.warning, replacing=True)  # archive pages may be links to the cache
     publisher = EntryPublisher(report, entry_renderer(renderer), plugin.shells, writer, 1, record=served.entries)
     for facts in report.entries:
         if facts.slug in changed:
