@@ -168,7 +168,7 @@ def test_a_theme_error_while_republishing_falls_back(serving, tmp_path, monkeypa
     def broken(*args, **kwargs):
         raise OSError("disk on fire")
 
-    monkeypatch.setattr(republish, "derive", broken)
+    monkeypatch.setattr(republish, "render_site_outputs", broken)
     _edit(root / "incidents" / "2026-03-02-api-errors.yaml", "title: ", "title: Again ")
     with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.frankly"):
         assert not republish_saved(plugin)

@@ -139,13 +139,8 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
             self.stale = self.parent.stale if self.parent is not None else None
             if self.parent is not None:  # the date the default language's build pinned is the data's, not a caller's
                 self._epoch_is_ours = self.parent.epoch_is_ours
-            moment = self.parent.moment if self.parent is not None else self._judging_moment()
-            self.catalog = catalog
             self.edition = edition_of(catalog.site, self.parent.language if self.parent is not None else None)
-            self.report = derive(localized(catalog, self.edition), now=moment)
-            self.digests, self.judged_at = catalog.digests, moment.isoformat() if moment else ""
-            self.moment = moment
-            self.renderer = Renderer(self.report, self.edition)
+            self.adopt(catalog, self.parent.moment if self.parent is not None else self._judging_moment())
             # Card images are redrawn only when what they show changed (generator/outputs/cards.py),
             # texts re-rendered only when they changed (generator/outputs/markup.py).
             cache = paths.root / ".cache" / "frankly"
@@ -168,6 +163,14 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
             config.extra_javascript.append(SCRIPT)
         self._pin_build_date()
         return config
+
+    def adopt(self, catalog, moment: datetime | None) -> None:
+        """Publish ``catalog`` judged at ``moment`` from now on (a build's on_config, a save republished)."""
+        assert self.edition is not None
+        self.catalog, self.moment = catalog, moment
+        self.report = derive(localized(catalog, self.edition), now=moment)
+        self.digests, self.judged_at = catalog.digests, moment.isoformat() if moment else ""
+        self.renderer = Renderer(self.report, self.edition)
 
     def _judging_moment(self) -> datetime | None:
         """The moment open entries are judged at: FRANKLY_NOW (`frankly build --now`,
@@ -322,7 +325,7 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         )
         writer = OutputWriter(Path(config.site_dir), {file.dest_uri for file in self.files}, log.warning)
         output_cache = self._output_cache(config)
-        self.served, record = None, ({} if self.site_outputs is not None and self.stale is None else None)
+        record = {} if self.site_outputs is not None and self.stale is None else None
         searched = republish.search_index(config)  # Material has written it (priority above)
         indexed = len(searched.entries) if searched is not None else 0
         publisher = EntryPublisher(self.report, entry_renderer(self.renderer), shells, writer, self.config.jobs, output_cache, record)
@@ -348,7 +351,7 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
                      counted(published.reused, "entry", "entries"), published.stored)
         self._add_to_sitemap(config, published.pages)
         if record is not None:
-            self.served = republish.served_state(self, self.site_outputs, record, published.pages, indexed, searched)
+            self.served = republish.served_state(self, self.site_outputs, record, indexed, searched)
             self.mkdocs_config, self.shells = config, shells
         assert self.edition is not None
         if self.edition.several and self.edition.is_default:

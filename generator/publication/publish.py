@@ -17,7 +17,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
 from generator.facts.derive import IncidentFacts, StatusReport
 from generator.outputs import cards, markup, urls
@@ -172,8 +172,7 @@ class EntryPublisher:
                 self.record.update(recorded)  # what the other processes wrote
         reused = sum(result[2] for result in [first, *results])  # entries from the output cache
         stored = sum(result[3] for result in [first, *results])
-        # Each entry has one page (render_incident_page); its other outputs are files.
-        pages = [page.src_uri for page in later_pages] + [urls.source_of(urls.incident(f.slug)) for f in entries]
+        pages = pages_written(later_pages, entries)
         return Published(max(1, len(results)), reused, stored, pages, _in_entry_order(first[4], [r[4] for r in results]))
 
     def _publish_items(self, items: Sequence[IncidentFacts | LaterPage],
@@ -245,6 +244,12 @@ class EntryPublisher:
         cards.stats.used_keys.update(cached.cards)  # still shown: the card cache keeps them
         cards.stats.reused += len(cached.cards)
         return True
+
+
+def pages_written(later_pages: Iterable[LaterPage], entries: Iterable[IncidentFacts]) -> list[str]:
+    """The source of every page the publish step writes (the sitemap lists them): each archive
+    page, and each entry's one page (render_incident_page; its other outputs are files)."""
+    return [page.src_uri for page in later_pages] + [urls.source_of(urls.incident(f.slug)) for f in entries]
 
 
 def _in_entry_order(first: str, slices: list[str]) -> Iterator[str]:

@@ -37,14 +37,13 @@ from typing import Any
 from mkdocs.commands import build as mkdocs_build
 from mkdocs.utils import get_build_date
 
-from generator.facts.derive import StatusReport, derive
+from generator.facts.derive import StatusReport
 from generator.input.load import Catalog
-from generator.outputs import i18n, markup, urls
-from generator.outputs.editions import localized
+from generator.outputs import i18n, markup
 from generator.outputs.files import GeneratedFile, GeneratedPage, LaterPage, Output
 from generator.outputs.site import entry_renderer, render_head, render_site_outputs
 from generator.outputs.templating import Renderer
-from generator.publication.publish import EntryPublisher, OutputWriter, write_search_index
+from generator.publication.publish import EntryPublisher, OutputWriter, pages_written, write_search_index
 
 #: The plugin (generator/publication/plugin.py), which imports this module: not imported back.
 FranklyPlugin = Any
@@ -80,15 +79,15 @@ def page_made_of(renderer: Renderer, page: GeneratedPage) -> tuple:
     return page.markdown, page.fragments, str(render_head(renderer, page.url))
 
 
-def served_state(plugin: FranklyPlugin, outputs: list[Output], record: dict, sitemap: list[str], indexed: int, index) -> Served:
-    """What a whole build of ``plugin`` published, to republish the next saves from."""
+def served_state(plugin: FranklyPlugin, outputs: list[Output], record: dict, indexed: int, index) -> Served:
+    """What a build of ``plugin`` (whole, or a save republished) publishes from ``outputs``, its site-wide outputs."""
     assert plugin.report is not None and plugin.renderer is not None
+    later = [o for o in outputs if isinstance(o, LaterPage)]
     return Served(
-        plugin.report, dict(plugin.digests), record,
-        {o.url: o for o in outputs if isinstance(o, LaterPage)},
+        plugin.report, dict(plugin.digests), record, {o.url: o for o in later},
         {o.path: file_digest(o) for o in outputs if isinstance(o, GeneratedFile)},
         {o.src_uri: page_made_of(plugin.renderer, o) for o in outputs if isinstance(o, GeneratedPage)},
-        sitemap, get_build_date(), indexed, index,
+        pages_written(later, plugin.report.entries), get_build_date(), indexed, index,
     )
 
 
@@ -102,71 +101,59 @@ def republish(plugin: FranklyPlugin, catalog: Catalog, moment: datetime | None) 
     config = plugin.mkdocs_config
     search = _search_plugin(config)
     with i18n.use(plugin.edition.language), _searching_into(search, served.search_index):
-        report = derive(localized(catalog, plugin.edition), now=moment)
-        renderer = Renderer(report, plugin.edition)
-        outputs = list(render_site_outputs(renderer))
-        pages = {o.src_uri: o for o in outputs if isinstance(o, GeneratedPage)}
-        if pages.keys() != served.pages.keys():
-            return False
-        previous = served.report
-        plugin.catalog, plugin.report, plugin.renderer, plugin.moment = catalog, report, renderer, moment
-        plugin.digests, plugin.judged_at = catalog.digests, moment.isoformat() if moment else ""
+        plugin.adopt(catalog, moment)
         plugin._pin_build_date()
+        report, renderer = plugin.report, plugin.renderer
+        outputs = list(render_site_outputs(renderer))
+        fresh = served_state(plugin, outputs, served.entries, served.indexed, served.search_index)
+        if fresh.pages.keys() != served.pages.keys():
+            return False
         entries = served.search_index.entries if served.search_index is not None else []
         del entries[served.indexed:]
-        made_of = {src: page_made_of(renderer, page) for src, page in pages.items()}
-        for src, page in pages.items():
-            if made_of[src] != served.pages[src] and not _build_navigation_page(plugin, page, entries):
+        for page in (o for o in outputs if isinstance(o, GeneratedPage)):
+            if fresh.pages[page.src_uri] != served.pages[page.src_uri] and not _build_navigation_page(plugin, page, entries):
                 return False
-        indexed = len(entries)
+        fresh.indexed = len(entries)
         # Whose outputs can differ: the entries whose text changed, and every entry open before or now.
         changed = {slug for slug, digest in catalog.digests.items() if served.digests.get(slug) != digest}
-        changed |= {f.slug for f in (*previous.entries, *report.entries) if f.is_open}
-        later, digests = _publish(plugin, served, report, renderer, outputs, changed)
-        del entries[indexed:]  # what the pages published since added: no index holds it
+        changed |= {f.slug for f in (*served.report.entries, *report.entries) if f.is_open}
+        _publish(plugin, served, fresh, outputs, changed)
+        del entries[fresh.indexed:]  # what the pages published since added: no index holds it
         if search is not None and served.search_index is not None:
             _write_search_index(config, search, [served.entries[f.slug][1] for f in report.entries])
-        sitemap = [o.src_uri for o in later.values()] + [urls.source_of(urls.incident(f.slug)) for f in report.entries]
-        build_date = get_build_date()
-        if sitemap != served.sitemap or build_date != served.build_date:
+        if fresh.sitemap != served.sitemap or fresh.build_date != served.build_date:
             for file in plugin.files or ():
                 if file.page is not None:
-                    file.page.update_date = build_date  # as a whole build's pages would have it
-            plugin._add_to_sitemap(config, sitemap)
-    plugin.served = Served(report, dict(catalog.digests), served.entries, later, digests, made_of, sitemap, build_date,
-                           indexed, served.search_index)
+                    file.page.update_date = fresh.build_date  # as a whole build's pages would have it
+            plugin._add_to_sitemap(config, fresh.sitemap)
+    plugin.served = fresh
     log.info("Frankly: %d of %d entries republished", len(changed & catalog.digests.keys()), len(report.entries))
     return True
 
 
-def _publish(plugin: FranklyPlugin, served: Served, report: StatusReport, renderer: Renderer, outputs: list[Output],
-             changed: set[str]) -> tuple[dict[str, LaterPage], dict[str, str]]:
+def _publish(plugin: FranklyPlugin, served: Served, fresh: Served, outputs: list[Output], changed: set[str]) -> None:
     """Write the ``changed`` entries' outputs, the archive pages that show them or changed, and the
-    site-wide files whose bytes changed; remove what is gone. Returns the archive pages and the
-    site-wide files' digests, as the next save compares them."""
-    site_dir = Path(plugin.mkdocs_config.site_dir)
-    for slug in changed | (served.digests.keys() - report.by_slug.keys()):
+    site-wide files whose bytes changed (``served`` is what the folder holds, ``fresh`` what it will);
+    remove what is gone."""
+    site_dir, report = Path(plugin.mkdocs_config.site_dir), fresh.report
+    for slug in changed | (served.digests.keys() - fresh.digests.keys()):
         if slug in served.entries:
             _remove(site_dir, served.entries.pop(slug)[0])
     writer = OutputWriter(site_dir, set(), log.warning, replacing=True)  # archive pages may be links to the cache
-    publisher = EntryPublisher(report, entry_renderer(renderer), plugin.shells, writer, 1, record=served.entries)
+    publisher = EntryPublisher(report, entry_renderer(plugin.renderer), plugin.shells, writer, 1, record=served.entries)
     for facts in report.entries:
         if facts.slug in changed:
             publisher.publish_entry(facts)
-    later = {o.url: o for o in outputs if isinstance(o, LaterPage)}
-    _remove(site_dir, [url + "index.html" for url in served.later.keys() - later.keys()])
-    for url, page in later.items():
+    _remove(site_dir, [url + "index.html" for url in served.later.keys() - fresh.later.keys()])
+    for url, page in fresh.later.items():
         before = served.later.get(url)
         if before is None or (before.entries, before.shows) != (page.entries, page.shows) or not changed.isdisjoint(page.entries):
             publisher.publish(page.make())
-    files = {o.path: o for o in outputs if isinstance(o, GeneratedFile)}
-    _remove(site_dir, list(served.files.keys() - files.keys()))
-    digests = {path: file_digest(output) for path, output in files.items()}
-    for path, output in files.items():
-        if served.files.get(path) != digests[path]:
+    _remove(site_dir, list(served.files.keys() - fresh.files.keys()))
+    for output in outputs:
+        if isinstance(output, GeneratedFile) and served.files.get(output.path) != fresh.files[output.path]:
             writer.write_file(output)
     markup.flush_cache()
-    return later, digests
 
 
 @contextlib.contextmanager
