@@ -175,12 +175,9 @@ def account(report: StatusReport, now: datetime) -> SiteAccountability:
     months: dict[str, PeriodTally] = {}
     worst: list[Silence] = []  # the longest silences so far, cut back now and then
     for f in report.entries:  # newest first, like the report
-        c = communication(f, now)
-        local = c.started_at.astimezone(zone)
-        month = f"{local.year:04d}-{local.month:02d}"
+        c, month, counts = _counted(f, now, report.site)
         if month not in months:
             months[month] = PeriodTally(commitments)
-        counts = entry_counts(c, commitments)
         for tally in (all_time, months[month], recent if now - RECENT_WINDOW < c.started_at <= now else None):
             if tally is not None:
                 tally.add(c, counts)
@@ -196,6 +193,20 @@ def account(report: StatusReport, now: datetime) -> SiteAccountability:
         worst_silences=tuple(_longest(worst)),
         all_time=all_time.figures(ALL_TIME_KEY),
     )
+
+
+def _counted(f: IncidentFacts, now: datetime, site) -> tuple[Communication, str, tuple[int, int, int]]:
+    """An entry's figures as the site-wide tally counts them: its figures, its month (in the
+    site's zone) and its :func:`entry_counts`. A closed entry's do not change with ``now``
+    (its silences and promises all end at its own updates; the tally reads no ``now``):
+    they are remembered with its facts."""
+    def count(at: datetime = now) -> tuple[Communication, str, tuple[int, int, int]]:
+        c = communication(f, at)
+        local = c.started_at.astimezone(site.time_zone)
+        return c, f"{local.year:04d}-{local.month:02d}", entry_counts(c, site.commitments)
+    if f.is_open or now < f.latest_update.at:
+        return count()
+    return f.remembered("accountability tally", (site,), lambda: count(f.latest_update.at))
 
 
 def _longest(silences: list[Silence]) -> list[Silence]:

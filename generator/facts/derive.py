@@ -12,10 +12,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
+from typing import Callable, TypeVar
 
 from generator.input.load import Catalog
 from generator.input.model import Incident, Site, Update
 from generator.input.values import CANCELLED, CLOSED_STATUSES, ComponentStatus, Impact, Kind
+
+T = TypeVar("T")
 
 #: Worst last. Maintenance ranks below any incident status: an outage during
 #: maintenance is still an outage.
@@ -62,24 +65,24 @@ class IncidentFacts:
 
     incident: Incident
 
-    @property
+    @cached_property  # read ~10 times per entry per build: an attribute once known
     def slug(self) -> str:
         return self.incident.slug
 
-    @property
+    @cached_property  # read ~10 times per entry per build: an attribute once known
     def first_update(self) -> Update:
         return self.incident.updates[0]
 
-    @property
+    @cached_property  # read ~10 times per entry per build: an attribute once known
     def latest_update(self) -> Update:
         return self.incident.updates[-1]
 
-    @property
+    @cached_property  # read ~10 times per entry per build: an attribute once known
     def status(self) -> str:
         """Lifecycle status of the latest update."""
         return self.latest_update.status
 
-    @property
+    @cached_property  # read ~10 times per entry per build: an attribute once known
     def is_open(self) -> bool:
         return self.status not in CLOSED_STATUSES[self.incident.kind]
 
@@ -215,6 +218,19 @@ class IncidentFacts:
     def sort_key(self) -> tuple:
         """Newest first: by start, then slug for a stable order."""
         return (self.started_at, self.slug)
+
+    def remembered(self, name: str, inputs: tuple, compute: Callable[[], T]) -> T:
+        """``compute()``, kept with these facts: for a value that follows from this entry and
+        ``inputs`` alone (the site, an edition; never the moment). Facts outlive a save that
+        `serve` republishes when the entry's file is unchanged (:func:`derive`), and so does
+        what they remember. ``inputs`` are told apart by identity and held, so that an id
+        in the key never names another object."""
+        memo = self.__dict__.setdefault("_remembered", {})
+        key = (name, *map(id, inputs))
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = (inputs, compute())
+        return found[1]
 
 
 @dataclass(frozen=True)
@@ -380,11 +396,21 @@ class StatusReport:
     def last_change(self) -> datetime | None:
         return max((f.last_change for f in self.entries), default=None)
 
+    @cached_property
+    def data_start(self) -> datetime | None:
+        """The earliest moment any entry speaks of (its impact's start or its first update)."""
+        return min((min(f.started_at, f.first_update.at) for f in self.entries), default=None)
 
-def derive(catalog: Catalog, now: datetime | None = None) -> StatusReport:
+
+def derive(catalog: Catalog, now: datetime | None = None, carried: StatusReport | None = None) -> StatusReport:
     """Compute every derived fact of the site once; ``now`` is the moment open
-    entries are judged at (none: each at its own latest change)."""
-    entries = sorted((IncidentFacts(i) for i in catalog.incidents), key=lambda f: f.sort_key, reverse=True)
+    entries are judged at (none: each at its own latest change).
+
+    ``carried``: the report this one follows (a save republished by `serve`). An
+    entry's facts depend on its incident alone, and an unchanged file loads as the
+    same incident object (load.py): its facts, with what they remember, are reused."""
+    before = {id(f.incident): f for f in carried.entries} if carried is not None else {}
+    entries = sorted((_facts_of(i, before) for i in catalog.incidents), key=lambda f: f.sort_key, reverse=True)
     by_component: dict[str, list[IncidentFacts]] = {c.id: [] for c in catalog.site.components}
     for f in entries:  # one pass, not one per component: 10 x 10,000 membership tests took 0.1 s
         for component_id in f.incident.components:
@@ -407,6 +433,11 @@ def derive(catalog: Catalog, now: datetime | None = None) -> StatusReport:
         by_slug={f.slug: f for f in entries},
         now=now,
     )
+
+
+def _facts_of(incident: Incident, before: dict[int, IncidentFacts]) -> IncidentFacts:
+    found = before.get(id(incident))
+    return found if found is not None and found.incident is incident else IncidentFacts(incident)
 
 
 def _indicator(entries: list[IncidentFacts]) -> str:

@@ -157,6 +157,14 @@ def entry_stretches(facts: IncidentFacts, until: datetime) -> Iterable[tuple[str
                 yield component_id, Stretch(start, end, status, slug)
 
 
+def _stretches_of(facts: IncidentFacts, until: datetime) -> Iterable[tuple[str, Stretch]]:
+    """:func:`entry_stretches`; those of a closed entry, which ``until`` no longer cuts
+    short once it is past the entry's last update, remembered with its facts."""
+    if facts.is_open or until < facts.latest_update.at:
+        return entry_stretches(facts, until)
+    return facts.remembered("uptime stretches", (), lambda: tuple(entry_stretches(facts, until)))
+
+
 def merge(stretches: list[Stretch], work: Counter | None = None) -> list[Stretch]:
     """One timeline of the worst status at each instant, from stretches sorted by
     start: non-overlapping and sorted, so overlaps count once. Stretches that
@@ -214,17 +222,27 @@ class Timelines:
     merged: dict[str, list[Stretch]]
 
 
-def timelines(report: StatusReport, until: datetime | None = None, work: Counter | None = None) -> Timelines:
-    """The stretches of ``report`` up to ``until`` (default: its judging moment), cached per report."""
+def timelines(report: StatusReport, until: datetime | None = None, work: Counter | None = None,
+              since: int | None = None) -> Timelines:
+    """The stretches of ``report`` up to ``until`` (default: its judging moment), cached per report.
+
+    ``since`` (epoch seconds): nothing before it is asked, so stretches that end by then are
+    left out; after it the timelines are exact (the worst status at an instant is that of the
+    stretches covering it). A window of the last year then sweeps a year of a long history."""
     until = until or report.site_judged_at
-    key = (id(report), until)
+    key = (id(report), until, since)
     found = _TIMELINES.get(key)
     if found is not None and work is None:
         return found
     raw: dict[str, list[Stretch]] = defaultdict(list)
     if until is not None:
         for facts in report.entries:
-            for component_id, stretch in entry_stretches(facts, until):
+            # a closed entry's stretches end by its last update: one that ended before the window adds none
+            if since is not None and not facts.is_open and facts.latest_update.at.timestamp() <= since:
+                continue
+            for component_id, stretch in _stretches_of(facts, until):
+                if since is not None and stretch.end <= since:
+                    continue
                 raw[component_id].append(stretch)
                 if work is not None:
                     work["stretches"] += 1
@@ -236,8 +254,7 @@ def timelines(report: StatusReport, until: datetime | None = None, work: Counter
         key_ = GROUP_PREFIX + group
         raw[key_] = sorted((s for m in members for s in raw[m]), key=order)
         merged[key_] = merge(sorted((s for m in members for s in merged[m]), key=order), work)
-    starts = [min(f.started_at, f.first_update.at) for f in report.entries]
-    found = Timelines(until, min(starts, default=None), {k: raw[k] for k in merged}, merged)
+    found = Timelines(until, report.data_start, {k: raw[k] for k in merged}, merged)
     if work is None:
         _TIMELINES[key] = found
         weakref.finalize(report, _TIMELINES.pop, key, None)
@@ -338,12 +355,12 @@ def uptime(report: StatusReport, days: int = WINDOW_DAYS, *, until: datetime | N
     if work is None and memo in _HISTORIES:
         return _HISTORIES[memo]  # a derived fact: home, component pages, JSON and badges read the same one
     zone = report.site.time_zone
-    lines = timelines(report, until, work)
-    end_moment = lines.until or report.now
+    end_moment = (until or report.site_judged_at) or report.now
     if end_moment is None:
         return {key: UptimeHistory(key, name, group, members, (), None) for key, name, group, members in _keys(report)}
     last = end_moment.astimezone(zone).date()
     bounds = day_bounds(last - timedelta(days=days - 1), days, zone)
+    lines = timelines(report, until, work, since=bounds[0][1])
     if since is not None:
         data_start = int(datetime.combine(since, time(0), tzinfo=zone).timestamp())
     elif lines.data_start is not None:

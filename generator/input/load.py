@@ -137,7 +137,15 @@ def load_site_config(paths: ProjectPaths, problems: Problems) -> Site | None:
     if not (paths.site_config.exists() or paths.site_config.is_symlink()):
         problems.add(shown, 1, 1, "the site configuration is missing; create it with name, company, base_url, time_zone and components")
         return None
-    read = read_mapping(paths.site_config, shown, paths.root, problems)
+    try:
+        text = read_text(paths.site_config, paths.root)
+    except FileProblem as exc:
+        problems.add(shown, exc.position.line, exc.position.column, exc.message)
+        return None
+    digest = hashlib.sha256(text.encode("utf-8", errors="surrogatepass")).hexdigest()
+    if digest in _SITES:
+        return _SITES[digest]
+    read = read_mapping(paths.site_config, shown, paths.root, problems, text)
     if read is None:
         return None
     data, smap = read
@@ -167,7 +175,16 @@ def load_site_config(paths: ProjectPaths, problems: Problems) -> Site | None:
         for message_loc, message in translation_key_problems(obj, site, loc):
             pos = smap.key(message_loc)
             problems.add(shown, pos.line, pos.column, message)
-    return None if problems else site
+    if problems:
+        return None
+    _SITES[digest] = site
+    return site
+
+
+#: Valid site configurations by the SHA-256 of their text: the same text is the same Site
+#: object on every load, so what entries' facts remember for a site (Facts.remembered)
+#: holds across the saves `serve` republishes.
+_SITES: dict[str, Site] = {}
 
 
 def translation_key_problems(obj: Any, site: Site, loc: Path_) -> list[tuple[Path_, str]]:

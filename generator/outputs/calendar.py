@@ -99,7 +99,6 @@ class CalendarBuilder:
     def __init__(self, r: Renderer):
         self.r = r
         self.site = r.site
-        self._events: dict[str, bytes] = {}
         self._zone: bytes | None = None
 
     def absolute(self, url: str) -> str:
@@ -154,9 +153,9 @@ class CalendarBuilder:
         )
 
     def event_bytes(self, facts: IncidentFacts) -> bytes:
-        if facts.slug not in self._events:
-            self._events[facts.slug] = self.event(facts).to_ical()
-        return self._events[facts.slug]
+        """The entry's VEVENT, made from it, the site and the edition alone (never the moment):
+        remembered with its facts, so a save `serve` republishes serialises only changed events."""
+        return facts.remembered("calendar event", (self.site, self.r.edition), lambda: self.event(facts).to_ical())
 
     def calendar_bytes(self, calendar: Calendar) -> bytes:
         address = self.absolute(calendar.address)

@@ -10,7 +10,6 @@ from typing import Iterable, Sequence
 
 from generator.facts.accountability import site_accountability
 from generator.facts.derive import IncidentFacts
-from generator.facts.uptime import timelines
 from generator.outputs import social, urls
 from generator.outputs.files import GeneratedFile, GeneratedPage, LaterPage
 from generator.outputs.templating import TEMPLATES, Renderer
@@ -121,7 +120,7 @@ def render_component_pages(r: Renderer) -> Iterable[GeneratedPage | LaterPage]:
             # The first page's uptime strips read every entry of the component, up to the moment the
             # site is judged at, from the day of the site's earliest entry.
             first = paging.number == 1
-            strips = (r.report.site_judged_at, timelines(r.report).data_start) if first else ()
+            strips = (r.report.site_judged_at, r.report.data_start) if first else ()
             yield LaterPage(url, partial(r.page, "component.md.j2", url, component=component, c=facts, entries=chunk, paging=paging),
                             entries=tuple(f.slug for f in (facts.entries if first else chunk)),
                             shows=(paging, facts.status, bool(facts.entries), *strips))

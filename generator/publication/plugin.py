@@ -164,11 +164,12 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         self._pin_build_date()
         return config
 
-    def adopt(self, catalog, moment: datetime | None) -> None:
-        """Publish ``catalog`` judged at ``moment`` from now on (a build's on_config, a save republished)."""
+    def adopt(self, catalog, moment: datetime | None, following: bool = False) -> None:
+        """Publish ``catalog`` judged at ``moment`` from now on (a build's on_config, a save republished;
+        ``following``: the save follows what this build published, whose facts it may reuse)."""
         assert self.edition is not None
         self.catalog, self.moment = catalog, moment
-        self.report = derive(localized(catalog, self.edition), now=moment)
+        self.report = derive(localized(catalog, self.edition), now=moment, carried=self.report if following else None)
         self.digests, self.judged_at = catalog.digests, moment.isoformat() if moment else ""
         self.renderer = Renderer(self.report, self.edition)
 

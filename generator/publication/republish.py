@@ -101,7 +101,7 @@ def republish(plugin: FranklyPlugin, catalog: Catalog, moment: datetime | None) 
     config = plugin.mkdocs_config
     search = _search_plugin(config)
     with i18n.use(plugin.edition.language), _searching_into(search, served.search_index):
-        plugin.adopt(catalog, moment)
+        plugin.adopt(catalog, moment, following=True)
         plugin._pin_build_date()
         report, renderer = plugin.report, plugin.renderer
         outputs = list(render_site_outputs(renderer))
