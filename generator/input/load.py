@@ -89,7 +89,10 @@ def load_all(paths: ProjectPaths, pending: dict[Path, str] | None = None) -> Cat
     if not paths.incidents_dir.is_dir():
         problems.add(display_path(paths.incidents_dir, paths.root), 1, 1, "the incidents folder does not exist; create it (it may be empty)")
     else:
-        for file in sorted({*paths.incidents_dir.iterdir(), *pending}, key=os.fspath):  # as Paths sort here, faster
+        found = list(paths.incidents_dir.iterdir())
+        if pending:
+            found = list({*found, *pending})  # hashing 10,000 Paths costs more than reading the folder
+        for file in sorted(found, key=os.fspath):  # as Paths sort here, faster
             loaded = _load_incident(file, paths, context, problems, pending.get(file))
             if loaded:
                 incident, smap, digests[incident.slug] = loaded
@@ -97,8 +100,10 @@ def load_all(paths: ProjectPaths, pending: dict[Path, str] | None = None) -> Cat
                 sources[incident.slug] = file
                 maps[incident.slug] = smap
     for incident in incidents:
+        file = sources[incident.slug]
         # the file's name as shown is made only for a problem: at 10,000 files each save of `serve` would pay for it
-        _check_incident(incident, site, maps[incident.slug], lambda file=sources[incident.slug]: display_path(file, paths.root), problems)
+        _check_once(incident, site, maps[incident.slug], lambda file=file: display_path(file, paths.root), problems,
+                    remember=file not in pending)
     _check_slugs(incidents, maps, sources, paths.root, problems)
     parse_cache.commit({problem.path for problem in problems.items})
     if problems or site is None:
@@ -290,6 +295,26 @@ def _is_date(year: str, month: str, day: str) -> bool:
 
 
 # ---------------------------------------------------------------- meaning checks
+
+
+#: What the meaning checks found in an incident read from disk, by (incident, site): both are
+#: the same objects while their texts are unchanged (_FILE_CACHE, _SITES), so the saves `serve`
+#: republishes check only the files that changed. The objects are held with their result, so
+#: their ids in the key never name other objects.
+_CHECKED: dict[tuple[int, int], tuple[Incident, Site | None, list]] = {}
+
+
+def _check_once(incident: Incident, site: Site | None, smap: SourceMap | FileSourceMap, shown: Callable[[], str],
+                problems: Problems, remember: bool) -> None:
+    key = (id(incident), id(site))
+    found = _CHECKED.get(key) if remember else None
+    if found is None or found[0] is not incident or found[1] is not site:
+        own = Problems()
+        _check_incident(incident, site, smap, shown, own)
+        found = (incident, site, own.items)
+        if remember:
+            _CHECKED[key] = found
+    problems.items.extend(found[2])
 
 
 def _check_incident(incident: Incident, site: Site | None, smap: SourceMap | FileSourceMap, shown: Callable[[], str],

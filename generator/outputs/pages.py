@@ -117,10 +117,12 @@ def render_component_pages(r: Renderer) -> Iterable[GeneratedPage | LaterPage]:
         facts = r.report.components[component.id]
         for paging, chunk in _paged(urls.component(component.id), facts.entries, COMPONENT_PAGE_SIZE):
             url = paging.url(paging.number)
-            # The first page's uptime strips read every entry of the component, up to the moment the
-            # site is judged at, from the day of the site's earliest entry.
+            # The first page shows the component's uptime strips, which read every entry of the
+            # component up to the moment the site is judged at: what they show, not that moment, is
+            # what the page depends on (while an entry is open the moment moves on every save, the
+            # strips of the other components do not).
             first = paging.number == 1
-            strips = (r.report.site_judged_at, r.report.data_start) if first else ()
+            strips = (r.uptime_strip(url, component.id), r.uptime_strip(url, component.id, 365, links=False)) if first else ()
             yield LaterPage(url, partial(r.page, "component.md.j2", url, component=component, c=facts, entries=chunk, paging=paging),
                             entries=tuple(f.slug for f in (facts.entries if first else chunk)),
                             shows=(paging, facts.status, bool(facts.entries), *strips))

@@ -141,6 +141,7 @@ class Renderer:
         self.edition = edition or single(report.site.language, report.site.base)
         self.language = self.edition.language
         self._shared: dict[Callable, object] = {}
+        self._strips: dict[tuple, Markup] = {}
 
     def shared(self, factory: Callable[["Renderer"], T]) -> T:
         """The one helper of this build made by ``factory`` (a feed builder, the API):
@@ -197,6 +198,12 @@ class Renderer:
         """The uptime strip of a component (its id) or a group ('group:<name>'), as on the
         home page (``links=False``: its size stays the same however busy the history) or a
         component's page (each day with entries links to the first of them)."""
+        memo = (here, key, days, links)
+        if memo not in self._strips:  # a component page's strips are also what its LaterPage shows (pages.py)
+            self._strips[memo] = self._uptime_strip(here, key, days, links)
+        return self._strips[memo]
+
+    def _uptime_strip(self, here: str, key: str, days: int, links: bool) -> Markup:
         history = uptime(self.report, days)[key]
         entries = {d.date: d.entries for d in history.days if d.entries} if links else {}
 

