@@ -126,6 +126,14 @@ class PeriodTally:
             self.apology_on_time += c.apology_at is not None and c.apology_at - c.resolved_at <= k.apology_within
             self.postmortem_on_time += c.postmortem_at is not None and c.postmortem_at - c.resolved_at <= k.postmortem_within
 
+    def merge(self, other: "PeriodTally") -> None:
+        """Count in the entries ``other`` counted, after this one's (a month into all time)."""
+        self.slugs += other.slugs
+        self.spans += other.spans
+        for name in ("incidents", "promises_kept", "promises_due", "silences_within", "silences", "severe",
+                     "with_apology", "with_postmortem", "apology_on_time", "postmortem_on_time"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
     def figures(self, key: str) -> PeriodFigures:
         within = self.commitments.first_update_within
         return PeriodFigures(
@@ -168,45 +176,80 @@ def account(report: StatusReport, now: datetime) -> SiteAccountability:
 
     Each entry's figures are made, counted into its periods and dropped: held
     all at once, 10,000 entries' figures left ~18 MiB of freed but unreturned
-    memory in the build process, which its forked workers then copied."""
-    commitments = report.site.commitments
-    zone = report.site.time_zone
+    memory in the build process, which its forked workers then copied. A month
+    whose entries are all closed counts the same at any moment: its tally is kept
+    (:data:`_MONTHS`) while its entries stay the same, so a save that `serve`
+    republishes counts again the months it touched and the last 90 days."""
+    site = report.site
+    commitments, zone = site.commitments, site.time_zone
     all_time, recent = PeriodTally(commitments), PeriodTally(commitments)
-    months: dict[str, PeriodTally] = {}
-    worst: list[Silence] = []  # the longest silences so far, cut back now and then
-    for f in report.entries:  # newest first, like the report
-        c, month, counts = _counted(f, now, report.site)
-        if month not in months:
-            months[month] = PeriodTally(commitments)
-        for tally in (all_time, months[month], recent if now - RECENT_WINDOW < c.started_at <= now else None):
-            if tally is not None:
-                tally.add(c, counts)
-        worst.extend(c.silences)
-        if len(worst) > 8 * WORST_SILENCES_SHOWN:
-            worst = _longest(worst)
+    months: dict[str, _Month] = {}
+    for key, block in _by_month(report.entries, zone):  # newest first, like the report
+        months[key] = _month_of(site, key, block, now)
+        all_time.merge(months[key].tally)
+    for f in report.entries:
+        if f.started_at <= now - RECENT_WINDOW:
+            break  # newest first: the rest started before the window
+        if f.started_at <= now:
+            c = communication(f, now)
+            recent.add(c, entry_counts(c, commitments))
     up_to = f"{now.astimezone(zone).year:04d}-{now.astimezone(zone).month:02d}"
     return SiteAccountability(
         now=now,
         recent=recent.figures(RECENT_KEY),
         # A month after ``now`` (an upcoming maintenance's) has no figures yet: no row of dashes.
-        months=tuple(months[key].figures(key) for key in sorted(months, reverse=True) if key <= up_to),
-        worst_silences=tuple(_longest(worst)),
+        months=tuple(months[key].figures for key in sorted(months, reverse=True) if key <= up_to),
+        worst_silences=tuple(_longest([s for month in months.values() for s in month.worst])),
         all_time=all_time.figures(ALL_TIME_KEY),
     )
 
 
-def _counted(f: IncidentFacts, now: datetime, site) -> tuple[Communication, str, tuple[int, int, int]]:
-    """An entry's figures as the site-wide tally counts them: its figures, its month (in the
-    site's zone) and its :func:`entry_counts`. A closed entry's do not change with ``now``
-    (its silences and promises all end at its own updates; the tally reads no ``now``):
-    they are remembered with its facts."""
-    def count(at: datetime = now) -> tuple[Communication, str, tuple[int, int, int]]:
-        c = communication(f, at)
-        local = c.started_at.astimezone(site.time_zone)
-        return c, f"{local.year:04d}-{local.month:02d}", entry_counts(c, site.commitments)
-    if f.is_open or now < f.latest_update.at:
-        return count()
-    return f.remembered("accountability tally", (site,), lambda: count(f.latest_update.at))
+@dataclass(frozen=True)
+class _Month:
+    """One month's entries counted: its tally, its figures, and its longest silences."""
+
+    tally: PeriodTally
+    figures: PeriodFigures
+    worst: list[Silence]
+
+
+#: The kept months, by (site, month key): the site, the month's entries (the same facts
+#: objects, newest first) and their count. Held, so that ids in the key stay those objects'.
+_MONTHS: dict[tuple[int, str], tuple[object, tuple[IncidentFacts, ...], _Month]] = {}
+
+
+def _by_month(entries: tuple[IncidentFacts, ...], zone) -> list[tuple[str, tuple[IncidentFacts, ...]]]:
+    """The entries in runs of the month (in the site's zone) their impact started: they are
+    sorted by that start, newest first, so each month is one run."""
+    runs: list[tuple[str, list[IncidentFacts]]] = []
+    for f in entries:
+        local = f.started_at.astimezone(zone)
+        key = f"{local.year:04d}-{local.month:02d}"
+        if not runs or runs[-1][0] != key:
+            runs.append((key, []))
+        runs[-1][1].append(f)
+    return [(key, tuple(block)) for key, block in runs]
+
+
+def _month_of(site, key: str, block: tuple[IncidentFacts, ...], now: datetime) -> _Month:
+    # A closed entry's figures do not change with ``now`` once it is past its last update:
+    # its silences and promises all end at its own updates, and the tally reads no ``now``.
+    settled = all(not f.is_open and f.latest_update.at <= now for f in block)
+    kept = _MONTHS.get((id(site), key)) if settled else None
+    if kept is not None and kept[0] is site and len(kept[1]) == len(block) and all(a is b for a, b in zip(kept[1], block)):
+        return kept[2]
+    tally = PeriodTally(site.commitments)
+    worst: list[Silence] = []  # the longest silences so far, cut back now and then
+    for f in block:
+        c = communication(f, now)
+        tally.add(c, entry_counts(c, site.commitments))
+        worst.extend(c.silences)
+        if len(worst) > 8 * WORST_SILENCES_SHOWN:
+            worst = _longest(worst)
+    month = _Month(tally, tally.figures(key), _longest(worst))
+    if settled:
+        _MONTHS[(id(site), key)] = (site, block, month)
+    return month
 
 
 def _longest(silences: list[Silence]) -> list[Silence]:

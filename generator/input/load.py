@@ -103,7 +103,7 @@ def load_all(paths: ProjectPaths, pending: dict[Path, str] | None = None) -> Cat
         file = sources[incident.slug]
         # the file's name as shown is made only for a problem: at 10,000 files each save of `serve` would pay for it
         _check_once(incident, site, maps[incident.slug], lambda file=file: display_path(file, paths.root), problems,
-                    remember=file not in pending)
+                    remember=not pending or file not in pending)  # no Path hashed when nothing is pending
     _check_slugs(incidents, maps, sources, paths.root, problems)
     parse_cache.commit({problem.path for problem in problems.items})
     if problems or site is None:

@@ -198,6 +198,14 @@ class FeedBuilder:
         )
 
     def incident_entry(self, facts: IncidentFacts) -> FeedEntry:
+        """The entry as one item, its whole trail inside. A closed entry's is judged at its own
+        last change (StatusReport.judged_at), so it follows from the entry, the site and the
+        edition alone: remembered with its facts across the saves `serve` republishes."""
+        if facts.is_open:
+            return self._incident_entry(facts)
+        return facts.remembered("feed item", (self.site, self.r.edition), lambda: self._incident_entry(facts))
+
+    def _incident_entry(self, facts: IncidentFacts) -> FeedEntry:
         page = self.absolute(urls.incident(facts.slug))
         trail = list(reversed(self.news(facts)))
         html = TEMPLATES.get_template("feed_trail.html.j2").render(
@@ -217,6 +225,8 @@ class FeedBuilder:
     def news(self, facts: IncidentFacts) -> list[NewsItem]:
         if self._news is None:
             return news_of(self.r, facts)
+        if not facts.is_open:  # the few dozen entries the site-wide feeds read: as incident_entry
+            return facts.remembered("feed news", (self.site, self.r.edition), lambda: news_of(self.r, facts))
         if facts.slug not in self._news:
             self._news[facts.slug] = news_of(self.r, facts)
         return self._news[facts.slug]
