@@ -17,6 +17,8 @@ from mkdocs.commands import build as mkdocs_build
 from mkdocs.config import load_config
 
 from conftest import REPO, copy_project, invoke, tree_bytes, write_incident
+from generator.publication.editions import _own_instance
+from generator.publication.plugin import FranklyPlugin
 from generator.publication.serving import republish_saved
 
 MOMENT = "2026-03-10T14:00:00+00:00"
@@ -24,10 +26,16 @@ LATER = "2026-03-10T14:07:30+00:00"
 SERVE_URL = "http://127.0.0.1:8000/"
 
 
-def serve_build(root: Path, site_dir: Path):
-    """A whole build as `frankly serve` runs it; returns the frankly plugin, which keeps what it published."""
+def serve_build(root: Path, site_dir: Path, own: bool = False):
+    """A whole build as `frankly serve` runs it; returns the frankly plugin, which keeps what it published.
+
+    ``own``: with a plugin instance of its own. mkdocs hands every configuration of the process
+    the same instance (editions._own_instance): a comparison build must not take over the
+    instance of the build being republished, or the next save would republish its folder."""
     os.environ.pop("SOURCE_DATE_EPOCH", None)  # a build pins it from its data: each build here starts afresh
     config = load_config(str(root / "mkdocs.yml"), site_dir=str(site_dir))
+    if own:
+        _own_instance(config, FranklyPlugin)
     config.plugins.on_startup(command="serve", dirty=False)
     config.site_url = SERVE_URL
     mkdocs_build.build(config, serve_url=SERVE_URL)
@@ -47,7 +55,7 @@ def assert_as_whole_build(plugin, root: Path, tmp_path: Path) -> None:
     shutil.rmtree(clean, ignore_errors=True)
     shutil.rmtree(fresh, ignore_errors=True)
     shutil.copytree(root, fresh, ignore=shutil.ignore_patterns(".cache"))  # nothing reused: a build from scratch
-    serve_build(fresh, clean)
+    serve_build(fresh, clean, own=True)
     assert differences(served, clean) == []
 
 
@@ -217,3 +225,38 @@ def test_serves_first_build_reuses_what_frankly_build_cached(project, tmp_path, 
     for manifest in (project / ".cache" / "frankly" / "outputs").glob("*/manifest.json"):
         for number, (path, size, _, digest) in enumerate(json.loads(manifest.read_text())["files"]):
             assert hashlib.sha256((manifest.parent / str(number)).read_bytes()).hexdigest() == digest, path
+
+
+def test_a_figure_of_a_settled_month_changed(serving, tmp_path):
+    """A month whose entries are all closed keeps its accountability tally between saves
+    (facts/accountability.py): a save that changes one of its entries counts it again."""
+    plugin, root = serving
+    severe = """\
+kind: incident
+title: Payments failed
+summary: Card payments failed for an hour.
+impact: critical
+components:
+  api: major_outage
+updates:
+  - at: 2026-01-12T08:00:00+00:00
+    status: investigating
+    message: Card payments fail; we are on it.
+  - at: 2026-01-12T09:00:00+00:00
+    status: resolved
+    message: Payments work again.
+"""
+    write_incident(root, "2026-01-12-payments.yaml", severe)
+    assert_as_whole_build(plugin, root, tmp_path)
+    write_incident(root, "2026-01-12-payments.yaml", severe + """\
+apology:
+  at: 2026-01-12T12:00:00+00:00
+  by:
+    name: Grace Hopper
+    role: CEO
+  statement: We failed you, and I am sorry.
+""")
+    assert_as_whole_build(plugin, root, tmp_path)
+    page = (Path(plugin.mkdocs_config.site_dir) / "accountability" / "index.html").read_text(encoding="utf-8")
+    january = page.split('data-period="2026-01"', 1)[1].split("</tr>", 1)[0]
+    assert 'with apology">1 of 1 (100%)</td>' in january, january
