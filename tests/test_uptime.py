@@ -14,7 +14,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from generator.facts.derive import StatusReport, derive
-from generator.facts.uptime import badge_text, day_bounds, history_dict, percent_text, uptime
+from generator.facts.uptime import day_bounds, percent_text, uptime
+from generator.facts.uptime_data import badge_text, history_dict
 from generator.input.load import ProjectPaths, load_all
 from generator.input.values import ComponentStatus as S
 from generator.outputs.uptime_bars import percent, render_uptime_bars

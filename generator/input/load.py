@@ -90,8 +90,7 @@ def load_all(paths: ProjectPaths, pending: dict[Path, str] | None = None) -> Cat
         problems.add(display_path(paths.incidents_dir, paths.root), 1, 1, "the incidents folder does not exist; create it (it may be empty)")
     else:
         found = list(paths.incidents_dir.iterdir())
-        if pending:
-            found = list({*found, *pending})  # hashing 10,000 Paths costs more than reading the folder
+        found = list({*found, *pending}) if pending else found  # hashing 10,000 Paths costs more than reading them
         for file in sorted(found, key=os.fspath):  # as Paths sort here, faster
             loaded = _load_incident(file, paths, context, problems, pending.get(file))
             if loaded:
@@ -100,10 +99,9 @@ def load_all(paths: ProjectPaths, pending: dict[Path, str] | None = None) -> Cat
                 sources[incident.slug] = file
                 maps[incident.slug] = smap
     for incident in incidents:
-        file = sources[incident.slug]
-        # the file's name as shown is made only for a problem: at 10,000 files each save of `serve` would pay for it
-        _check_once(incident, site, maps[incident.slug], lambda file=file: display_path(file, paths.root), problems,
-                    remember=not pending or file not in pending)  # no Path hashed when nothing is pending
+        # the file's name as shown is made only for a problem; no Path is hashed when nothing is pending
+        _check_once(incident, site, maps[incident.slug], lambda file=(file := sources[incident.slug]): display_path(file, paths.root),
+                    problems, remember=not pending or file not in pending)
     _check_slugs(incidents, maps, sources, paths.root, problems)
     parse_cache.commit({problem.path for problem in problems.items})
     if problems or site is None:
@@ -186,9 +184,8 @@ def load_site_config(paths: ProjectPaths, problems: Problems) -> Site | None:
     return site
 
 
-#: Valid site configurations by the SHA-256 of their text: the same text is the same Site
-#: object on every load, so what entries' facts remember for a site (Facts.remembered)
-#: holds across the saves `serve` republishes.
+#: Valid site configurations by the SHA-256 of their text: the same text is the same Site object,
+#: so what entries' facts remember for a site (IncidentFacts.remembered) holds across saves.
 _SITES: dict[str, Site] = {}
 
 
@@ -297,10 +294,8 @@ def _is_date(year: str, month: str, day: str) -> bool:
 # ---------------------------------------------------------------- meaning checks
 
 
-#: What the meaning checks found in an incident read from disk, by (incident, site): both are
-#: the same objects while their texts are unchanged (_FILE_CACHE, _SITES), so the saves `serve`
-#: republishes check only the files that changed. The objects are held with their result, so
-#: their ids in the key never name other objects.
+#: What the meaning checks found in an incident read from disk, by (incident, site), which stay the
+#: same objects while their texts do (_FILE_CACHE, _SITES); held, so the ids name them alone.
 _CHECKED: dict[tuple[int, int], tuple[Incident, Site | None, list]] = {}
 
 
@@ -309,8 +304,7 @@ def _check_once(incident: Incident, site: Site | None, smap: SourceMap | FileSou
     key = (id(incident), id(site))
     found = _CHECKED.get(key) if remember else None
     if found is None or found[0] is not incident or found[1] is not site:
-        own = Problems()
-        _check_incident(incident, site, smap, shown, own)
+        _check_incident(incident, site, smap, shown, own := Problems())
         found = (incident, site, own.items)
         if remember:
             _CHECKED[key] = found

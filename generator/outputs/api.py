@@ -15,10 +15,9 @@ Ids are opaque strings to clients but stable across builds:
   entry therefore gives it a new id, as it gives it a new canonical address),
 * update: ``<slug>.<update anchor>`` (the anchor is the update's permanent id).
 
-Information Statuspage has no field for (summary, apology, compensation,
-postmortem, posted_to links, promised next update, HTML renderings) is under
-the key ``frankly`` of each object, so strict clients still parse.
-"""
+Information Statuspage has no field for (summary, apology, compensation, postmortem,
+posted_to links, promised next update, HTML renderings, uptime) is under the key
+``frankly`` of each object, so strict clients still parse."""
 
 from __future__ import annotations
 
@@ -30,7 +29,8 @@ from urllib.parse import urlsplit
 
 from generator.facts.accountability import communication_of
 from generator.facts.derive import IncidentFacts, StatusReport
-from generator.facts.uptime import DEFINITION, GROUP_PREFIX, history_dict, uptime
+from generator.facts.uptime import DEFINITION, GROUP_PREFIX, uptime
+from generator.facts.uptime_data import history_dict
 from generator.input.values import CANCELLED, ComponentStatus, Kind
 from generator.outputs import urls
 from generator.outputs.api_languages import translations_of, update_translations
