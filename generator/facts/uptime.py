@@ -217,7 +217,6 @@ class Timelines:
     """Every component's and group's stretches, read once per report."""
 
     until: datetime | None
-    data_start: datetime | None  # the earliest moment any entry speaks of
     raw: dict[str, list[Stretch]]  # per component id and group key, sorted by (start, slug)
     merged: dict[str, list[Stretch]]
 
@@ -254,7 +253,7 @@ def timelines(report: StatusReport, until: datetime | None = None, work: Counter
         key_ = GROUP_PREFIX + group
         raw[key_] = sorted((s for m in members for s in raw[m]), key=order)
         merged[key_] = merge(sorted((s for m in members for s in merged[m]), key=order), work)
-    found = Timelines(until, report.data_start, {k: raw[k] for k in merged}, merged)
+    found = Timelines(until, {k: raw[k] for k in merged}, merged)
     if work is None:
         _TIMELINES[key] = found
         weakref.finalize(report, _TIMELINES.pop, key, None)
@@ -363,8 +362,8 @@ def uptime(report: StatusReport, days: int = WINDOW_DAYS, *, until: datetime | N
     lines = timelines(report, until, work, since=bounds[0][1])
     if since is not None:
         data_start = int(datetime.combine(since, time(0), tzinfo=zone).timestamp())
-    elif lines.data_start is not None:
-        data_start = int(datetime.combine(lines.data_start.astimezone(zone).date(), time(0), tzinfo=zone).timestamp())
+    elif report.data_start is not None:
+        data_start = int(datetime.combine(report.data_start.astimezone(zone).date(), time(0), tzinfo=zone).timestamp())
     else:
         data_start = int(end_moment.timestamp())  # nothing ever happened: no day has data
     end = int(end_moment.timestamp())

@@ -115,8 +115,10 @@ def render_component_pages(r: Renderer) -> Iterable[GeneratedPage | LaterPage]:
     yield r.page("components_index.md.j2", urls.COMPONENTS)
     for component in r.site.components:
         facts = r.report.components[component.id]
-        slugs = tuple(f.slug for f in facts.entries)  # the pages' slices of it: what each lists
-        for paging, chunk in _paged(urls.component(component.id), facts.entries, COMPONENT_PAGE_SIZE):
+        slugs = tuple(f.slug for f in facts.entries)  # once, not once per page of them
+        pages = zip(_paged(urls.component(component.id), facts.entries, COMPONENT_PAGE_SIZE),
+                    _paged(urls.component(component.id), slugs, COMPONENT_PAGE_SIZE))
+        for (paging, chunk), (_, listed) in pages:
             url = paging.url(paging.number)
             # The first page shows the component's uptime strips, which read every entry of the
             # component up to the moment the site is judged at: what they show, not that moment, is
@@ -125,7 +127,7 @@ def render_component_pages(r: Renderer) -> Iterable[GeneratedPage | LaterPage]:
             first = paging.number == 1
             strips = (r.uptime_strip(url, component.id), r.uptime_strip(url, component.id, 365, links=False)) if first else ()
             yield LaterPage(url, partial(r.page, "component.md.j2", url, component=component, c=facts, entries=chunk, paging=paging),
-                            entries=slugs if first else slugs[(paging.number - 1) * COMPONENT_PAGE_SIZE:][:len(chunk)],
+                            entries=slugs if first else listed,
                             shows=(paging, facts.status, bool(facts.entries), *strips))
 
 
