@@ -268,7 +268,8 @@ class Update(Translatable):
 
     @property
     def time_id(self) -> str:
-        return "u-" + self.at.astimezone(UTC).strftime("%Y%m%dt%H%M%S") + "z"
+        at = self.at.astimezone(UTC)  # %-formatting: strftime took twice as long, 50,000 times a build at 10,000 entries
+        return "u-%04d%02d%02dt%02d%02d%02dz" % (at.year, at.month, at.day, at.hour, at.minute, at.second)
 
     @property
     def promised_by(self) -> datetime | None:

@@ -202,7 +202,21 @@ class StatuspageApi:
         ``own``: for the entry's own index.json, which depends on that entry
         alone: its components as this entry leaves them, not as other open
         entries make them now.
+
+        A closed entry's object in the site-wide lists follows from the entry and the site
+        alone (judged at its own last change, StatusReport.judged_at), but for its components
+        as they are now: the rest is remembered with its facts across the saves `serve`
+        republishes (the lists hold the latest 50 of each kind, every save).
         """
+        if own or facts.is_open:
+            return self._incident(facts, own)
+        kept = facts.remembered("api incident", (self.site,), lambda: self._incident(facts, own=False))
+        return {**kept, "components": self._listed_components(facts)}
+
+    def _listed_components(self, facts: IncidentFacts) -> list[dict]:
+        return [self._components[c.id] for c in self.site.components if c.id in facts.incident.components]
+
+    def _incident(self, facts: IncidentFacts, own: bool) -> dict:
         incident = facts.incident
         updates = list(zip(incident.updates, facts.statuses_after_each_update))
         before: dict[str, ComponentStatus] = {}
@@ -226,9 +240,7 @@ class StatuspageApi:
             "shortlink": self.absolute(urls.incident(facts.slug)),
             "page_id": self.page_id,
             "reminder_intervals": None,
-            "components": self._entry_components(facts) if own else [
-                self._components[c.id] for c in self.site.components if c.id in incident.components
-            ],
+            "components": self._entry_components(facts) if own else self._listed_components(facts),
             "incident_updates": list(reversed(update_objects)),
             "frankly": self._incident_extra(facts),
         }

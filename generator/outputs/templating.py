@@ -133,7 +133,9 @@ TEMPLATES = _environment()
 class Renderer:
     """Shared helpers bound to one site; templates call them."""
 
-    def __init__(self, report: StatusReport, edition: Edition | None = None):
+    def __init__(self, report: StatusReport, edition: Edition | None = None, following: "Renderer | None" = None):
+        """``following``: the renderer of the save before, in `serve`: the uptime strips whose
+        days and entries' kinds are the same as then are not rendered again."""
         self.report = report
         self.site = report.site
         self.zone = report.site.time_zone
@@ -142,6 +144,10 @@ class Renderer:
         self.language = self.edition.language
         self._shared: dict[Callable, object] = {}
         self._strips: dict[tuple, Markup] = {}
+        #: (here, key, days, links) -> (the history, its entries' kinds, the strip rendered from them)
+        self._strip_inputs: dict[tuple, tuple] = {}
+        same = following is not None and following.site is self.site and following.language == self.language
+        self._earlier_strips: dict[tuple, tuple] = following._strip_inputs if same else {}  # type: ignore[union-attr]
 
     def shared(self, factory: Callable[["Renderer"], T]) -> T:
         """The one helper of this build made by ``factory`` (a feed builder, the API):
@@ -200,11 +206,20 @@ class Renderer:
         component's page (each day with entries links to the first of them)."""
         memo = (here, key, days, links)
         if memo not in self._strips:  # a component page's strips are also what its LaterPage shows (pages.py)
-            self._strips[memo] = self._uptime_strip(here, key, days, links)
+            history = uptime(self.report, days)[key]
+            by_slug = self.report.by_slug
+            # What the strip reads besides the history: the kind of each entry it counts (uptime_bars._entries_text).
+            kinds = tuple(by_slug[slug].incident.kind if slug in by_slug else None for day in history.days for slug in day.entries)
+            earlier = self._earlier_strips.get(memo)
+            if earlier is not None and earlier[0] == history and earlier[1] == kinds:
+                strip = earlier[2]
+            else:
+                strip = self._uptime_strip(here, history, links)
+            self._strip_inputs[memo] = (history, kinds, strip)
+            self._strips[memo] = strip
         return self._strips[memo]
 
-    def _uptime_strip(self, here: str, key: str, days: int, links: bool) -> Markup:
-        history = uptime(self.report, days)[key]
+    def _uptime_strip(self, here: str, history, links: bool) -> Markup:
         entries = {d.date: d.entries for d in history.days if d.entries} if links else {}
 
         def link_for_day(day) -> str | None:

@@ -171,7 +171,7 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         self.catalog, self.moment = catalog, moment
         self.report = derive(localized(catalog, self.edition), now=moment, carried=self.report if following else None)
         self.digests, self.judged_at = catalog.digests, moment.isoformat() if moment else ""
-        self.renderer = Renderer(self.report, self.edition)
+        self.renderer = Renderer(self.report, self.edition, following=self.renderer if following else None)
 
     def _judging_moment(self) -> datetime | None:
         """The moment open entries are judged at: FRANKLY_NOW (`frankly build --now`,
