@@ -260,3 +260,22 @@ apology:
     page = (Path(plugin.mkdocs_config.site_dir) / "accountability" / "index.html").read_text(encoding="utf-8")
     january = page.split('data-period="2026-01"', 1)[1].split("</tr>", 1)[0]
     assert 'with apology">1 of 1 (100%)</td>' in january, january
+
+
+def test_a_component_without_entries_follows_the_save(project, tmp_path, monkeypatch):
+    """A save keeps the site-wide parts whose inputs did not change (Renderer.carried): a
+    feed with no news takes its date from the site's latest change, so a save that moves
+    that change must change the feed of a component no entry touches."""
+    monkeypatch.setenv("FRANKLY_NOW", MOMENT)
+    _edit(project / "site_config" / "site.yaml", "components:\n", "components:\n  - id: archive\n    name: Archive\n")
+    plugin = serve_build(project, tmp_path / "served")
+    feed = Path(plugin.mkdocs_config.site_dir) / "feeds" / "components" / "archive.atom"
+    before = feed.read_text(encoding="utf-8")
+    monkeypatch.setenv("FRANKLY_NOW", "2026-03-12T12:00:00+00:00")  # after the fixture's latest change (03-11)
+    path = project / "incidents" / "2026-03-10-dashboard-slow.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "  - at: 2026-03-12T11:00:00+00:00\n    status: monitoring\n"
+                    "    message: A fix is out.\n", encoding="utf-8")
+    assert_as_whole_build(plugin, project, tmp_path)
+    after = feed.read_text(encoding="utf-8")
+    assert "<updated>2026-03-12T07:00:00-04:00</updated>" in after  # in the site's time zone, America/New_York
+    assert "<updated>2026-03-12T07:00:00-04:00</updated>" not in before

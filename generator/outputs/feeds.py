@@ -296,6 +296,13 @@ class FeedBuilder:
             [lambda fmt, alias=alias: urls.incident_feed(alias, fmt) for alias in facts.incident.aliases],
         )
 
+    def site_files(self, feed: Feed) -> list[GeneratedFile]:
+        """A site-wide or component feed's files; in `serve`, the save before's bytes when
+        the feed is the same (Renderer.carried): most component feeds, after one entry's save."""
+        inputs = (tuple(map(feed.address, urls.FEED_FORMATS)), feed.title, feed.subtitle, feed.page, tuple(feed.entries),
+                  tuple(former(fmt) for former in feed.former for fmt in urls.FEED_FORMATS), self._newest(feed))
+        return self.r.carried(("feed", inputs[0]), inputs, lambda: list(self.files(feed)))
+
     def files(self, feed: Feed) -> Iterable[GeneratedFile]:
         # One generator serves both formats (building it was most of a feed's
         # cost); only the self link and the items' one RSS date differ.
@@ -329,8 +336,7 @@ class FeedBuilder:
         generator.author(name=site.company, uri=site.base)
         generator.generator("Frankly")
         # Newest news in this feed, never the clock: a rebuild alone changes nothing.
-        newest = max((entry.updated for entry in feed.entries), default=self.report.last_change or EPOCH)
-        generator.updated(self._local(newest))
+        generator.updated(self._local(self._newest(feed)))
         items = []
         for entry in feed.entries:
             item = generator.add_entry(order="append")
@@ -345,6 +351,11 @@ class FeedBuilder:
             items.append(item)
         return generator, items
 
+    def _newest(self, feed: Feed) -> datetime:
+        """The feed's date: its newest news, never the clock (a rebuild alone changes nothing);
+        for a feed with no news yet, the site's latest change."""
+        return max((entry.updated for entry in feed.entries), default=self.report.last_change or EPOCH)
+
     def _local(self, moment: datetime) -> datetime:
         return moment.astimezone(self.site.time_zone)
 
@@ -353,7 +364,7 @@ def render_feeds(r: Renderer) -> Iterable[GeneratedFile]:
     """site.PRODUCERS entry: the site-wide and component feeds, both formats, in a fixed order."""
     builder = r.shared(FeedBuilder)
     for feed in builder.feeds():
-        yield from builder.files(feed)
+        yield from builder.site_files(feed)
 
 
 def entry_feed_files(r: Renderer) -> Callable[[IncidentFacts], Iterable[GeneratedFile]]:

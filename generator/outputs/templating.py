@@ -144,10 +144,10 @@ class Renderer:
         self.language = self.edition.language
         self._shared: dict[Callable, object] = {}
         self._strips: dict[tuple, Markup] = {}
-        #: (here, key, days, links) -> (the history, its entries' kinds, the strip rendered from them)
-        self._strip_inputs: dict[tuple, tuple] = {}
+        #: What :meth:`carried` made in this save (name -> (inputs, value)), and in the save before.
+        self._made: dict[object, tuple] = {}
         same = following is not None and following.site is self.site and following.language == self.language
-        self._earlier_strips: dict[tuple, tuple] = following._strip_inputs if same else {}  # type: ignore[union-attr]
+        self._made_before: dict[object, tuple] = following._made if same else {}  # type: ignore[union-attr]
 
     def shared(self, factory: Callable[["Renderer"], T]) -> T:
         """The one helper of this build made by ``factory`` (a feed builder, the API):
@@ -210,14 +210,18 @@ class Renderer:
             by_slug = self.report.by_slug
             # What the strip reads besides the history: the kind of each entry it counts (uptime_bars._entries_text).
             kinds = tuple(by_slug[slug].incident.kind if slug in by_slug else None for day in history.days for slug in day.entries)
-            earlier = self._earlier_strips.get(memo)
-            if earlier is not None and earlier[0] == history and earlier[1] == kinds:
-                strip = earlier[2]
-            else:
-                strip = self._uptime_strip(here, history, links)
-            self._strip_inputs[memo] = (history, kinds, strip)
-            self._strips[memo] = strip
+            self._strips[memo] = self.carried(("uptime strip", *memo), (history, kinds), lambda: self._uptime_strip(here, history, links))
         return self._strips[memo]
+
+    def carried(self, name: object, inputs: object, make: Callable[[], T]) -> T:
+        """``make()``, or what the save before (``following``) made under ``name`` from inputs equal
+        to ``inputs``: for a site-wide part whose inputs are cheap to compare and dear to render
+        (an uptime strip, a feed's bytes), in the saves `serve` republishes. A whole build has
+        no save before, so it renders everything."""
+        before = self._made_before.get(name)
+        value = before[1] if before is not None and before[0] == inputs else make()
+        self._made[name] = (inputs, value)
+        return value
 
     def _uptime_strip(self, here: str, history, links: bool) -> Markup:
         entries = {d.date: d.entries for d in history.days if d.entries} if links else {}
