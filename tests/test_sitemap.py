@@ -68,3 +68,41 @@ def test_a_theme_sitemap_of_its_own_gets_full_pages(tmp_path: Path):
     xml, _, full = built_sitemap(root)
     assert full == 1
     assert b"incidents/2026-03-02-api-errors/ None|" in xml  # a real Page: it has a title (None until rendered)
+
+
+# ---- the addresses of the pages the sitemap lists, against mkdocs' own rules (no build: fast)
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+from mkdocs.structure.files import File, InclusionLevel  # noqa: E402
+
+from generator.publication.sitemap import _Addresses, _Listed  # noqa: E402
+
+_SEGMENT = st.text(alphabet="abz09-_.~%é ?#", min_size=1, max_size=8)
+_SOURCES = st.one_of(
+    st.lists(_SEGMENT, min_size=1, max_size=4).map(lambda parts: "/".join(parts) + "/index.md"),
+    st.sampled_from(["incidents/2026-03-02-api-errors/index.md", "history/2026/index.md", "index.md", "./a/index.md",
+                     "a//b/index.md", "a/../index.md", "a/./b/index.md", "feeds.md", "a/README.md", "a/b/page.md", "image.png"]),
+)
+_SITES = st.sampled_from([None, "", "https://status.example.com/", "https://status.example.com", "https://example.com/status/",
+                          "https://example.com/a/../status", "http://example.com:8080/x/./y/", "https://exämple.com/s p/"])
+
+
+class _Config(dict):
+    def __init__(self, use_directory_urls: bool):
+        super().__init__()
+        self.use_directory_urls, self.site_dir = use_directory_urls, "/tmp/site"
+
+
+@settings(max_examples=400, deadline=None)
+@given(source=_SOURCES, site_url=_SITES, use_directory_urls=st.booleans())
+def test_a_page_address_is_mkdocs_own(source, site_url, use_directory_urls):
+    """The sitemap's quick addresses (_Addresses) are those of mkdocs' File and Page rules, for
+    plain folder addresses and, through mkdocs' own code, for anything else."""
+    file = File(source, src_dir=None, dest_dir="/tmp/site", use_directory_urls=use_directory_urls, inclusion=InclusionLevel.NOT_IN_NAV)
+    expected = _Listed(file.url, site_url, "2026-03-10") if file.is_documentation_page() else None
+    got = _Addresses(_Config(use_directory_urls), site_url, "2026-03-10").of(source)  # type: ignore[arg-type]
+    if expected is None:
+        assert got is None
+        return
+    assert (got.url, got.canonical_url, got.abs_url, got.update_date) == (
+        expected.url, expected.canonical_url, expected.abs_url, expected.update_date)

@@ -359,7 +359,10 @@ def uptime(report: StatusReport, days: int = WINDOW_DAYS, *, until: datetime | N
         return {key: UptimeHistory(key, name, group, members, (), None) for key, name, group, members in _keys(report)}
     last = end_moment.astimezone(zone).date()
     bounds = day_bounds(last - timedelta(days=days - 1), days, zone)
-    lines = timelines(report, until, work, since=bounds[0][1])
+    # The home page's 90 days and a component page's 365 read the same timelines, made once:
+    # those from the start of the longer window are exact for the shorter one too.
+    since_day = last - timedelta(days=max(days, YEAR_DAYS) - 1)
+    lines = timelines(report, until, work, since=int(datetime.combine(since_day, time(0), tzinfo=zone).timestamp()))
     if since is not None:
         data_start = int(datetime.combine(since, time(0), tzinfo=zone).timestamp())
     elif report.data_start is not None:

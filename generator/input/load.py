@@ -89,16 +89,16 @@ def load_all(paths: ProjectPaths, pending: dict[Path, str] | None = None) -> Cat
     if not paths.incidents_dir.is_dir():
         problems.add(display_path(paths.incidents_dir, paths.root), 1, 1, "the incidents folder does not exist; create it (it may be empty)")
     else:
-        for file, loaded in _load_folder(paths, context, problems, pending):
-            if loaded:
-                incident, smap, digests[incident.slug] = loaded
-                incidents.append(incident)
-                sources[incident.slug] = file
-                maps[incident.slug] = smap
-    for incident in incidents:
-        # the file's name as shown is made only for a problem; no Path is hashed when nothing is pending
-        _check_once(incident, site, maps[incident.slug], lambda file=(file := sources[incident.slug]): display_path(file, paths.root),
-                    problems, remember=not pending or file not in pending)
+        read = [(file, *loaded) for file, loaded in _load_folder(paths, context, problems, pending) if loaded]
+        for file, incident, smap, digest in read:
+            incidents.append(incident)
+            digests[slug := incident.slug] = digest
+            sources[slug] = file
+            maps[slug] = smap
+        for file, incident, smap, _ in read:
+            # the file's name as shown is made only for a problem; no Path is hashed when nothing is pending
+            _check_once(incident, site, smap, lambda file=file: display_path(file, paths.root),
+                        problems, remember=not pending or file not in pending)
     _check_slugs(incidents, maps, sources, paths.root, problems)
     parse_cache.commit({problem.path for problem in problems.items})
     if problems or site is None:
@@ -218,22 +218,22 @@ def _load_folder(paths: ProjectPaths, context: dict, problems: Problems,
     # (at 10,000 files in `serve`, a third of loading a save was making and stating Paths).
     with os.scandir(paths.incidents_dir) as entries:
         listed = sorted((entry.path, entry) for entry in entries)
-    return [_load_entry(name, entry, paths, context, problems) for name, entry in listed]
-
-
-def _load_entry(name: str, entry: os.DirEntry, paths: ProjectPaths, context: dict, problems: Problems) -> tuple[Path, Loaded | None]:
-    try:
-        stat = entry.stat()
-        # the folder is below paths.root, which is resolved: no realpath per file
-        key = (name, str(paths.root), stat.st_mtime_ns, stat.st_size, str(context.get("naive_timestamp_zone")))
-    except OSError:
-        key = None
-    if key in _FILE_CACHE:
-        file, result, found = _FILE_CACHE[key]
-        problems.items.extend(found)
-        return file, result
-    file = Path(name)
-    return file, _load_incident(file, paths, context, problems)
+    root, zone = str(paths.root), str(context.get("naive_timestamp_zone"))
+    loaded: list[tuple[Path, Loaded | None]] = []
+    for name, entry in listed:
+        try:
+            stat = entry.stat()
+            # the folder is below paths.root, which is resolved: no realpath per file
+            found = _FILE_CACHE.get((name, root, stat.st_mtime_ns, stat.st_size, zone))
+        except OSError:
+            found = None
+        if found is None:
+            file = Path(name)
+            loaded.append((file, _load_incident(file, paths, context, problems)))
+        else:
+            problems.items.extend(found[2])
+            loaded.append((found[0], found[1]))
+    return loaded
 
 
 def _load_incident(file: Path, paths: ProjectPaths, context: dict, problems: Problems,
