@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from fractions import Fraction
 from pathlib import Path
 from functools import cached_property
 from typing import Callable, TypeVar
@@ -15,7 +16,7 @@ from markupsafe import Markup, escape
 
 from generator.facts.accountability import communication_of
 from generator.facts.derive import StatusReport
-from generator.facts.uptime import WINDOW_DAYS, uptime
+from generator.facts.uptime import WINDOW_DAYS, truncated_hundredths, uptime
 from generator.input.values import Kind
 from generator.outputs import i18n, urls
 from generator.outputs.i18n import gettext as _
@@ -130,6 +131,10 @@ def _front_matter_value(text: str) -> Markup:
 TEMPLATES = _environment()
 
 
+def _hundredths(availability: Fraction | None) -> int | None:
+    return None if availability is None else truncated_hundredths(availability)
+
+
 class Renderer:
     """Shared helpers bound to one site; templates call them."""
 
@@ -210,7 +215,11 @@ class Renderer:
             by_slug = self.report.by_slug
             # What the strip reads besides the history: the kind of each entry it counts (uptime_bars._entries_text).
             kinds = tuple(by_slug[slug].incident.kind if slug in by_slug else None for day in history.days for slug in day.entries)
-            self._strips[memo] = self.carried(("uptime strip", *memo), (history, kinds), lambda: self._uptime_strip(here, history, links))
+            # All the strip shows (uptime_bars.render_uptime_bars): figures as printed, in hundredths, not the
+            # exact fractions, whose judging day's seconds grow with the clock in every history while anything is open.
+            shown = (history.name, history.is_group, _hundredths(history.availability),
+                     tuple((d.date, d.worst, _hundredths(d.availability), d.entries) for d in history.days), kinds)
+            self._strips[memo] = self.carried(("uptime strip", *memo), shown, lambda: self._uptime_strip(here, history, links))
         return self._strips[memo]
 
     def carried(self, name: object, inputs: object, make: Callable[[], T]) -> T:
