@@ -46,3 +46,43 @@ def test_serve_rebuilds_on_save_and_keeps_last_good_site_on_error(project: Path,
         # A save of incident files alone, after a good build, is republished in place (republish.py).
         assert "the save republished in" in log.read_text()
         assert "Brand new entry" in (_get(base) or ""), "the home page lists it too"
+
+
+class _Server:
+    """What serving._Rebuild reads of mkdocs' LiveReloadServer."""
+
+    def __init__(self):
+        import threading
+
+        self._rebuild_cond = threading.Condition()
+        self._want_rebuild = False
+
+
+def test_reading_an_incident_file_asks_no_rebuild(tmp_path: Path):
+    """The incidents folder is watched with inotify: a save asks for a rebuild, and reading a
+    file (the republishing reads the saved file) does not, or every save was republished twice."""
+    import time
+
+    from generator.publication.serving import watch_natively
+
+    folder = tmp_path / "incidents"
+    folder.mkdir()
+    entry = folder / "2026-03-10-dashboard-slow.yaml"
+    entry.write_text("title: Slow\n", encoding="utf-8")
+    server = _Server()
+    observer = watch_natively(server, folder)  # type: ignore[arg-type]
+    assert observer is not None, "no inotify on this machine"
+    try:
+        time.sleep(0.3)
+        for _ in range(3):
+            assert entry.read_text(encoding="utf-8") == "title: Slow\n"
+        time.sleep(0.5)  # watchdog delivers within milliseconds; inotify groups moves for 0.5 s at most
+        assert server._want_rebuild is False
+        entry.write_text("title: Slower\n", encoding="utf-8")
+        deadline = time.monotonic() + 5
+        while not server._want_rebuild and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert server._want_rebuild is True
+    finally:
+        observer.stop()
+        observer.join()
