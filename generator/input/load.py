@@ -12,6 +12,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, Callable
 
@@ -206,6 +207,7 @@ _FILE_CACHE: dict[tuple, tuple[Path, "Loaded | None", list]] = {}
 
 
 Loaded = tuple[Incident, SourceMap | FileSourceMap, str]
+_PATH_OF = attrgetter("path")
 
 
 def _load_folder(paths: ProjectPaths, context: dict, problems: Problems,
@@ -217,10 +219,11 @@ def _load_folder(paths: ProjectPaths, context: dict, problems: Problems,
     # os.scandir, not Path.iterdir and Path.stat: an unchanged file costs a stat and a lookup, no Path
     # (at 10,000 files in `serve`, a third of loading a save was making and stating Paths).
     with os.scandir(paths.incidents_dir) as entries:
-        listed = sorted((entry.path, entry) for entry in entries)
+        listed = sorted(entries, key=_PATH_OF)
     root, zone = str(paths.root), str(context.get("naive_timestamp_zone"))
     loaded: list[tuple[Path, Loaded | None]] = []
-    for name, entry in listed:
+    for entry in listed:
+        name = entry.path
         try:
             stat = entry.stat()
             # the folder is below paths.root, which is resolved: no realpath per file
