@@ -21,7 +21,8 @@ import os
 import subprocess
 from pathlib import Path
 
-from generator.input.load import SLUG, Catalog, ProjectPaths
+from generator.input.load import Catalog, ProjectPaths
+from generator.input.meaning import SLUG
 from generator.input.problems import Problems, display_path
 
 SKIPPED = "Note: {reason}; skipped the check that deleted or renamed incidents keep their addresses."

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, get_args
 from urllib.parse import urlsplit
 
-from generator.input.load import unknown_component_message
+from generator.input.meaning import unknown_component_message
 from generator.input.model import Site
 from generator.input.values import (
     FIRST_YEAR, LAST_YEAR, LIFECYCLE, Channel, ComponentStatus, DurationTooLong, Impact, Kind, parse_duration,

@@ -22,7 +22,6 @@ posted_to links, promised next update, HTML renderings, uptime) is under the key
 from __future__ import annotations
 
 import json
-import re
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable
 from urllib.parse import urlsplit
@@ -34,6 +33,7 @@ from generator.facts.uptime_data import history_dict
 from generator.input.values import CANCELLED, ComponentStatus, Kind
 from generator.outputs import urls
 from generator.outputs.api_languages import translations_of, update_translations
+from generator.outputs.api_shapes import group_ids
 from generator.outputs.files import GeneratedFile
 from generator.outputs.markup import paragraphs, render_markdown
 from generator.outputs.timefmt import statuspage_time
@@ -66,10 +66,6 @@ def statuspage_status(status: str) -> str:
     return _STATUSPAGE_WORD.get(status, status)
 
 
-def _slugify(text: str) -> str:
-    return re.sub(r"[^0-9a-z]+", "-", text.lower()).strip("-")
-
-
 class StatuspageApi:
     """The API documents of one built site."""
 
@@ -84,7 +80,7 @@ class StatuspageApi:
         self.page_id = (parts.netloc + parts.path).rstrip("/")
         self.now = report.last_change or EPOCH
         self.oldest = min((f.first_update.at for f in report.entries), default=EPOCH)
-        self.groups = self._group_ids()
+        self.groups = group_ids(self.site.components)
         self.uptime = uptime(report)
         #: The site's other languages: their texts ride in each object's frankly.translations (issue 17).
         self.other_languages = tuple(self.site.languages[1:])
@@ -110,19 +106,6 @@ class StatuspageApi:
 
     def status(self) -> dict:
         return {"indicator": self.report.indicator, "description": self.report.statuspage_description}
-
-    def _group_ids(self) -> dict[str, str]:
-        ids: dict[str, str] = {}
-        for component in self.site.components:
-            if component.group is not None and component.group not in ids:
-                ids[component.group] = "group:" + (_slugify(component.group) or str(len(ids) + 1))
-        # Two names that differ only in punctuation would share an id; number them apart.
-        taken: dict[str, int] = {}
-        for name, group_id in ids.items():
-            taken[group_id] = taken.get(group_id, 0) + 1
-            if taken[group_id] > 1:
-                ids[name] = f"{group_id}-{taken[group_id]}"
-        return ids
 
     def _component_updated_at(self, component_id: str) -> datetime:
         entries = self.report.components[component_id].entries

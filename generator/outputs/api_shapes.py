@@ -13,6 +13,25 @@ from dataclasses import dataclass
 
 from generator.outputs import urls
 
+
+def group_ids(components) -> dict[str, str]:
+    """Each component group's id (by its name): ``group:`` and its name in lower case with
+    non-alphanumerics as ``-``; two names that differ only in punctuation are numbered apart."""
+    ids: dict[str, str] = {}
+    for component in components:
+        if component.group is not None and component.group not in ids:
+            ids[component.group] = "group:" + (_slugify(component.group) or str(len(ids) + 1))
+    taken: dict[str, int] = {}
+    for name, group_id in ids.items():
+        taken[group_id] = taken.get(group_id, 0) + 1
+        if taken[group_id] > 1:
+            ids[name] = f"{group_id}-{taken[group_id]}"
+    return ids
+
+
+def _slugify(text: str) -> str:
+    return re.sub(r"[^0-9a-z]+", "-", text.lower()).strip("-")
+
 # ---------------------------------------------------------------- the documented shapes
 
 
