@@ -210,9 +210,7 @@ def _load_folder(paths: ProjectPaths, context: dict, problems: Problems,
     for entry in listed:
         name = entry.path
         try:
-            stat = entry.stat()
-            # the folder is below paths.root, which is resolved: no realpath per file
-            found = _FILE_CACHE.get((name, root, stat.st_mtime_ns, stat.st_size, zone))
+            found = _FILE_CACHE.get(_cache_key(name, entry.stat(), root, zone))
         except OSError:
             found = None
         if found is None:
@@ -224,13 +222,18 @@ def _load_folder(paths: ProjectPaths, context: dict, problems: Problems,
     return loaded
 
 
+def _cache_key(name: str, stat: os.stat_result, root: str, zone: str) -> tuple:
+    """A file's key in _FILE_CACHE. Its folder is below the project's root, which is resolved:
+    the name needs no realpath."""
+    return (name, root, stat.st_mtime_ns, stat.st_size, zone)
+
+
 def _load_incident(file: Path, paths: ProjectPaths, context: dict, problems: Problems,
                    text: str | None = None) -> Loaded | None:
     if text is not None:  # an edit's would-be content: not on disk, not cached
         return _parse_incident(file, paths, context, problems, text)
     try:
-        stat = file.stat()
-        key = (os.fspath(file), str(paths.root), stat.st_mtime_ns, stat.st_size, str(context.get("naive_timestamp_zone")))
+        key = _cache_key(os.fspath(file), file.stat(), str(paths.root), str(context.get("naive_timestamp_zone")))
     except OSError:
         key = None
     if key in _FILE_CACHE:

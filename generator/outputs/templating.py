@@ -139,8 +139,8 @@ class Renderer:
     """Shared helpers bound to one site; templates call them."""
 
     def __init__(self, report: StatusReport, edition: Edition | None = None, following: "Renderer | None" = None):
-        """``following``: the renderer of the save before, in `serve`: the uptime strips whose
-        days and entries' kinds are the same as then are not rendered again."""
+        """``following``: the renderer of the save before, when `serve` republishes a save: what
+        it made of inputs that have not changed is taken over (:meth:`carried`)."""
         self.report = report
         self.site = report.site
         self.zone = report.site.time_zone
