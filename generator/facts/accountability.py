@@ -213,9 +213,10 @@ class _Month:
     worst: list[Silence]
 
 
-#: The kept months, by (site, month key): the site, the month's entries (the same facts
-#: objects, newest first) and their count. Held, so that ids in the key stay those objects'.
-_MONTHS: dict[tuple[int, str], tuple[object, tuple[IncidentFacts, ...], _Month]] = {}
+#: The kept months, by month key: the site and the month's entries (the same facts objects,
+#: newest first) it was counted for, and its count. One per month, so a site.yaml edited
+#: while serving replaces the old site's months instead of holding its entries.
+_MONTHS: dict[str, tuple[object, tuple[IncidentFacts, ...], _Month]] = {}
 
 
 def _by_month(entries: tuple[IncidentFacts, ...], zone) -> list[tuple[str, tuple[IncidentFacts, ...]]]:
@@ -235,7 +236,7 @@ def _month_of(site, key: str, block: tuple[IncidentFacts, ...], now: datetime) -
     # A closed entry's figures do not change with ``now`` once it is past its last update:
     # its silences and promises all end at its own updates, and the tally reads no ``now``.
     settled = all(not f.is_open and f.latest_update.at <= now for f in block)
-    kept = _MONTHS.get((id(site), key)) if settled else None
+    kept = _MONTHS.get(key) if settled else None
     if kept is not None and kept[0] is site and len(kept[1]) == len(block) and all(a is b for a, b in zip(kept[1], block)):
         return kept[2]
     tally = PeriodTally(site.commitments)
@@ -248,7 +249,7 @@ def _month_of(site, key: str, block: tuple[IncidentFacts, ...], now: datetime) -
             worst = _longest(worst)
     month = _Month(tally, tally.figures(key), _longest(worst))
     if settled:
-        _MONTHS[(id(site), key)] = (site, block, month)
+        _MONTHS[key] = (site, block, month)
     return month
 
 

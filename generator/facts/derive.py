@@ -16,7 +16,7 @@ from typing import Callable, TypeVar
 
 from generator.input.load import Catalog
 from generator.input.model import Incident, Site, Update
-from generator.facts.indicator import _INDICATOR_FLOOR, _SEVERITY, INDICATOR_DESCRIPTION, STATUSPAGE_SENTENCES, _indicator
+from generator.facts.indicator import INDICATOR_DESCRIPTION, INDICATOR_FLOOR, SEVERITY, STATUSPAGE_SENTENCES, indicator_of
 from generator.input.values import CANCELLED, CLOSED_STATUSES, ComponentStatus, Kind
 
 T = TypeVar("T")
@@ -325,7 +325,7 @@ class StatusReport:
             blend = "maintenance"
         else:
             blend = "operational"
-        return STATUSPAGE_SENTENCES[max(blend, _INDICATOR_FLOOR[self.indicator], key=_SEVERITY.index)]
+        return STATUSPAGE_SENTENCES[max(blend, INDICATOR_FLOOR[self.indicator], key=SEVERITY.index)]
 
     @cached_property
     def open_incidents(self) -> list[IncidentFacts]:
@@ -406,7 +406,7 @@ def derive(catalog: Catalog, now: datetime | None = None, carried: StatusReport 
         site=catalog.site,
         entries=tuple(entries),
         components=components,
-        indicator=_indicator(entries),
+        indicator=indicator_of(entries),
         by_slug={f.slug: f for f in entries},
         now=now,
     )

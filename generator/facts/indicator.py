@@ -28,12 +28,12 @@ STATUSPAGE_SENTENCES = {
 }
 #: The least an indicator says: an incident of major impact is at least a
 #: partial system outage, whatever its components show.
-_INDICATOR_FLOOR = {"none": "operational", "minor": "some degraded", "major": "some major outage",
+INDICATOR_FLOOR = {"none": "operational", "minor": "some degraded", "major": "some major outage",
                     "critical": "all major outage", "maintenance": "maintenance"}
-_SEVERITY = ["operational", "maintenance", "some degraded", "all degraded", "partial outage", "some major outage", "all major outage"]
+SEVERITY = ["operational", "maintenance", "some degraded", "all degraded", "partial outage", "some major outage", "all major outage"]
 
 
-def _indicator(entries: list) -> str:
+def indicator_of(entries: list) -> str:
     """Statuspage's rule: the worst impact of open incidents, else maintenance, else none."""
     impacts = [f.incident.impact for f in entries if f.incident.kind is Kind.incident and f.is_open]
     worst = max(impacts, key=IMPACT_RANK.__getitem__, default=Impact.none)

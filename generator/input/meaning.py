@@ -34,14 +34,15 @@ def translation_key_problems(obj: Any, site: Site, loc: Path_) -> list[tuple[Pat
     return found
 
 
-#: What the meaning checks found in an incident read from disk, by (incident, site), which stay the
-#: same objects while their texts do (_FILE_CACHE, _SITES); held, so the ids name them alone.
-_CHECKED: dict[tuple[int, int], tuple[Incident, Site | None, list]] = {}
+#: What the meaning checks found in an incident read from disk, by the incident, which stays the
+#: same object while its text does (load.py's _FILE_CACHE), with the site it was checked against
+#: (the same object while site.yaml's text is: _SITES). Held, so the id names that incident alone.
+_CHECKED: dict[int, tuple[Incident, Site | None, list]] = {}
 
 
 def _check_once(incident: Incident, site: Site | None, smap: SourceMap | FileSourceMap, shown: Callable[[], str],
                 problems: Problems, remember: bool) -> None:
-    key = (id(incident), id(site))
+    key = id(incident)
     found = _CHECKED.get(key) if remember else None
     if found is None or found[0] is not incident or found[1] is not site:
         _check_incident(incident, site, smap, shown, own := Problems())

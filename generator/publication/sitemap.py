@@ -48,9 +48,8 @@ class _Listed:
         return self
 
 
-#: A folder's address of plain segments (an entry's, an archive page's): no dot segment, nothing
-#: quoted, no query or fragment. Joined to the site's address, it is appended to it as it is.
-_PLAIN_FOLDER = re.compile(r"(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*/)+")
+#: The source of a folder's page of plain segments (an entry's, an archive page's): no dot
+#: segment, nothing to quote. Its address, joined to the site's, is appended to it as it is.
 _PLAIN_SOURCE = re.compile(r"((?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*/)+)index\.md")
 
 
@@ -66,19 +65,20 @@ class _Addresses:
         self.absolute = None if probe.abs_url is None else probe.abs_url[:-2]
         self.folder_suffix = "" if config.use_directory_urls else "index.html"
 
-    def of(self, uri: str) -> "_Listed | None":
-        """The page of source ``uri`` as the sitemap lists it; None if it is not a page."""
-        plain = _PLAIN_SOURCE.fullmatch(uri)
+    def of(self, source: str) -> tuple[str, "_Listed | None"]:
+        """The source's URI (as Files keys it) and its page as the sitemap lists it (None: not a page)."""
+        plain = _PLAIN_SOURCE.fullmatch(source)
         if plain is None:
+            uri = PurePath(source).as_posix()
             file = File(uri, src_dir=None, dest_dir=self.config.site_dir, use_directory_urls=self.config.use_directory_urls,
                         inclusion=InclusionLevel.NOT_IN_NAV)
-            return _Listed(file.url, self.site_url, self.update_date) if file.is_documentation_page() else None
+            return uri, _Listed(file.url, self.site_url, self.update_date) if file.is_documentation_page() else None
         listed = _Listed.__new__(_Listed)
         listed.url = url = plain.group(1) + self.folder_suffix
         listed.canonical_url = None if self.canonical is None else self.canonical + url
         listed.abs_url = None if self.absolute is None else self.absolute + url
         listed.update_date = self.update_date
-        return listed
+        return source, listed
 
 
 def add_to_sitemap(config: MkDocsConfig, env, files: Files, nav: Navigation | None, sources: list[str]) -> None:
@@ -95,9 +95,9 @@ def add_to_sitemap(config: MkDocsConfig, env, files: Files, nav: Navigation | No
     listed: dict[str, object] = {file.src_uri: file for file in files}
     addresses = _Addresses(config, config.get("site_url", None), utils.get_build_date())  # the date each Page would take
     for source in sources:
-        uri = source if _PLAIN_SOURCE.fullmatch(source) else PurePath(source).as_posix()
+        uri, page = addresses.of(source)
         listed.pop(uri, None)  # as Files.append: a page given again moves to the end
-        listed[uri] = addresses.of(uri)
+        listed[uri] = page
     pages = [file for file in listed.values() if isinstance(file, _Listed)
              or isinstance(file, File) and file.is_documentation_page() and file.inclusion.is_included()]
     _write(config, mkdocs_build._build_template(TEMPLATE, template, pages, config, nav), pages)  # type: ignore[arg-type]
