@@ -7,14 +7,16 @@ list, and its first three once open entries (in report order) come first."""
 
 from __future__ import annotations
 
-from datetime import datetime
+import dataclasses
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from conftest import copy_project, run_frankly, stderr_without_notes
 from generator.bench.synthetic import write_project
-from generator.checks.commitments import counted, most_urgent, pending_warnings, warnings
+from generator.checks.commitments import _entry_warnings, counted, most_urgent, pending_warnings, warnings
+from generator.facts.communication import communication, waits_on_now
 from generator.facts.derive import derive
 from generator.input.load import ProjectPaths, load_all
 from generator.input.problems import display_path
@@ -92,6 +94,45 @@ def test_the_count_and_the_most_urgent_are_those_of_every_warning_placed(tmp_pat
     assert counted(pending) == len(found)
     for count in range(1, 6):
         assert most_urgent(pending, catalog, paths.root, count) == expected[:count]
+
+
+@pytest.mark.parametrize("moment", ["2019-03-01T00:00:00+00:00", "2026-11-02T00:00:00+00:00", "2030-01-01T00:00:00+00:00"])
+def test_entries_closed_for_good_are_warned_about_without_their_figures(tmp_path: Path, moment: str):
+    """pending_warnings skips the figures of entries that cannot hold a silence or a promise
+    (waits_on_now): the warnings are those the figures give, and those entries' figures
+    differ from one moment to another in their ``now`` alone."""
+    root = write_project(tmp_path / "synthetic", 240)
+    (root / "incidents" / "2026-06-06-cache-maintenance.yaml").write_text(OVERRUN.replace("database:", "data:"), encoding="utf-8")
+    for name, text in _WAITING.items():  # waiting on the clock through a promise alone, or through a silence alone
+        (root / "incidents" / name).write_text(text, encoding="utf-8")
+    report = derive(load_all(ProjectPaths.at(root)))
+    now, commitments = datetime.fromisoformat(moment), report.site.commitments
+    by_slug = {facts.slug: found for facts, found in pending_warnings(report, now)}
+    waiting = 0
+    for facts in report.entries:
+        figures = communication(facts, now)
+        if commitments.since and facts.started_at.astimezone(report.site.time_zone).date() < commitments.since:
+            continue
+        assert by_slug.get(facts.slug, []) == list(_entry_warnings(facts, figures, commitments, now)), facts.slug
+        if waits_on_now(facts):
+            waiting += 1
+            continue
+        later = communication(facts, now + timedelta(days=400))
+        assert dataclasses.replace(later, now=now) == figures, facts.slug
+    assert 0 < waiting < len(report.entries) and len(by_slug) > 20
+    assert all(waits_on_now(f) for f in report.entries if f.slug in {name[:-5] for name in _WAITING})
+
+
+#: Entries whose figures move with the clock in one way only: a promise (a scheduled maintenance,
+#: a notice: neither counts silences), a silence (an open incident that promised nothing).
+_WAITING = {
+    "2018-05-01-scheduled-promise.yaml": OVERRUN.replace("database:", "data:").replace(
+        "2026-06-06T0", "2031-06-06T0").replace("    status: in_progress\n    message: The work has begun.\n", "    status: scheduled\n    message: Moved.\n"),
+    "2018-05-02-notice-promise.yaml": "kind: notice\ntitle: Price change\nsummary: Prices change.\nimpact: none\n"
+                                      "updates:\n  - at: 2018-05-02T10:00:00Z\n    status: posted\n    message: Prices change.\n    next_update: 2h\n",
+    "2018-05-03-silent-incident.yaml": "kind: incident\ntitle: Slow pages\nsummary: Pages are slow.\nimpact: major\ncomponents:\n  data: degraded_performance\n"
+                                       "updates:\n  - at: 2018-05-03T10:00:00Z\n    status: investigating\n    message: We look into it.\n",
+}
 
 
 @pytest.mark.slow

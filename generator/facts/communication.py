@@ -227,6 +227,16 @@ def _counts_silence(kind: Kind, status: str) -> bool:
     return False
 
 
+def waits_on_now(facts: IncidentFacts) -> bool:
+    """Whether :func:`communication` of ``facts`` at one moment differs from another's
+    in more than its ``now``: only while the last update leaves a silence open or a
+    promise to keep (the two reads of ``now`` there). An entry closed for good has
+    neither: its silences and promises all end at its own updates."""
+    last = facts.incident.updates[-1]
+    kind = facts.incident.kind
+    return _counts_silence(kind, last.status) or (last.promised_by is not None and last.status not in CLOSED_STATUSES[kind])
+
+
 def communication(facts: IncidentFacts, now: datetime) -> Communication:
     """Every figure of one entry, judged at ``now`` where the entry is still open."""
     incident = facts.incident
