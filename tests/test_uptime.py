@@ -14,7 +14,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from generator.facts.derive import StatusReport, derive
-from generator.facts.uptime import day_bounds, percent_text, uptime
+from generator.bench.synthetic import write_project
+from generator.facts.uptime import WINDOW_DAYS, _counted, day_bounds, percent_text, uptime
 from generator.facts.uptime_data import badge_text, history_dict
 from generator.input.load import ProjectPaths, load_all
 from generator.input.values import ComponentStatus as S
@@ -300,6 +301,30 @@ def test_cost_is_linear_in_stretches_and_days(tmp_path):
         assert visits[count] < count * 365 // 4  # far from one visit per entry per component per day
     # Each more entry costs a few visits, whatever the number of days (measured: ~17).
     assert visits[240] - visits[60] <= 24 * (240 - 60), visits
+
+
+@pytest.mark.parametrize("moment", [None, "2026-11-01T12:00:00+01:00", "2026-03-29T01:30:00+01:00", "2019-01-02T00:00:00Z"])
+@pytest.mark.parametrize("days", [1, 30, WINDOW_DAYS, 364])
+def test_a_shorter_window_is_the_last_days_of_the_year_counted_alone(tmp_path_factory, moment, days):
+    """uptime() takes a window shorter than a year from the year's (one sweep for the home page's
+    90 days and the component pages' 365): the same as counting that window by itself, groups too."""
+    root = tmp_path_factory.getbasetemp() / "uptime-synthetic"
+    if not root.exists():
+        write_project(root, 300)
+        site = root / "site_config" / "site.yaml"  # two groups, so groups' means are compared too
+        text = site.read_text(encoding="utf-8")
+        assert text.count("  - id: ") >= 4
+        for number, part in enumerate(text.split("  - id: ")[1:5]):
+            text = text.replace("  - id: " + part, "  - id: " + part.rstrip("\n") + f"\n    group: G{number % 2}\n", 1)
+        site.write_text(text, encoding="utf-8")
+    report = derive(load_all(ProjectPaths.at(root)), now=None if moment is None else datetime.fromisoformat(moment))
+    sliced = uptime(report, days)
+    counted = _counted(report, days, None, None, None)
+    assert any(h.is_group for h in sliced.values())
+    assert list(sliced) == list(counted)
+    for key in counted:
+        assert sliced[key] == counted[key], key
+    assert any(h.availability not in (None, 1) for h in sliced.values()) or moment == "2019-01-02T00:00:00Z"
 
 
 def test_same_input_same_histories(tmp_path):

@@ -39,9 +39,9 @@ is a 75 % group, not a 0 % one, while its colour still says major outage.
 **Printed figures** (:func:`percent_text`) are truncated to two decimals: 99.996 %
 is "99.99%"; "100%" means no downtime at all.
 
-Cost: each entry's timeline is read once into per-component intervals, merged
-into one worst-status timeline per component and group (cached per report), and
-a window's days swept with one pointer: O(intervals + days) per component.
+Cost: each entry's timeline is read once into per-component intervals, merged into one
+worst-status timeline per component and group (cached per report), and a year's days swept
+with one pointer, O(intervals + days) per component; a shorter window is its last days.
 """
 
 from __future__ import annotations
@@ -353,6 +353,31 @@ def uptime(report: StatusReport, days: int = WINDOW_DAYS, *, until: datetime | N
     memo = (id(report), days, until, since)
     if work is None and memo in _HISTORIES:
         return _HISTORIES[memo]  # a derived fact: home, component pages, JSON and badges read the same one
+    shorter = work is None and 0 < days < YEAR_DAYS  # the last days of the year's window: the same days, counted once
+    found = _last_days(uptime(report, YEAR_DAYS, until=until, since=since), days) if shorter else _counted(report, days, until, since, work)
+    if work is None:
+        _HISTORIES[memo] = found
+        weakref.finalize(report, _HISTORIES.pop, memo, None)
+    return found
+
+
+def _last_days(year: dict[str, UptimeHistory], days: int) -> dict[str, UptimeHistory]:
+    """The last ``days`` of ``year``'s histories, figures over those days alone (as :func:`_counted` gives them)."""
+    found: dict[str, UptimeHistory] = {}
+    for key, history in year.items():
+        kept = history.days[-days:]
+        if history.is_group:
+            availability = _mean(found[m].availability for m in history.members)
+        else:
+            observed = sum(d.observed_seconds for d in kept)  # 0 on a day without data
+            down = sum(DOWNTIME_TENTHS.get(status, 0) * s for d in kept for status, s in d.seconds_by_status.items())
+            availability = 1 - Fraction(down, 10 * observed) if observed else None
+        found[key] = UptimeHistory(key, history.name, history.is_group, history.members, kept, availability)
+    return found
+
+
+def _counted(report: StatusReport, days: int, until: datetime | None, since: date | None,
+             work: Counter | None) -> dict[str, UptimeHistory]:
     zone = report.site.time_zone
     end_moment = (until or report.site_judged_at) or report.now
     if end_moment is None:
@@ -382,9 +407,6 @@ def uptime(report: StatusReport, days: int = WINDOW_DAYS, *, until: datetime | N
             ]
             availability = _mean(h.availability for h in mine)
         found[key] = UptimeHistory(key, name, is_group, members, tuple(day_list), availability)
-    if work is None:
-        _HISTORIES[memo] = found
-        weakref.finalize(report, _HISTORIES.pop, memo, None)
     return found
 
 
