@@ -135,3 +135,32 @@ def test_history_months_and_first_sentences(report):
     for f in report.entries:
         assert f.summary_first_line and len(f.summary_first_line) <= 201
         assert "\n" not in f.summary_first_line
+
+
+@pytest.mark.parametrize("moment", [None, "2026-11-01T12:00:00+01:00"])
+def test_the_lists_of_what_is_going_on_are_those_of_every_entry(tmp_path, moment):
+    """The report's lists of open, upcoming and recent entries read the open entries (or a
+    heap of the closed ones) rather than every entry: each is what filtering every entry gives."""
+    from datetime import datetime
+
+    from generator.bench.synthetic import write_project
+    from generator.input.values import Kind
+
+    root = write_project(tmp_path / "synthetic", 400)
+    for day, status in ((2, "scheduled"), (3, "in_progress"), (4, "verifying")):  # maintenance in each open state
+        write_incident(root, f"2026-11-0{day}-works-{status.replace('_', '-')}.yaml",
+                       f"kind: maintenance\ntitle: Works\nsummary: Works.\nimpact: minor\ncomponents:\n  api: under_maintenance\n"
+                       f"window:\n  start: 2026-11-0{day}T10:00:00Z\n  end: 2026-11-0{day}T12:00:00Z\n"
+                       f"updates:\n  - at: 2026-10-30T10:00:00Z\n    status: {status}\n    message: Works.\n")
+    r = derive(load_all(ProjectPaths.at(root)), now=None if moment is None else datetime.fromisoformat(moment))
+    every = r.entries
+    assert r.open_incidents == [f for f in every if f.incident.kind is Kind.incident and f.is_open]
+    assert r.active_maintenance == [f for f in every if f.incident.kind is Kind.maintenance and f.is_active]
+    assert r.upcoming_maintenance == sorted((f for f in every if f.is_upcoming), key=lambda f: (f.incident.window.start, f.slug))
+    assert r.open_notices == [f for f in every if f.incident.kind is Kind.notice and f.is_open]
+    assert r.recent == sorted((f for f in every if not f.is_open), key=lambda f: (f.ended_at, f.slug), reverse=True)[: r.site.recent_count]
+    years: dict = {}
+    for f in every:
+        years.setdefault(f.started_at.astimezone(r.site.time_zone).year, []).append(f)
+    assert r.by_year == dict(sorted(years.items(), reverse=True)) and list(r.by_year) == sorted(years, reverse=True)
+    assert len(r.active_maintenance) == 2 and len(r.upcoming_maintenance) >= 1 and r.open_incidents and len(r.by_year) > 3
