@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.input import values
+from generator.input import model, values
 
 _SCHEMES = st.sampled_from(["http://", "https://", "HTTPS://", "ftp://", "javascript:", "data:", "http:/", "//", ""])
 _HOST_CHARS = st.sampled_from(list("abcXYZ019.-:@[]%_~ é\t\n") + ["ß", "\u2100", "\ufe6b"])
@@ -59,3 +59,34 @@ def test_the_addresses_entries_hold_take_the_fast_path():
     for address in ("https://acme.test/a b", "https://ac\u00e9me.test/", "HTTPS://acme.test/", "https://[::1]/",
                     "https://user@acme.test/", "javascript://acme.test/"):
         assert not values._PLAIN_URL.fullmatch(address), address
+
+
+def _channel_by_urlsplit(url: str) -> str:
+    """How a post's channel was recognised before: from urlsplit's host and path."""
+    parts = urlsplit(url)
+    host = parts.netloc.lower().removeprefix("www.")
+    for channel, hosts in model._CHANNEL_HOSTS.items():
+        if host in hosts:
+            return channel
+    return "mastodon" if "mastodon" in host or parts.path.startswith("/@") else "web"
+
+
+_POST_HOSTS = st.sampled_from(["x.com", "WWW.X.COM", "twitter.com", "bsky.app", "linkedin.com", "www.linkedin.com",
+                               "mastodon.social", "toot.Mastodon.example", "example.com:8080", "x.com:443", "user@x.com", "bsky.app.evil.test", "[::1]", ""])
+
+
+@settings(max_examples=2000, deadline=None)
+@given(text=st.one_of(st.builds(lambda s, h, r: s + h + r, st.sampled_from(["https://", "HTTP://", "hTTps://"]), _POST_HOSTS,
+                                st.text(_REST_CHARS, max_size=16)), _ADDRESSES))
+def test_a_posts_channel_is_the_one_urlsplit_gives(text: str):
+    try:
+        url = values.parse_url(text)
+    except ValueError:
+        return  # not an address a post can have
+    assert model.channel_of_url(url) == _channel_by_urlsplit(url), url
+
+
+def test_posts_channels_by_their_host():
+    assert [model.channel_of_url(u) for u in ("https://x.com/a/status/1", "https://www.linkedin.com/posts/x", "https://bsky.app/profile/a",
+                                                "https://fosstodon.org/@acme/1", "https://acme.test/blog", "")] == \
+        ["x", "linkedin", "bluesky", "mastodon", "web", "web"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from functools import cached_property
 from typing import Annotated, Any, Literal
-from urllib.parse import urlsplit
+import re
 from zoneinfo import ZoneInfo
 
 from pydantic import BeforeValidator, Field, Strict, model_validator
@@ -214,14 +214,25 @@ class PostedLink(StrictModel):
         """The channel as given, else recognised from the URL's host."""
         if self.channel:
             return self.channel
-        parts = urlsplit(self.url or "")
-        host = parts.netloc.lower().removeprefix("www.")
-        for channel, hosts in _CHANNEL_HOSTS.items():
-            if host in hosts:
-                return channel
-        if "mastodon" in host or parts.path.startswith("/@"):
-            return "mastodon"
-        return "web"
+        return channel_of_url(self.url or "")
+
+
+def channel_of_url(url: str) -> str:
+    """The channel a post's address names by its host. A validated address is http(s) with no
+    space or control character, so its host and path are what the split below gives, as urlsplit
+    gives them (tests/test_values_fast_paths.py): urlsplit was a third of the figures' first pass."""
+    found = _HOST_AND_PATH.match(url)
+    netloc, path = found.groups() if found else ("", "")
+    host = netloc.lower().removeprefix("www.")
+    for channel, hosts in _CHANNEL_HOSTS.items():
+        if host in hosts:
+            return channel
+    if "mastodon" in host or path.startswith("/@"):
+        return "mastodon"
+    return "web"
+
+
+_HOST_AND_PATH = re.compile(r"[hH][tT][tT][pP][sS]?://([^/?#]*)([^?#]*)")
 
 
 _CHANNEL_HOSTS: dict[str, tuple[str, ...]] = {
