@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Iterable
 
-from generator.facts.communication import BROKEN, SEVERE, Communication, communication, waits_on_now
+from generator.facts.communication import BROKEN, Communication, communication, is_severe, waits_on_now
 from generator.facts.derive import IncidentFacts, StatusReport
 from generator.input.load import Catalog
 from generator.input.model import Commitments
@@ -87,7 +87,7 @@ def _entry_warnings(facts: IncidentFacts, c: Communication | None, commitments: 
         yield (("updates", last_index, "next_update"),
                f"the next update was promised by {promise.due.isoformat()} and is "
                f"{format_duration(now - promise.due)} overdue; post an update")
-    if incident.kind is Kind.incident and incident.impact in SEVERE and facts.ended_at is not None:
+    if is_severe(incident.kind, incident.impact) and facts.ended_at is not None:
         since = now - facts.ended_at
         closing_index = facts.closing_index
         for what, present, limit, setting in (

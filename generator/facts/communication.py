@@ -186,7 +186,7 @@ class Communication:
 
     @property
     def is_severe_incident(self) -> bool:
-        return self.kind is Kind.incident and self.impact in SEVERE
+        return is_severe(self.kind, self.impact)
 
     def to_dict(self) -> dict[str, Any]:
         """Stable keys for JSON and feeds: durations in whole seconds, times in ISO 8601 with offset."""
@@ -234,14 +234,24 @@ def waits_on_now(facts: IncidentFacts) -> bool:
     neither: its silences and promises all end at its own updates."""
     last = facts.incident.updates[-1]
     kind = facts.incident.kind
-    return _counts_silence(kind, last.status) or (last.promised_by is not None and last.status not in CLOSED_STATUSES[kind])
+    return _counts_silence(kind, last.status) or _promised(kind, last) is not None
+
+
+def _promised(kind: Kind, update) -> datetime | None:
+    """When ``update`` promised the next one for; None without a promise, or when it closed the entry."""
+    due = update.promised_by
+    return None if due is None or update.status in CLOSED_STATUSES[kind] else due
+
+
+def is_severe(kind: Kind, impact: Impact) -> bool:
+    """An incident owed an apology and a postmortem once resolved (commitments)."""
+    return kind is Kind.incident and impact in SEVERE
 
 
 def communication(facts: IncidentFacts, now: datetime) -> Communication:
     """Every figure of one entry, judged at ``now`` where the entry is still open."""
     incident = facts.incident
     updates = incident.updates
-    closed = CLOSED_STATUSES[incident.kind]
     silences: list[Silence] = []
     promises: list[Promise] = []
     for index, update in enumerate(updates):
@@ -251,8 +261,8 @@ def communication(facts: IncidentFacts, now: datetime) -> Communication:
                 silences.append(Silence(facts.slug, update.anchor, update.at, following.at, False))
             elif now > update.at:
                 silences.append(Silence(facts.slug, update.anchor, update.at, now, True))
-        due = update.promised_by
-        if due is None or update.status in closed:
+        due = _promised(incident.kind, update)
+        if due is None:
             continue
         if following is not None:
             outcome = KEPT if following.at <= due else BROKEN

@@ -9,10 +9,10 @@ twice and nothing can disagree.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from functools import cached_property
 from typing import Annotated, Any, Literal
-import re
 from zoneinfo import ZoneInfo
 
 from pydantic import BeforeValidator, Field, Strict, model_validator
