@@ -1,6 +1,6 @@
 """The publish step's shortcuts change no byte: pages filled into a shell
 (generator/publication/theme_shell.py) and entries rendered in several processes
-(generator/publication/workers.py) give exactly what mkdocs alone, in one process, gives."""
+(generator/workers.py) give exactly what mkdocs alone, in one process, gives."""
 
 from __future__ import annotations
 
@@ -119,7 +119,7 @@ def test_entries_rendered_in_two_processes_give_the_same_site(tmp_path):
 
 
 def test_a_failing_worker_fails_the_build_with_its_error(tmp_path):
-    from generator.publication.workers import WorkerFailed, map_chunks
+    from generator.workers import WorkerFailed, map_chunks
 
     def work(chunk):
         if 3 in chunk:

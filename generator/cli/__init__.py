@@ -17,7 +17,7 @@ from generator.cli.failures import FranklyGroup
 from generator.cli.notify import NOTIFY_COMMANDS
 from generator.cli.postmortem import POSTMORTEM_COMMANDS
 from generator.cli.site import SITE_COMMANDS
-from generator.publication.workers import relax_gc
+from generator.workers import relax_gc
 
 
 @click.group(cls=FranklyGroup, context_settings={"help_option_names": ["-h", "--help"]})

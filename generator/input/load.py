@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from operator import attrgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from pydantic import ValidationError
 
@@ -22,10 +22,11 @@ from generator.input.files import FileProblem, read_text
 from generator.input.model import Incident, Site
 from generator.input.sentences import report_validation
 from generator.input.translated import site_places
-from generator.input.problems import InvalidInput, Problems, display_path
+from generator.input.problems import InvalidInput, Problem, Problems, display_path
 from generator.input.meaning import _check_once, _check_slugs, translation_key_problems
 from generator.input.yamlnodes import YamlProblem
 from generator.input.yamlsource import FileSourceMap, SourceMap, read_yaml
+from generator.workers import can_fork, map_chunks, usable_cpus
 
 SLUG_FILE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -206,20 +207,60 @@ def _load_folder(paths: ProjectPaths, context: dict, problems: Problems,
     with os.scandir(paths.incidents_dir) as entries:
         listed = sorted(entries, key=_PATH_OF)
     root, zone = str(paths.root), str(context.get("naive_timestamp_zone"))
-    loaded: list[tuple[Path, Loaded | None]] = []
+    loaded: list[tuple[Path, Loaded | None, list[Problem]] | None] = []
+    new: list[str] = []  # the files not loaded before in this process, read by _load_new_files
     for entry in listed:
-        name = entry.path
         try:
-            found = _FILE_CACHE.get(_cache_key(name, entry.stat(), root, zone))
+            found = _FILE_CACHE.get(_cache_key(entry.path, entry.stat(), root, zone))
         except OSError:
             found = None
         if found is None:
-            file = Path(name)
-            loaded.append((file, _load_incident(file, paths, context, problems)))
-        else:
-            problems.items.extend(found[2])
-            loaded.append((found[0], found[1]))
-    return loaded
+            new.append(entry.path)
+        loaded.append(found)
+    fresh = iter(_load_new_files(new, paths, context))
+    result: list[tuple[Path, Loaded | None]] = []
+    for found in loaded:
+        file, incident, own = found if found is not None else next(fresh)
+        problems.items.extend(own)  # in the files' order, as one process would find them
+        result.append((file, incident))
+    return result
+
+
+#: From how many files to read a load spreads over the cores. Validating a file costs
+#: ~260 µs, sending its entry back ~60 µs (pickled) and two processes share the machine:
+#: 10,000 files load in 1.96 s instead of 2.57 s, 1,000 gain nothing.
+SPREAD_FROM = 2000
+
+
+def _load_new_files(names: list[str], paths: ProjectPaths, context: dict) -> list[tuple[Path, Loaded | None, list[Problem]]]:
+    """Each file of ``names`` loaded, remembered in _FILE_CACHE, in their order: on every
+    core where many are to be read (a build, `frankly check`) and this process may fork.
+
+    Validation is Python holding the GIL: a forked child loads every other file and sends
+    its entries back by pipe (workers.map_chunks). Loading reads the parse cache and stages
+    what it parsed; the parent takes over what the children did there (parse_cache.take_over).
+    """
+    jobs = min(usable_cpus(), len(names) // (SPREAD_FROM // 2))
+    if jobs < 2 or not can_fork():
+        return [_remembered(*_load_new(Path(name), paths, context)) for name in names]
+    parent, inherited = os.getpid(), parse_cache.staged_count()
+
+    def load_some(some: Sequence[str]) -> tuple[list, tuple | None]:
+        done = [_load_new(Path(name), paths, context) for name in some]
+        return done, (parse_cache.handed_over(inherited) if os.getpid() != parent else None)
+
+    ordered: list = [None] * len(names)
+    for start, (done, cache_state) in enumerate(map_chunks(load_some, names, jobs)):
+        ordered[start::jobs] = done  # slices were dealt round-robin
+        if cache_state is not None:
+            parse_cache.take_over(cache_state)
+    return [_remembered(*loaded) for loaded in ordered]
+
+
+def _remembered(key: tuple | None, file: Path, result: Loaded | None, found: list[Problem]) -> tuple[Path, Loaded | None, list[Problem]]:
+    if key is not None:
+        _FILE_CACHE[key] = (file, result, found)
+    return file, result, found
 
 
 def _cache_key(name: str, stat: os.stat_result, root: str, zone: str) -> tuple:
@@ -238,14 +279,24 @@ def _load_incident(file: Path, paths: ProjectPaths, context: dict, problems: Pro
         key = None
     if key in _FILE_CACHE:
         _, result, found = _FILE_CACHE[key]
-        problems.items.extend(found)
-        return result
+    else:
+        _, result, found = _remembered(*_load_new(file, paths, context, key))
+    problems.items.extend(found)
+    return result
+
+
+def _load_new(file: Path, paths: ProjectPaths, context: dict, key: tuple | None | bool = False,
+              ) -> tuple[tuple | None, Path, Loaded | None, list[Problem]]:
+    """``file`` parsed and validated: its _FILE_CACHE key (``key``, if known), the file, the
+    entry and the problems found in it. Touches no state of this process but the parse cache's."""
+    if key is False:
+        try:
+            key = _cache_key(os.fspath(file), file.stat(), str(paths.root), str(context.get("naive_timestamp_zone")))
+        except OSError:
+            key = None
     own = Problems()
     result = _parse_incident(file, paths, context, own)
-    if key is not None:
-        _FILE_CACHE[key] = (file, result, own.items)
-    problems.extend(own)
-    return result
+    return key, file, result, own.items
 
 
 def _parse_incident(file: Path, paths: ProjectPaths, context: dict, problems: Problems,

@@ -135,6 +135,25 @@ def _store(digest: str, body: bytes) -> None:
         pass
 
 
+def staged_count() -> int:
+    """How much is staged now: a forked process hands over what it staged beyond it."""
+    return len(_staged)
+
+
+def handed_over(inherited: int) -> tuple[set[str], list[tuple[str, bytes, str]]]:
+    """What this forked process looked up, and staged beyond the ``inherited`` first items,
+    for the process it loads files for (load.py): :func:`take_over` there, or that process
+    would prune what was read here and never store what was parsed here."""
+    return set(_used), _staged[inherited:]
+
+
+def take_over(state: tuple[set[str], list[tuple[str, bytes, str]]]) -> None:
+    """Count what another process looked up and staged (:func:`handed_over`) as done here."""
+    used, staged = state
+    _used.update(used)
+    _staged.extend(staged)
+
+
 def prune() -> None:
     """Remove the kept files no lookup or store asked for since use_parse_cache (older
     texts, other versions of Frankly, temporary files of killed builds)."""

@@ -40,7 +40,7 @@ from generator.publication.theme_shell import ShellRenderer, compact_chrome
 from generator.publication import republish
 from generator.publication.serving import reported_while_serving, serve_saves
 from generator.publication.sitemap import add_to_sitemap
-from generator.publication.workers import map_anywhere, relax_gc, usable_cpus
+from generator.workers import map_anywhere, relax_gc, usable_cpus
 
 log = logging.getLogger("mkdocs.plugins.frankly")
 #: Card images to draw before it is worth drawing them ahead in processes of their own.

@@ -24,7 +24,7 @@ from generator.outputs import cards, markup, urls
 from generator.outputs.files import GeneratedFile, GeneratedPage, LaterPage, Output
 from generator.outputs.search import entry_search_entries, serialized
 from generator.publication.output_cache import CachedEntry, OutputCache
-from generator.publication.workers import map_chunks, usable_cpus
+from generator.workers import map_chunks, usable_cpus
 
 if TYPE_CHECKING:  # the shell renderer is mkdocs' side; this module needs only its render()
     from generator.publication.theme_shell import ShellRenderer

@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from generator.input.problems import printable
-from generator.publication.workers import WorkerFailed
+from generator.workers import WorkerFailed
 
 DEBUG_FLAG = "--debug"
 
