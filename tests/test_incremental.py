@@ -150,6 +150,24 @@ def test_a_cached_file_written_to_in_place_is_not_reused(tmp_path: Path):
     assert_same(tree_bytes(root / "site"), clean_build(root, tmp_path / "clean"))
 
 
+def test_a_damaged_cache_entry_is_rendered_again(tmp_path: Path):
+    """A manifest that is not UTF-8, cut short, of another entry, or a cached file gone or of
+    another size: that entry is rendered anew (no traceback), the others are reused."""
+    root = copy_project(FIXTURE_SITE, tmp_path / "project")
+    build(root)
+    manifests = sorted((root / ".cache" / "frankly" / "outputs").glob("[!p]*/manifest.json"))
+    assert len(manifests) == 5
+    manifests[0].write_bytes(b"\xff\xfe" + manifests[0].read_bytes())
+    manifests[1].write_bytes(manifests[1].read_bytes()[:40])
+    manifests[2].write_bytes(manifests[3].read_bytes())
+    (manifests[3].parent / "0").unlink()
+    with open(manifests[4].parent / "1", "ab") as handle:  # one of the entry's files grows, through the site's link
+        handle.write(b" ")
+    assert reused(build(root)) == 0
+    assert reused(build(root)) == 5
+    assert_same(tree_bytes(root / "site"), clean_build(root, tmp_path / "clean"))
+
+
 def test_a_cache_restored_with_whole_second_times_is_reused(tmp_path: Path):
     """CI's cache (tar) keeps whole seconds: same bytes, other times, still reused."""
     root = copy_project(FIXTURE_SITE, tmp_path / "project")

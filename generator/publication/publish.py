@@ -243,7 +243,7 @@ class EntryPublisher:
     def _reuse(self, cached: CachedEntry) -> bool:
         """Link a cached entry's files into the site; False (the entry discarded) if one went missing."""
         done = []
-        folder = os.fspath(cached.folder)
+        folder = cached.folder
         try:
             for number, (path, *_) in enumerate(cached.files):
                 self.writer.link(path, f"{folder}/{number}")
