@@ -86,10 +86,17 @@ def map_chunks(work: Callable[[Sequence[Item]], Result], items: Sequence[Item], 
     finally:
         outcomes = []
         for pid, read_end in children:
+            # Read before waiting (a full pipe would block the child forever), and as a stream:
+            # a load's result is ~20 MB at 10,000 entries, never held twice.
             with os.fdopen(read_end, "rb") as pipe:
-                data = pipe.read()  # read before waiting: a full pipe would block the child forever
+                try:
+                    outcome = pickle.load(pipe)
+                except EOFError:
+                    outcome = (False, (None, "the worker process ended without a result"))
+                except Exception as exc:  # cut short: the child was killed while writing
+                    outcome = (False, (None, f"the worker process's result could not be read: {exc!r}"))
             os.waitpid(pid, 0)
-            outcomes.append(pickle.loads(data) if data else (False, (None, "the worker process ended without a result")))
+            outcomes.append(outcome)
         gc.unfreeze()
     for ok, value in outcomes:
         if not ok:

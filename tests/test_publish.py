@@ -131,6 +131,21 @@ def test_a_failing_worker_fails_the_build_with_its_error(tmp_path):
         map_chunks(work, list(range(10)), 2)  # 3 is in the child's slice (odd numbers)
 
 
+def test_a_worker_that_dies_fails_the_build_and_a_large_result_comes_back_whole():
+    import os
+    from generator.workers import WorkerFailed, map_chunks
+
+    def dies(chunk):
+        if 1 in chunk:
+            os._exit(3)  # killed: nothing written to the pipe
+        return chunk
+
+    with pytest.raises(WorkerFailed, match="ended without a result"):
+        map_chunks(dies, [0, 1], 2)
+    big = map_chunks(lambda chunk: [bytes([n]) * 3_000_000 for n in chunk], list(range(6)), 2)  # read as a stream
+    assert [len(part) for part in big] == [3, 3] and big[1][2] == bytes([5]) * 3_000_000
+
+
 def test_shell_compile_refuses_a_transformed_marker():
     content = "<p>body</p>"
     exact = f"<html><head><title>{'frankly-shell-title-&amp;&lt;&gt;&#34;&#39;é'}</title></head><body>{content}</body></html>"
