@@ -42,14 +42,11 @@ def loaders(monkeypatch, tmp_path: Path) -> Path:
     return record
 
 
-def fresh_load(root: Path, spread: bool, monkeypatch, cache: bool = True):
-    """A load as a new `frankly build` makes it, on every core or in one process."""
+def fresh_load(root: Path, spread: bool, cache: bool = True):
+    """A load as a new `frankly build` makes it, on every core (as build and check ask) or in one process."""
     load._FILE_CACHE.clear()
     parse_cache.use_parse_cache(root / ".cache" / "frankly" / "parsed" if cache else None)
-    with monkeypatch.context() as patch:
-        if not spread:
-            patch.setattr(load, "SPREAD_FROM", 10**9)
-        return load_all(ProjectPaths.at(root))
+    return load_all(ProjectPaths.at(root), spread=spread)
 
 
 def kept(root: Path) -> set[str]:
@@ -63,30 +60,38 @@ def processes(record: Path) -> set[str]:
     return pids
 
 
-def test_spread_load_gives_the_entries_one_process_gives(project: Path, loaders: Path, monkeypatch):
-    serial = fresh_load(project, spread=False, monkeypatch=monkeypatch, cache=False)
+def test_spread_load_gives_the_entries_one_process_gives(project: Path, loaders: Path):
+    serial = fresh_load(project, spread=False, cache=False)
     processes(loaders)
-    spread = fresh_load(project, spread=True, monkeypatch=monkeypatch, cache=False)
+    spread = fresh_load(project, spread=True, cache=False)
     assert len(processes(loaders)) == 2, "the files were not loaded in two processes"
     assert spread.incidents == serial.incidents and len(spread.incidents) == 5
     assert [i.slug for i in spread.incidents] == sorted(i.slug for i in serial.incidents)
     assert spread.digests == serial.digests and spread.sources == serial.sources
 
 
-def test_the_parse_cache_stores_and_keeps_what_the_children_read(project: Path, loaders: Path, monkeypatch):
-    fresh_load(project, spread=True, monkeypatch=monkeypatch)
+def test_a_load_spreads_only_when_asked(project: Path, loaders: Path):
+    """`serve` (and every command but build and check) loads in its own process: its entries
+    are read again on every save, and entries that came back pickled read slower."""
+    load._FILE_CACHE.clear()
+    load_all(ProjectPaths.at(project))
+    assert len(processes(loaders)) == 1
+
+
+def test_the_parse_cache_stores_and_keeps_what_the_children_read(project: Path, loaders: Path):
+    fresh_load(project, spread=True)
     assert len(processes(loaders)) == 2
     stored = kept(project)
     assert len(stored) == 5, "what a child parsed was not stored"
     # A second spread load reads them all back; its pruning must not remove what a child read.
-    fresh_load(project, spread=True, monkeypatch=monkeypatch)
+    fresh_load(project, spread=True)
     assert len(processes(loaders)) == 2
     assert kept(project) == stored
-    one = fresh_load(project, spread=False, monkeypatch=monkeypatch)
-    assert fresh_load(project, spread=True, monkeypatch=monkeypatch).incidents == one.incidents
+    one = fresh_load(project, spread=False)
+    assert fresh_load(project, spread=True).incidents == one.incidents
 
 
-def test_spread_load_reports_the_problems_one_process_reports_in_its_order(project: Path, loaders: Path, monkeypatch):
+def test_spread_load_reports_the_problems_one_process_reports_in_its_order(project: Path, loaders: Path):
     write_incident(project, "2026-05-01-broken-yaml.yaml", "title: [unclosed\n")
     write_incident(project, "2026-05-02-bad-status.yaml", (FIXTURE_SITE / "incidents" / "2026-03-10-dashboard-slow.yaml")
                    .read_text(encoding="utf-8").replace("status: identified", "status: fixed", 1))
@@ -94,7 +99,7 @@ def test_spread_load_reports_the_problems_one_process_reports_in_its_order(proje
 
     def problems(spread: bool) -> list[str]:
         with pytest.raises(InvalidInput) as raised:
-            fresh_load(project, spread, monkeypatch)
+            fresh_load(project, spread)
         return [str(p) for p in raised.value.problems.items]
 
     serial = problems(spread=False)

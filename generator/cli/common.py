@@ -53,10 +53,11 @@ def fail(message: str) -> None:
     sys.exit(1)
 
 
-def load_checked(paths: ProjectPaths, consequence: str = "nothing was built") -> Catalog:
-    """Every input loaded and validated, or exit 1 with every problem as FILE:LINE:COL."""
+def load_checked(paths: ProjectPaths, consequence: str = "nothing was built", spread: bool = False) -> Catalog:
+    """Every input loaded and validated, or exit 1 with every problem as FILE:LINE:COL
+    (``spread``: on every core, for a command that ends after one build: load_all)."""
     try:
-        return load_all(paths)
+        return load_all(paths, spread=spread)
     except InvalidInput as exc:
         fail(exc.problems.report(consequence))
         raise  # unreachable; keeps type checkers happy

@@ -67,7 +67,7 @@ def check(config_file: str, strict: bool, now) -> None:
     from generator.facts.derive import derive
 
     paths = project_paths(config_file)
-    catalog = load_checked(paths, consequence="")
+    catalog = load_checked(paths, consequence="", spread=True)
     _check_kept_addresses(paths, catalog, consequence="")
     template_problems = Problems()
     load_templates(paths, catalog.site, template_problems)  # checked here only: a template never holds up a build
@@ -113,7 +113,7 @@ def build(config_file: str, site_dir: str | None, verbose: bool, now) -> None:
     paths = config_paths(config)
     use_parse_cache(paths.root / ".cache" / "frankly" / "parsed")  # files unchanged since the last build: not parsed again
     try:
-        catalog = load_checked(paths)  # the plugin's load finds the same files in load.py's _FILE_CACHE
+        catalog = load_checked(paths, spread=True)  # the plugin's load finds the same files in load.py's _FILE_CACHE
     finally:
         use_parse_cache(None)
     _check_kept_addresses(paths, catalog)

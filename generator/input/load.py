@@ -71,12 +71,13 @@ class ProjectPaths:
         return self.site_config.parent / "locales"
 
 
-def load_all(paths: ProjectPaths, pending: dict[Path, str] | None = None) -> Catalog:
+def load_all(paths: ProjectPaths, pending: dict[Path, str] | None = None, spread: bool = False) -> Catalog:
     """Read and validate every input; raise InvalidInput listing all problems.
 
     ``pending`` holds incident files as an edit would leave them (path ->
     text): the project is validated as it would be, without writing or
-    copying anything.
+    copying anything. ``spread``: validate many files on every core
+    (:func:`_load_new_files`), for a command that ends after one build.
     """
     pending = pending or {}
     problems = Problems()
@@ -89,7 +90,7 @@ def load_all(paths: ProjectPaths, pending: dict[Path, str] | None = None) -> Cat
     if not paths.incidents_dir.is_dir():
         problems.add(display_path(paths.incidents_dir, paths.root), 1, 1, "the incidents folder does not exist; create it (it may be empty)")
     else:
-        read = [(file, *loaded) for file, loaded in _load_folder(paths, context, problems, pending) if loaded]
+        read = [(file, *loaded) for file, loaded in _load_folder(paths, context, problems, pending, spread) if loaded]
         for file, incident, smap, digest in read:
             incidents.append(incident)
             digests[slug := incident.slug] = digest
@@ -197,7 +198,7 @@ _PATH_OF = attrgetter("path")
 
 
 def _load_folder(paths: ProjectPaths, context: dict, problems: Problems,
-                 pending: dict[Path, str]) -> list[tuple[Path, Loaded | None]]:
+                 pending: dict[Path, str], spread: bool = False) -> list[tuple[Path, Loaded | None]]:
     """Each file of the incidents folder (and each pending one), in the order of their paths."""
     if pending:
         found = list({*paths.incidents_dir.iterdir(), *pending})
@@ -217,7 +218,7 @@ def _load_folder(paths: ProjectPaths, context: dict, problems: Problems,
         if found is None:
             new.append(entry.path)
         loaded.append(found)
-    fresh = iter(_load_new_files(new, paths, context))
+    fresh = iter(_load_new_files(new, paths, context, spread))
     result: list[tuple[Path, Loaded | None]] = []
     for found in loaded:
         file, incident, own = found if found is not None else next(fresh)
@@ -226,21 +227,26 @@ def _load_folder(paths: ProjectPaths, context: dict, problems: Problems,
     return result
 
 
-#: From how many files to read a load spreads over the cores. Validating a file costs
+#: From how many files to read a spread load uses every core. Validating a file costs
 #: ~260 µs, sending its entry back ~60 µs (pickled) and two processes share the machine:
-#: 10,000 files load in 1.96 s instead of 2.57 s, 1,000 gain nothing.
+#: 10,000 files load in 2.0 s instead of 2.6 s, 1,000 gain nothing.
 SPREAD_FROM = 2000
 
 
-def _load_new_files(names: list[str], paths: ProjectPaths, context: dict) -> list[tuple[Path, Loaded | None, list[Problem]]]:
-    """Each file of ``names`` loaded, remembered in _FILE_CACHE, in their order: on every
-    core where many are to be read (a build, `frankly check`) and this process may fork.
+def _load_new_files(names: list[str], paths: ProjectPaths, context: dict,
+                    spread: bool = False) -> list[tuple[Path, Loaded | None, list[Problem]]]:
+    """Each file of ``names`` loaded, remembered in _FILE_CACHE, in their order; with
+    ``spread``, on every core where many are to be read and this process may fork.
 
     Validation is Python holding the GIL: a forked child loads every other file and sends
     its entries back by pipe (workers.map_chunks). Loading reads the parse cache and stages
     what it parsed; the parent takes over what the children did there (parse_cache.take_over).
+    Only for commands that end after one build (`frankly build`, `frankly check`): entries
+    that came back pickled are slower to read afterwards (deriving 10,000 of them took ~20 %
+    longer, a `serve` save at 10,000 ~25 %; interning their field names again did not help),
+    and `serve` reads its entries again on every save.
     """
-    jobs = min(usable_cpus(), len(names) // (SPREAD_FROM // 2))
+    jobs = min(usable_cpus(), len(names) // (SPREAD_FROM // 2)) if spread else 1
     if jobs < 2 or not can_fork():
         return [_remembered(*_load_new(Path(name), paths, context)) for name in names]
     parent, inherited = os.getpid(), parse_cache.staged_count()
