@@ -27,7 +27,7 @@ from mkdocs.structure.nav import Navigation
 from generator.facts.derive import StatusReport, derive
 from generator.input.load import ProjectPaths, load_all
 from generator.input.problems import InvalidInput, Problems, counted
-from generator.outputs import cards, i18n, markup
+from generator.outputs import cards, i18n, markup, urls
 from generator.outputs.files import GeneratedPage, LaterPage
 from generator.outputs.site import cards_to_draw, entry_renderer, render_head, render_site_outputs
 from generator.outputs.templating import SCRIPT_FILE, STYLESHEET_FILE, TEMPLATES, Renderer
@@ -35,6 +35,7 @@ from generator.publication.jinja_cache import keep_compiled
 from generator.outputs.editions import Edition, edition_of, localized
 from generator.publication import editions
 from generator.publication.output_cache import OutputCache, site_fingerprint
+from generator.publication.folders import FoldersAhead
 from generator.publication.publish import EntryPublisher, OutputWriter, write_search_index
 from generator.publication.theme_shell import ShellRenderer, compact_chrome
 from generator.publication import republish
@@ -103,6 +104,7 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         self.site_outputs: list | None = None
         self.other_builds: list[FranklyPlugin] = []  # the other languages' builds, kept while serving
         self._watcher = None  # serve: the observer of the incident files (serving.watch_natively)
+        self.folders: FoldersAhead | None = None  # the entries' folders, being made from on_files on
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember the command. Defining this hook also makes mkdocs keep this
@@ -214,7 +216,9 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         by on_post_build instead (see generator/publication/theme_shell.py): mkdocs would
         render each through the full theme and hold all of them in memory.
         """
-        assert self.renderer is not None
+        assert self.renderer is not None and self.report is not None
+        # Made on the other core while the site-wide outputs are rendered (mkdocs has cleaned site_dir).
+        self.folders = FoldersAhead(Path(config.site_dir), [urls.incident(f.slug)[:-1] for f in self.report.entries])
         self.pages_by_src, self.later_pages = {}, []
         self.site_outputs = [] if self.command == "serve" else None
         for output in render_site_outputs(self.renderer):
@@ -324,7 +328,8 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
             config, self.env, self.files, self.nav, pages_by_src=self.pages_by_src,
             fill_content=self._content, head=self._head, bare=self._without_head, enabled=self.config.page_shells,
         )
-        writer = OutputWriter(Path(config.site_dir), {file.dest_uri for file in self.files}, log.warning)
+        made = self.folders.wait() if self.folders is not None else ()
+        writer = OutputWriter(Path(config.site_dir), {file.dest_uri for file in self.files}, log.warning, made=made)
         output_cache = self._output_cache(config)
         record = {} if self.site_outputs is not None and self.stale is None else None
         searched = republish.search_index(config)  # Material has written it (priority above)
@@ -350,7 +355,7 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         if output_cache is not None:
             log.info("Outputs: %s reused from the cache, %d rendered and kept",
                      counted(published.reused, "entry", "entries"), published.stored)
-        self._add_to_sitemap(config, published.pages)
+        add_to_sitemap(config, self.env, self.files, self.nav, published.pages)  # mkdocs' sitemap, with our pages (sitemap.py)
         if record is not None:
             self.served = republish.served_state(self, self.site_outputs, record, indexed, searched)
             self.mkdocs_config, self.shells = config, shells
@@ -400,15 +405,15 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         return OutputCache(self.cache_root / editions.cache_folder("outputs", self.edition), fingerprint, self.digests,
                            self.judged_at, open_slugs)
 
-    def _add_to_sitemap(self, config: MkDocsConfig, sources: list[str]) -> None:
-        """mkdocs' sitemap (theme template, gzip copy) made again with our pages in it (sitemap.py)."""
-        add_to_sitemap(config, self.env, self.files, self.nav, sources)
-
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder) -> LiveReloadServer:
         """Rebuild when an incident file or site.yaml is saved; a save of incident files alone
         is republished in place (serving.py)."""
         self._watcher = serve_saves(self, server, config, self.paths(config))
         return server
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.folders is not None:
+            self.folders.cancel()
 
     def on_shutdown(self) -> None:
         if self._watcher is not None:

@@ -42,7 +42,8 @@ class OutputWriter:
     are ~25,000 links at 10,000 entries, where pathlib's joins, a parent's mkdir
     and an unlink before each link were most of the time."""
 
-    def __init__(self, site_dir: Path, written_by_mkdocs: set[str], warn: Callable[[str], None], replacing: bool = False):
+    def __init__(self, site_dir: Path, written_by_mkdocs: set[str], warn: Callable[[str], None], replacing: bool = False,
+                 made: Iterable[str] = ()):
         self.site_dir = site_dir
         #: Files are written beside their target and renamed over it: for a folder that holds links
         #: to cached files this writer did not make (serve's republishing: republish.py).
@@ -50,7 +51,8 @@ class OutputWriter:
         self._root = os.fspath(site_dir)
         self.written_by_mkdocs = written_by_mkdocs  # site-relative paths mkdocs wrote from docs/ and the theme
         self.warn = warn
-        self.made: set[str] = set()  # site-relative folders known to exist ("" for the site's own)
+        #: Site-relative folders known to exist ("" for the site's own): ``made``, those made ahead (folders.py).
+        self.made: set[str] = set(made)
         self.linked: set[str] = set()  # paths that are links to cached files: never written through
 
     def _target(self, path: str) -> str:

@@ -44,6 +44,7 @@ from generator.outputs.files import GeneratedFile, GeneratedPage, LaterPage, Out
 from generator.outputs.site import entry_renderer, render_head, render_site_outputs
 from generator.outputs.templating import Renderer
 from generator.publication.publish import EntryPublisher, OutputWriter, pages_written, write_search_index
+from generator.publication.sitemap import add_to_sitemap
 
 #: The plugin (generator/publication/plugin.py), which imports this module: not imported back.
 FranklyPlugin = Any
@@ -125,7 +126,7 @@ def republish(plugin: FranklyPlugin, catalog: Catalog, moment: datetime | None) 
             for file in plugin.files or ():
                 if file.page is not None:
                     file.page.update_date = fresh.build_date  # as a whole build's pages would have it
-            plugin._add_to_sitemap(config, fresh.sitemap)
+            add_to_sitemap(config, plugin.env, plugin.files, plugin.nav, fresh.sitemap)
     plugin.served = fresh
     log.info("Frankly: %d of %d entries republished", len(changed & catalog.digests.keys()), len(report.entries))
     return True
