@@ -62,7 +62,7 @@ def project(tmp_path: Path) -> Path:
 def run_frankly(root: Path, *args: str) -> subprocess.CompletedProcess:
     """Run the real `frankly` console entry point in a subprocess, as an editor would."""
     return subprocess.run(
-        [sys.executable, "-c", "from generator.cli import main; main()", *args],
+        [sys.executable, "-c", "from generator.cli import run; run()", *args],
         cwd=root, capture_output=True, text=True, timeout=120,
     )
 
@@ -202,7 +202,7 @@ class serving:
         port = free_port()
         self.log = self.log_path.open("w+")
         self.server = subprocess.Popen(
-            [sys.executable, "-c", "from generator.cli import main; main()", "serve", "-a", f"127.0.0.1:{port}"],
+            [sys.executable, "-c", "from generator.cli import run; run()", "serve", "-a", f"127.0.0.1:{port}"],
             cwd=self.root, stdout=self.log, stderr=subprocess.STDOUT,
         )
         return f"http://127.0.0.1:{port}/"

@@ -19,7 +19,7 @@ from generator.input.load import ProjectPaths, load_all
 from generator.publication import staging
 
 SLUG = "2026-04-01-api-migration"  # open in the fixture: updates go to its end
-FRANKLY = [sys.executable, "-c", "from generator.cli import main; main()"]
+FRANKLY = [sys.executable, "-c", "from generator.cli import run; run()"]
 
 
 def start(root: Path, *args: str) -> subprocess.Popen:

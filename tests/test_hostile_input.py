@@ -128,7 +128,7 @@ def _capped() -> None:  # in the child: 2 GiB of address space, 60 s of CPU
 
 def frankly_capped(root: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-c", "from generator.cli import main; main()", *args],
+        [sys.executable, "-c", "from generator.cli import run; run()", *args],
         cwd=root, capture_output=True, text=True, timeout=120, preexec_fn=_capped,
     )
 

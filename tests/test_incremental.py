@@ -41,7 +41,7 @@ def build(root: Path, package: Path | None = None, *args: str) -> subprocess.Com
     env = dict(os.environ)
     if package is not None:
         env["PYTHONPATH"] = str(package)
-    result = subprocess.run([sys.executable, "-c", "from generator.cli import main; main()", "build", *args],
+    result = subprocess.run([sys.executable, "-c", "from generator.cli import run; run()", "build", *args],
                             cwd=root, capture_output=True, text=True, timeout=300, env=env)
     assert result.returncode == 0, result.stderr
     return result

@@ -103,7 +103,7 @@ def _killed_run(project: Path, receiver: Receiver, path: str, now: str) -> subpr
             process.wait()
 
     receiver.on_request = kill
-    process = subprocess.Popen([sys.executable, "-c", "from generator.cli import main; main()", "notify", "--now", now],
+    process = subprocess.Popen([sys.executable, "-c", "from generator.cli import run; run()", "notify", "--now", now],
                                cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=dict(os.environ))
     out, err = process.communicate(timeout=120)
     receiver.on_request = None

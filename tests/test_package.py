@@ -84,7 +84,7 @@ def test_the_wheel_and_sdist_pass_twine_check_and_hold_everything_the_program_ne
                                                       info.replace("METADATA", "licenses/generator/outputs/assets/fonts/LICENSE")}
     with zipfile.ZipFile(wheel) as archive:
         entry_points = archive.read(info.replace("METADATA", "entry_points.txt")).decode()
-    assert "frankly = generator.cli:main" in entry_points and "frankly = generator.publication.plugin:FranklyPlugin" in entry_points
+    assert "frankly = generator.cli:run" in entry_points and "frankly = generator.publication.plugin:FranklyPlugin" in entry_points
 
 
 def _readme_commands(readme: str) -> list[str]:

@@ -63,7 +63,7 @@ def _build_once(root: Path) -> tuple[float, float, float, float]:
     started = time.perf_counter()
     log = tempfile.TemporaryFile()  # not a pipe: a long log would block the build on a full pipe
     process = subprocess.Popen(
-        [sys.executable, "-c", "from generator.cli import main; main()", "build"],
+        [sys.executable, "-c", "from generator.cli import run; run()", "build"],
         cwd=root, stdout=subprocess.DEVNULL, stderr=log,
     )
     peak_pss = 0

@@ -49,7 +49,7 @@ def save_to_visible(root: Path, repeat: int, tree_pss_kib: Callable[[int], int],
     port = _free_port()
     log = tempfile.TemporaryFile()
     server = subprocess.Popen(
-        [sys.executable, "-c", "from generator.cli import main; main()", "serve", "-a", f"127.0.0.1:{port}"],
+        [sys.executable, "-c", "from generator.cli import run; run()", "serve", "-a", f"127.0.0.1:{port}"],
         cwd=root, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}/"
