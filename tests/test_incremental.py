@@ -82,8 +82,20 @@ def package_copy(tmp: Path) -> Path:
     return tmp
 
 
-def test_each_edit_gives_the_bytes_of_a_clean_build(tmp_path: Path):
-    root = copy_project(FIXTURE_SITE, tmp_path / "project")
+def with_jobs(root: Path, jobs: int) -> Path:
+    """The project with the plugin's `jobs` option: 2 publishes the entries in two processes
+    (generator/publication/publish.py), 1 in this one alone."""
+    edit(root / "mkdocs.yml", "  - frankly\n", f"  - frankly:\n      jobs: {jobs}\n")
+    return root
+
+
+#: Each build with its entries published by one process, and by two.
+JOBS = pytest.mark.parametrize("jobs", [1, 2])
+
+
+@JOBS
+def test_each_edit_gives_the_bytes_of_a_clean_build(tmp_path: Path, jobs: int):
+    root = with_jobs(copy_project(FIXTURE_SITE, tmp_path / "project"), jobs)
     incidents = root / "incidents"
     first = build(root)
     assert reused(first) == 0
@@ -134,10 +146,11 @@ def test_a_template_or_version_of_frankly_changed_invalidates_every_entry(tmp_pa
     assert reused(build(root, package)) == 5
 
 
-def test_a_cached_file_written_to_in_place_is_not_reused(tmp_path: Path):
+@JOBS
+def test_a_cached_file_written_to_in_place_is_not_reused(tmp_path: Path, jobs: int):
     """A tool that rewrites a site file in place writes through the hard link into
     the cache: that entry is rendered again, not served as the tool left it."""
-    root = copy_project(FIXTURE_SITE, tmp_path / "project")
+    root = with_jobs(copy_project(FIXTURE_SITE, tmp_path / "project"), jobs)
     build(root)
     page = root / "site" / "incidents" / OPEN / "index.html"
     original = page.read_bytes()
@@ -150,10 +163,11 @@ def test_a_cached_file_written_to_in_place_is_not_reused(tmp_path: Path):
     assert_same(tree_bytes(root / "site"), clean_build(root, tmp_path / "clean"))
 
 
-def test_a_damaged_cache_entry_is_rendered_again(tmp_path: Path):
+@JOBS
+def test_a_damaged_cache_entry_is_rendered_again(tmp_path: Path, jobs: int):
     """A manifest that is not UTF-8, cut short, of another entry, or a cached file gone or of
     another size: that entry is rendered anew (no traceback), the others are reused."""
-    root = copy_project(FIXTURE_SITE, tmp_path / "project")
+    root = with_jobs(copy_project(FIXTURE_SITE, tmp_path / "project"), jobs)
     build(root)
     manifests = sorted((root / ".cache" / "frankly" / "outputs").glob("[!p]*/manifest.json"))
     assert len(manifests) == 5
@@ -263,3 +277,41 @@ def test_archive_pages_are_reused_until_what_they_show_changes(tmp_path: Path):
     assert (site / "history" / "2025" / "index.html").stat().st_ino == old_2025, "2025 lists nothing that changed"
     assert "API errors, again" in (site / "history" / "2026" / "index.html").read_text()
     assert_same(tree_bytes(site), clean_build(root, tmp_path / "clean"))
+
+
+@pytest.mark.parametrize("where", ["docs", "theme", "hook"])
+def test_a_file_mkdocs_writes_into_an_entry_folder_never_reaches_the_cache(tmp_path: Path, where: str):
+    """A page of docs/, a file of the project's theme or of an mkdocs hook at an entry's address:
+    the entry's own file is published (with a warning), the same bytes in one process as in two,
+    and the cached copy is never written through."""
+    sites = {}
+    for jobs in (1, 2):
+        root = with_jobs(copy_project(FIXTURE_SITE, tmp_path / f"jobs-{jobs}"), jobs)
+        if where == "docs":
+            (root / "docs" / "incidents" / OPEN).mkdir(parents=True)
+            (root / "docs" / "incidents" / OPEN / "index.md").write_text("# A docs page\n\nnot the entry\n", encoding="utf-8")
+            clashing = "index.html"
+        elif where == "hook":  # an mkdocs hook adds its file after Frankly's on_files
+            (root / "hooks.py").write_text(
+                "from mkdocs.structure.files import File\n"
+                "def on_files(files, config):\n"
+                f"    files.append(File.generated(config, 'incidents/{OPEN}/index.json', content='not the entry'))\n"
+                "    return files\n", encoding="utf-8")
+            (root / "mkdocs.yml").write_text((root / "mkdocs.yml").read_text(encoding="utf-8") + "hooks:\n  - hooks.py\n",
+                                             encoding="utf-8")
+            clashing = "index.json"
+        else:
+            edit(root / "mkdocs.yml", "  name: material\n", "  name: material\n  custom_dir: overrides\n")
+            (root / "overrides" / "incidents" / OPEN).mkdir(parents=True)
+            (root / "overrides" / "incidents" / OPEN / "index.json").write_text('{"not": "the entry"}', encoding="utf-8")
+            clashing = "index.json"
+        build(root)
+        result = build(root)  # the cache holds every entry now
+        assert f"incidents/{OPEN}/{clashing} from docs/ is replaced" in result.stderr
+        assert reused(result) == 5
+        sites[jobs] = tree_bytes(root / "site")
+        assert b"not the entry" not in sites[jobs][f"incidents/{OPEN}/{clashing}"].lower()
+        cached = [p.read_bytes() for p in (root / ".cache" / "frankly" / "outputs").glob("[!p]*/[0-9]*")]
+        assert not any(b"not the entry" in content.lower() for content in cached)
+        assert reused(build(root)) == 5
+    assert sites[1] == sites[2]

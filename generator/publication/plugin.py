@@ -370,13 +370,13 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         folder, cpus = cards.cache_dir(), usable_cpus()
         if folder is None or cpus < 2:
             return
-        entries = [e for e in self.report.entries if output_cache is None or not output_cache.has(e.slug)]
         try:
             cached = len(os.listdir(folder))
         except OSError:
             cached = 0
-        if len(entries) - cached < DRAW_AHEAD_FROM:  # a quick bound first: most builds find every card cached
+        if len(self.report.entries) - cached < DRAW_AHEAD_FROM:  # a quick bound first: most builds find every card cached
             return
+        entries = [e for e in self.report.entries if output_cache is None or not output_cache.has(e.slug)]
         to_draw = cards_to_draw(self.renderer, entries)
         if len(to_draw) < DRAW_AHEAD_FROM:
             return
