@@ -2,7 +2,7 @@
 
 An entry's outputs (page, feeds, JSON, card, redirects, search entries)
 depend on that entry alone, so they are rendered and written one entry at a
-time, by one forked process per CPU (generator/publication/workers.py); nothing is held
+time, by one forked process per CPU (generator/workers.py); nothing is held
 until the end of the build. Pages go through the theme's chrome via
 generator/publication/theme_shell.py. What the processes must tell each other (card
 counts, the search entries) comes back as small results and files.
