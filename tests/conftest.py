@@ -5,13 +5,13 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, settings
 
+from generator.bench import FRANKLY  # noqa: F401 (the tests' way to run the real console script)
 from generator.cli import main
 
 FIXTURE_SITE = Path(__file__).parent / "fixtures" / "site"
@@ -62,7 +62,7 @@ def project(tmp_path: Path) -> Path:
 def run_frankly(root: Path, *args: str) -> subprocess.CompletedProcess:
     """Run the real `frankly` console entry point in a subprocess, as an editor would."""
     return subprocess.run(
-        [sys.executable, "-c", "from generator.cli import run; run()", *args],
+        [*FRANKLY, *args],
         cwd=root, capture_output=True, text=True, timeout=120,
     )
 
@@ -202,7 +202,7 @@ class serving:
         port = free_port()
         self.log = self.log_path.open("w+")
         self.server = subprocess.Popen(
-            [sys.executable, "-c", "from generator.cli import run; run()", "serve", "-a", f"127.0.0.1:{port}"],
+            [*FRANKLY, "serve", "-a", f"127.0.0.1:{port}"],
             cwd=self.root, stdout=self.log, stderr=subprocess.STDOUT,
         )
         return f"http://127.0.0.1:{port}/"

@@ -14,12 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURE_SITE, copy_project, invoke, run_frankly, stderr_without_notes, tree_bytes, wait_for
+from conftest import FRANKLY, FIXTURE_SITE, copy_project, invoke, run_frankly, stderr_without_notes, tree_bytes, wait_for
 from generator.input.load import ProjectPaths, load_all
 from generator.publication import staging
 
 SLUG = "2026-04-01-api-migration"  # open in the fixture: updates go to its end
-FRANKLY = [sys.executable, "-c", "from generator.cli import run; run()"]
 
 
 def start(root: Path, *args: str) -> subprocess.Popen:

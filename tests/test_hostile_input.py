@@ -14,13 +14,12 @@ import re
 import resource
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from conftest import GOOD_INCIDENT, editors_files, invoke, tree_bytes
+from conftest import FRANKLY, GOOD_INCIDENT, editors_files, invoke, tree_bytes
 from generator.cli import main
 
 F = "incidents/2026-05-01-x.yaml"
@@ -128,7 +127,7 @@ def _capped() -> None:  # in the child: 2 GiB of address space, 60 s of CPU
 
 def frankly_capped(root: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-c", "from generator.cli import run; run()", *args],
+        [*FRANKLY, *args],
         cwd=root, capture_output=True, text=True, timeout=120, preexec_fn=_capped,
     )
 

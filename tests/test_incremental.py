@@ -9,12 +9,11 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURE_SITE, REPO, copy_project, tree_bytes
+from conftest import FIXTURE_SITE, FRANKLY, REPO, copy_project, tree_bytes
 
 pytestmark = pytest.mark.slow
 
@@ -41,7 +40,7 @@ def build(root: Path, package: Path | None = None, *args: str) -> subprocess.Com
     env = dict(os.environ)
     if package is not None:
         env["PYTHONPATH"] = str(package)
-    result = subprocess.run([sys.executable, "-c", "from generator.cli import run; run()", "build", *args],
+    result = subprocess.run([*FRANKLY, "build", *args],
                             cwd=root, capture_output=True, text=True, timeout=300, env=env)
     assert result.returncode == 0, result.stderr
     return result

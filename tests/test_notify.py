@@ -11,12 +11,11 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO, invoke
+from conftest import FRANKLY, REPO, invoke
 from notify_servers import Receiver
 from test_notify_channels import ANCHOR, LATER, SLUG, START, add_channels, notify, publish_update
 
@@ -103,7 +102,7 @@ def _killed_run(project: Path, receiver: Receiver, path: str, now: str) -> subpr
             process.wait()
 
     receiver.on_request = kill
-    process = subprocess.Popen([sys.executable, "-c", "from generator.cli import run; run()", "notify", "--now", now],
+    process = subprocess.Popen([*FRANKLY, "notify", "--now", now],
                                cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=dict(os.environ))
     out, err = process.communicate(timeout=120)
     receiver.on_request = None

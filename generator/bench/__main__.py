@@ -22,6 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from generator.bench import FRANKLY
 from generator.bench.serve import save_to_visible
 from generator.bench.synthetic import write_project
 
@@ -63,7 +64,7 @@ def _build_once(root: Path) -> tuple[float, float, float, float]:
     started = time.perf_counter()
     log = tempfile.TemporaryFile()  # not a pipe: a long log would block the build on a full pipe
     process = subprocess.Popen(
-        [sys.executable, "-c", "from generator.cli import run; run()", "build"],
+        [*FRANKLY, "build"],
         cwd=root, stdout=subprocess.DEVNULL, stderr=log,
     )
     peak_pss = 0

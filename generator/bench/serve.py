@@ -7,12 +7,13 @@ import os
 import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.request
 from pathlib import Path
 from typing import Callable
+
+from generator.bench import FRANKLY
 
 POLL_S = 0.05
 PSS_EVERY_S = 0.25
@@ -49,7 +50,7 @@ def save_to_visible(root: Path, repeat: int, tree_pss_kib: Callable[[int], int],
     port = _free_port()
     log = tempfile.TemporaryFile()
     server = subprocess.Popen(
-        [sys.executable, "-c", "from generator.cli import run; run()", "serve", "-a", f"127.0.0.1:{port}"],
+        [*FRANKLY, "serve", "-a", f"127.0.0.1:{port}"],
         cwd=root, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}/"
