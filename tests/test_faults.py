@@ -97,7 +97,8 @@ def test_a_writer_that_waits_too_long_says_so(project: Path, monkeypatch):
 
 
 def _leftovers(root: Path) -> list[str]:
-    return sorted(p.name for p in root.iterdir() if p.name.startswith((staging.STAGING, staging.PREVIOUS)))
+    return sorted(p.name for p in root.iterdir()
+                  if p.name.startswith((staging.STAGING, staging.PREVIOUS)) and not p.name.startswith(staging.KEPT))
 
 
 @pytest.mark.slow
@@ -127,12 +128,14 @@ def test_the_next_build_never_removes_a_running_builds_folder(tmp_path: Path):
     mine = tmp_path / f"{staging.STAGING}{os.getpid()}"
     gone = tmp_path / f"{staging.STAGING}{dead.pid}"
     previous = tmp_path / f"{staging.PREVIOUS}{dead.pid}"
-    for folder in (mine, gone, previous):
+    claimed = tmp_path / f"{staging.PREVIOUS}{dead.pid}{staging.CLAIMED}"
+    kept = tmp_path / f"{staging.KEPT}site"  # for the next build to claim: never a leftover
+    for folder in (mine, gone, previous, claimed, kept):
         (folder / "x").mkdir(parents=True)
     removed = staging.remove_leftovers(final)
-    assert sorted(removed) == sorted([gone, previous])
-    wait_for(lambda: not gone.exists() and not previous.exists())
-    assert mine.exists()
+    assert sorted(removed) == sorted([gone, previous, claimed])
+    wait_for(lambda: not gone.exists() and not previous.exists() and not claimed.exists())
+    assert mine.exists() and kept.exists()
 
 
 def test_the_swap_is_one_exchange_where_the_system_has_it(tmp_path: Path, monkeypatch):

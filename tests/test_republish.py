@@ -216,7 +216,7 @@ def test_serves_first_build_reuses_what_frankly_build_cached(project, tmp_path, 
     finally:
         logger.removeHandler(handler)
         logger.level = level
-    assert "Outputs: 5 entries reused from the cache, 0 rendered and kept" in said
+    assert "Outputs: 5 entries reused from the cache (0 in the previous site's folders), 0 rendered and kept" in said
     assert differences(tmp_path / "served", project / "site") == []
     assert plugin.served is not None and len(plugin.served.entries) == 5
     _edit(project / "incidents" / "2026-03-02-api-errors.yaml", "title: ", "title: Again ")

@@ -25,6 +25,7 @@ from pathlib import Path
 from generator.bench import FRANKLY
 from generator.bench.serve import save_to_visible
 from generator.bench.synthetic import write_project
+from generator.publication.staging import KEPT, PREVIOUS, STAGING
 
 
 def _tree_pss_kib(pid: int) -> int:
@@ -54,7 +55,10 @@ def _wait_for_cleanup(root: Path, limit: float = 300.0) -> None:
     let that finish, untimed, so each build is measured alone, not competing with the
     previous one's clean-up (back to back, at 10,000 entries, that cost up to 20 s)."""
     deadline = time.monotonic() + limit
-    while (any(root.glob(".site-previous-*")) or any(root.glob(".site-build-*"))) and time.monotonic() < deadline:
+    def busy() -> bool:  # the kept entry folders stay for the next build (generator/publication/kept.py)
+        return any(not path.name.startswith(KEPT) for path in (*root.glob(f"{PREVIOUS}*"), *root.glob(f"{STAGING}*")))
+
+    while busy() and time.monotonic() < deadline:
         time.sleep(0.2)
 
 
@@ -112,9 +116,9 @@ SCENARIOS = [
 
 def _prepare(root: Path, scenario: str, turn: int) -> None:
     cache = root / ".cache" / "frankly"
-    if scenario == "cold":
-        shutil.rmtree(root / "site", ignore_errors=True)
-        shutil.rmtree(cache, ignore_errors=True)
+    if scenario == "cold":  # as on a fresh CI runner
+        for folder in (root / "site", cache, *root.glob(f"{KEPT}*")):
+            shutil.rmtree(folder, ignore_errors=True)
     elif scenario == "warm_full":
         for outputs in cache.glob("outputs*"):  # each language's (outputs-<lang>/ beside the default's)
             shutil.rmtree(outputs, ignore_errors=True)

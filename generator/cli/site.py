@@ -20,7 +20,8 @@ from generator.input.parse_cache import use_parse_cache
 from generator.input.problems import Problems, printable
 from generator.input.templates import load_templates
 from generator.input.load import Catalog, ProjectPaths
-from generator.publication.staging import folder_size, remove_leftovers, staging_folder, swap_into_place
+from generator.publication.staging import (claim_previous, folder_size, remove_in_background, remove_leftovers,
+                                           staging_folder, swap_into_place)
 
 
 def _check_kept_addresses(paths: ProjectPaths, catalog: Catalog, consequence: str = "nothing was built") -> None:
@@ -121,10 +122,12 @@ def build(config_file: str, site_dir: str | None, verbose: bool, now) -> None:
     remove_leftovers(final)  # staging folders of builds that were killed
     staging = staging_folder(final)
     config.site_dir = str(staging)
+    # The last swapped-out site's entry folders: unchanged entries' are taken over (publication/kept.py).
+    kept = config.plugins["frankly"].kept_site = claim_previous(final)
     try:
         with i18n.use(i18n.SOURCE_LANGUAGE):  # the build publishes in the site's languages; what we say after, in English
             mkdocs_build.build(config)
-        swap_into_place(staging, final)
+        swap_into_place(staging, final, keep=True)
     except (exceptions.MkDocsException, SystemExit) as exc:
         shutil.rmtree(staging, ignore_errors=True)
         fail(f"Build failed; the previous {final.name}/ was left untouched. {exc}")
@@ -138,6 +141,9 @@ def build(config_file: str, site_dir: str | None, verbose: bool, now) -> None:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    finally:
+        if kept is not None:
+            remove_in_background(kept)  # what this build did not take over
     click.echo(f"Built {len(catalog.incidents)} {'entry' if len(catalog.incidents) == 1 else 'entries'} into {final}/")
     _say_placeholders(paths, catalog)
     _say_most_urgent(paths, catalog, config.plugins["frankly"].report, now)

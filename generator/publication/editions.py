@@ -128,6 +128,8 @@ def build_other_editions(config: MkDocsConfig, plugin_class: type, parent: "obje
         sub.theme["language"] = material_language(language)
         plugin = _own_instance(sub, plugin_class)
         plugin.command = parent.command  # type: ignore[attr-defined]
+        kept = parent.kept_site  # type: ignore[attr-defined]
+        plugin.kept_site = kept / edition.prefix(language).rstrip("/") if kept is not None else None
         plugin.parent = ParentBuild(parent.catalog, parent.moment, parent.stale, language,  # type: ignore[attr-defined]
                                     parent._epoch_is_ours)  # type: ignore[attr-defined]
         log.info("Frankly: the %s pages, into %s", i18n.language_name(language, "en"), sub.site_dir)

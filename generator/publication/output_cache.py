@@ -42,7 +42,7 @@ import platform
 import shutil
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
@@ -118,6 +118,8 @@ class CachedEntry:
     files: list[tuple[str, int, int, str]]  # (site path, size, mtime in ns, SHA-256), in the order written
     search: str
     cards: list[str]
+    #: The inode of each file, as the lookup found it (kept.py compares a previous site's folder with them).
+    inodes: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -246,6 +248,7 @@ def _intact(folder: str, key: str, text: bytes) -> CachedEntry | None:
         file = f"{folder}/{number}"
         try:
             status = os.stat(file)
+            entry.inodes.append(status.st_ino)
             if status.st_size != size:
                 return None
             if status.st_mtime_ns != mtime:  # copied, restored, or written to through a link in a site

@@ -27,25 +27,24 @@ from mkdocs.structure.nav import Navigation
 from generator.facts.derive import StatusReport, derive
 from generator.input.load import ProjectPaths, load_all
 from generator.input.problems import InvalidInput, Problems, counted
-from generator.outputs import cards, i18n, markup, urls
+from generator.outputs import cards, i18n, markup
 from generator.outputs.files import GeneratedPage, LaterPage
-from generator.outputs.site import cards_to_draw, entry_renderer, render_head, render_site_outputs
+from generator.outputs.site import entry_renderer, render_head, render_site_outputs
 from generator.outputs.templating import SCRIPT_FILE, STYLESHEET_FILE, TEMPLATES, Renderer
 from generator.publication.jinja_cache import keep_compiled
 from generator.outputs.editions import Edition, edition_of, localized
 from generator.publication import editions
 from generator.publication.output_cache import OutputCache, site_fingerprint
 from generator.publication.folders import FoldersAhead
-from generator.publication.publish import EntryPublisher, OutputWriter, write_search_index
+from generator.publication.kept import KeptFolders
+from generator.publication.publish import EntryPublisher, OutputWriter, draw_missing_cards, write_search_index
 from generator.publication.theme_shell import ShellRenderer, compact_chrome
 from generator.publication import republish
 from generator.publication.serving import reported_while_serving, serve_saves
 from generator.publication.sitemap import add_to_sitemap
-from generator.workers import map_anywhere, relax_gc, usable_cpus
+from generator.workers import relax_gc
 
 log = logging.getLogger("mkdocs.plugins.frankly")
-#: Card images to draw before it is worth drawing them ahead in processes of their own.
-DRAW_AHEAD_FROM = 60
 
 STYLESHEET = "assets/frankly.css"
 SCRIPT = "assets/frankly.js"
@@ -105,6 +104,9 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         self.other_builds: list[FranklyPlugin] = []  # the other languages' builds, kept while serving
         self._watcher = None  # serve: the observer of the incident files (serving.watch_natively)
         self.folders: FoldersAhead | None = None  # the entries' folders, being made from on_files on
+        #: The previous site's entry folders claimed for this build (`frankly build`: staging.claim_previous).
+        self.kept_site: Path | None = None
+        self.kept: KeptFolders | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember the command. Defining this hook also makes mkdocs keep this
@@ -217,8 +219,10 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         render each through the full theme and hold all of them in memory.
         """
         assert self.renderer is not None and self.report is not None
-        # Made on the other core while the site-wide outputs are rendered (mkdocs has cleaned site_dir).
-        self.folders = FoldersAhead(Path(config.site_dir), [urls.incident(f.slug)[:-1] for f in self.report.entries])
+        # Made on the other core while the site-wide outputs are rendered (mkdocs has cleaned site_dir);
+        # those the previous site has are taken over instead (kept.py).
+        self.kept = KeptFolders(self.kept_site, self._outputs_folder())
+        self.folders = FoldersAhead(*self.kept.folders_ahead(Path(config.site_dir), self.report.entries))
         self.pages_by_src, self.later_pages = {}, []
         self.site_outputs = [] if self.command == "serve" else None
         for output in render_site_outputs(self.renderer):
@@ -328,14 +332,16 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
             config, self.env, self.files, self.nav, pages_by_src=self.pages_by_src,
             fill_content=self._content, head=self._head, bare=self._without_head, enabled=self.config.page_shells,
         )
-        made = self.folders.wait() if self.folders is not None else ()
-        writer = OutputWriter(Path(config.site_dir), {file.dest_uri for file in self.files}, log.warning, made=made)
+        made = self.folders.wait() if self.folders is not None else frozenset()
+        made, taken_out_to = self.kept.take_over(Path(config.site_dir), self.report.entries, made) if self.kept else (made, None)
+        writer = OutputWriter(Path(config.site_dir), {file.dest_uri for file in self.files}, log.warning, made=made,
+                              taken_out_to=taken_out_to)
         output_cache = self._output_cache(config)
         record = {} if self.site_outputs is not None and self.stale is None else None
         searched = republish.search_index(config)  # Material has written it (priority above)
         indexed = len(searched.entries) if searched is not None else 0
         publisher = EntryPublisher(self.report, entry_renderer(self.renderer), shells, writer, self.config.jobs, output_cache, record)
-        self._draw_cards_ahead(output_cache)
+        draw_missing_cards(self.renderer, output_cache)
         workdir = Path(tempfile.mkdtemp(prefix="frankly-publish-"))
         try:
             published = publisher.run(self.later_pages, workdir)  # a worker's failure is raised as is (workers.py)
@@ -353,8 +359,8 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
                  counted(published.processes, "process", "processes"),
                  counted(len(published.pages) - shells.full_renders, "page"), shells.full_renders)
         if output_cache is not None:
-            log.info("Outputs: %s reused from the cache, %d rendered and kept",
-                     counted(published.reused, "entry", "entries"), published.stored)
+            log.info("Outputs: %s reused from the cache (%d in the previous site's folders), %d rendered and kept",
+                     counted(published.reused, "entry", "entries"), published.kept, published.stored)
         add_to_sitemap(config, self.env, self.files, self.nav, published.pages)  # mkdocs' sitemap, with our pages (sitemap.py)
         if record is not None:
             self.served = republish.served_state(self, self.site_outputs, record, indexed, searched)
@@ -364,29 +370,17 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
             del shells, writer, publisher, published  # the other languages' builds need the memory
             self.other_builds = editions.build_other_editions(config, FranklyPlugin, self)
 
-    def _draw_cards_ahead(self, output_cache: OutputCache | None) -> None:
-        """Draw the card images the build lacks on every core (~25 ms each), in forked
-        processes or, while serving, spawned ones; the entries then find them cached."""
-        folder, cpus = cards.cache_dir(), usable_cpus()
-        if folder is None or cpus < 2:
-            return
-        try:
-            cached = len(os.listdir(folder))
-        except OSError:
-            cached = 0
-        if len(self.report.entries) - cached < DRAW_AHEAD_FROM:  # a quick bound first: most builds find every card cached
-            return
-        entries = [e for e in self.report.entries if output_cache is None or not output_cache.has(e.slug)]
-        to_draw = cards_to_draw(self.renderer, entries)
-        if len(to_draw) < DRAW_AHEAD_FROM:
-            return
-        folder.mkdir(parents=True, exist_ok=True)
-        cards.drawn_ahead(set(map_anywhere(cards.draw_into_cache, [(str(folder), card) for card in to_draw], cpus)))
+    def _outputs_folder(self) -> Path | None:
+        """The output cache's folder, if this build uses one: not while showing problems."""
+        if not self.config.output_cache or self.stale is not None or self.cache_root is None or self.edition is None:
+            return None
+        return self.cache_root / editions.cache_folder("outputs", self.edition)
 
     def _output_cache(self, config: MkDocsConfig) -> OutputCache | None:
         """The output cache (output_cache.py) of `build` and of `serve`'s whole builds (a serve
-        build makes the same bytes; only open entries' keys hold the clock); none while showing problems."""
-        if not self.config.output_cache or self.stale is not None or self.cache_root is None:
+        build makes the same bytes; only open entries' keys hold the clock)."""
+        folder = self._outputs_folder()
+        if folder is None:
             return None
         assert self.edition is not None
         paths = self.paths(config)
@@ -402,8 +396,7 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         # The judging moment changes only open entries' files (StatusReport.judged_at, overdue_promise):
         # it is in their keys alone, so a scheduled `build --now` reuses every closed entry.
         open_slugs = frozenset(f.slug for f in self.report.entries if f.is_open)
-        return OutputCache(self.cache_root / editions.cache_folder("outputs", self.edition), fingerprint, self.digests,
-                           self.judged_at, open_slugs)
+        return OutputCache(folder, fingerprint, self.digests, self.judged_at, open_slugs)
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder) -> LiveReloadServer:
         """Rebuild when an incident file or site.yaml is saved; a save of incident files alone

@@ -23,16 +23,23 @@ from generator.facts.derive import IncidentFacts, StatusReport
 from generator.outputs import cards, markup, urls
 from generator.outputs.files import GeneratedFile, GeneratedPage, LaterPage, Output
 from generator.outputs.search import entry_search_entries, serialized
+from generator.outputs.site import cards_to_draw
+from generator.publication.kept import same_files, take_out
 from generator.publication.output_cache import CachedEntry, OutputCache
-from generator.workers import map_chunks, usable_cpus
+from generator.workers import map_anywhere, map_chunks, usable_cpus
 
 if TYPE_CHECKING:  # the shell renderer is mkdocs' side; this module needs only its render()
+    from generator.outputs.templating import Renderer
     from generator.publication.theme_shell import ShellRenderer
 
 #: Below this many entries, starting processes costs more than it saves.
 AUTO_PARALLEL_FROM = 500
 #: Entries rendered here before forking, so the children inherit the page shells they find.
 WARM_UP_ENTRIES = 50
+#: Card images to draw before it is worth drawing them ahead in processes of their own.
+DRAW_AHEAD_FROM = 60
+#: Where the entries' own folders are: ``incidents/<slug>``.
+_ENTRIES = "incidents/"
 
 
 class OutputWriter:
@@ -43,7 +50,7 @@ class OutputWriter:
     and an unlink before each link were most of the time."""
 
     def __init__(self, site_dir: Path, written_by_mkdocs: set[str], warn: Callable[[str], None], replacing: bool = False,
-                 made: Iterable[str] = ()):
+                 made: Iterable[str] = (), taken_out_to: str | None = None):
         self.site_dir = site_dir
         #: Files are written beside their target and renamed over it: for a folder that holds links
         #: to cached files this writer did not make (serve's republishing: republish.py).
@@ -54,11 +61,18 @@ class OutputWriter:
         #: Site-relative folders known to exist ("" for the site's own): ``made``, those made ahead (folders.py).
         self.made: set[str] = set(made)
         self.linked: set[str] = set()  # paths that are links to cached files: never written through
+        #: Set when the site's incidents/ is the previous site's, taken over (kept.py): where a
+        #: folder in it that is not adopted as it is goes before it is made again.
+        self.taken_out_to = taken_out_to
+        self.kept = 0  # entries with files in folders adopted as they are (EntryPublisher._adopted)
 
     def _target(self, path: str) -> str:
         folder = path.rpartition("/")[0]
         if folder not in self.made:
-            _make_folder(os.path.join(self._root, folder))
+            if self.taken_out_to is not None and folder.startswith(_ENTRIES):
+                _make_folder_again(os.path.join(self._root, folder), self.taken_out_to)
+            else:
+                _make_folder(os.path.join(self._root, folder))
             self.made.add(folder)
         if path in self.written_by_mkdocs:
             self.warn(f"{path} from docs/ is replaced by the file Frankly generates at that address")
@@ -79,6 +93,17 @@ class OutputWriter:
         with open(target + ".frankly-new", "wb") as out:
             out.write(content)
         os.replace(target + ".frankly-new", target)
+
+    def adopt(self, folder: str, inodes: dict[str, int]) -> bool:
+        """Keep ``folder`` of the taken-over incidents/ as it is if it holds exactly the files
+        named in ``inodes`` as those inodes (kept.same_files); its files count as links."""
+        if self.taken_out_to is None or folder in self.made or not folder.startswith(_ENTRIES) or "/" in folder[len(_ENTRIES):]:
+            return False
+        if not same_files(os.path.join(self._root, folder), inodes):
+            return False
+        self.made.add(folder)
+        self.linked.update(f"{folder}/{name}" for name in inodes)
+        return True
 
     def link(self, path: str, source: "os.PathLike[str] | str") -> None:
         """``path`` as a hard link to ``source`` (a copy where links are not possible)."""
@@ -106,6 +131,15 @@ def _make_folder(folder: str) -> None:
             raise
     except FileNotFoundError:
         os.makedirs(folder, exist_ok=True)
+
+
+def _make_folder_again(folder: str, taken_out_to: str) -> None:
+    """``folder`` made empty: what the previous site had there is taken out first."""
+    try:
+        os.mkdir(folder)
+    except FileExistsError:
+        take_out(folder, taken_out_to)
+        os.mkdir(folder)
 
 
 def _link(source: "os.PathLike[str] | str", target: str) -> None:
@@ -140,6 +174,7 @@ class Published:
     processes: int
     reused: int  # entries whose files came from the output cache
     stored: int  # entries rendered and kept in it
+    kept: int  # folders of the previous site found holding a reused entry's files (kept.py)
     pages: list[str]  # source URIs of every page written, for the sitemap
     search_lines: Iterator[str]  # the entries' search entries, one line each, in entry order
 
@@ -185,17 +220,16 @@ class EntryPublisher:
             self.shells.full_renders += full_renders
             if self.record is not None:
                 self.record.update(recorded)  # what the other processes wrote
-        reused = sum(result[2] for result in [first, *results])  # entries from the output cache
-        stored = sum(result[3] for result in [first, *results])
+        reused, stored, kept = (sum(result[n] for result in [first, *results]) for n in (2, 3, 4))
         pages = pages_written(later_pages, entries)
-        return Published(max(1, len(results)), reused, stored, pages, _in_entry_order(first[4], [r[4] for r in results]))
+        return Published(max(1, len(results)), reused, stored, kept, pages, _in_entry_order(first[5], [r[5] for r in results]))
 
     def _publish_items(self, items: Sequence[IncidentFacts | LaterPage],
-                       workdir: Path) -> tuple[cards.CardStats, int, int, int, str, dict]:
+                       workdir: Path) -> tuple[cards.CardStats, int, int, int, int, str, dict]:
         """Writes these entries' files (or archive pages), and their search entries
         to a file of their own, one line per item (empty for archive pages);
         returns what the other processes must know."""
-        cards_before, full_before = cards.stats.copy(), self.shells.full_renders
+        cards_before, full_before, kept_before = cards.stats.copy(), self.shells.full_renders, self.writer.kept
         reused = stored = 0
         handle, part = tempfile.mkstemp(dir=workdir, suffix=".jsonl")
         with os.fdopen(handle, "w", encoding="utf-8") as lines:
@@ -217,7 +251,8 @@ class EntryPublisher:
                     stored += self.cache.store(item.slug, self.writer.site_dir, written, search, card_keys)
         markup.flush_cache()
         recorded = {} if self.record is None else {i.slug: self.record[i.slug] for i in items if not isinstance(i, LaterPage)}
-        return cards.stats.since(cards_before), self.shells.full_renders - full_before, reused, stored, part, recorded
+        return (cards.stats.since(cards_before), self.shells.full_renders - full_before, reused, stored,
+                self.writer.kept - kept_before, part, recorded)
 
     def _publish_page(self, page: LaterPage) -> None:
         """An archive page, from the output cache when what it shows has not changed (OutputCache.page_key)."""
@@ -243,11 +278,15 @@ class EntryPublisher:
         return written, card_keys, search
 
     def _reuse(self, cached: CachedEntry) -> bool:
-        """Link a cached entry's files into the site; False (the entry discarded) if one went missing."""
+        """Link a cached entry's files into the site (or find them there already: kept.py);
+        False (the entry discarded) if one went missing."""
         done = []
         folder = cached.folder
+        there = self._adopted(cached)
         try:
             for number, (path, *_) in enumerate(cached.files):
+                if path in there:
+                    continue
                 self.writer.link(path, f"{folder}/{number}")
                 done.append(path)
         except OSError:
@@ -259,6 +298,41 @@ class EntryPublisher:
         cards.stats.used_keys.update(cached.cards)  # still shown: the card cache keeps them
         cards.stats.reused += len(cached.cards)
         return True
+
+
+    def _adopted(self, cached: CachedEntry) -> set[str]:
+        """The paths of ``cached`` already in the site, as its files: in folders of the
+        previous site's incidents/ that the writer adopts as they are."""
+        if self.writer.taken_out_to is None or len(cached.inodes) != len(cached.files):
+            return set()
+        by_folder: dict[str, dict[str, int]] = {}
+        for (path, *_), inode in zip(cached.files, cached.inodes):
+            folder, _, name = path.rpartition("/")
+            by_folder.setdefault(folder, {})[name] = inode
+        there = {f"{folder}/{name}" for folder, inodes in by_folder.items() if self.writer.adopt(folder, inodes)
+                 for name in inodes}
+        self.writer.kept += bool(there)
+        return there
+
+
+def draw_missing_cards(renderer: "Renderer", output_cache: OutputCache | None) -> None:
+    """Draw the card images the build lacks on every core (~25 ms each), in forked
+    processes or, while serving, spawned ones; the entries then find them cached."""
+    folder, cpus = cards.cache_dir(), usable_cpus()
+    if folder is None or cpus < 2:
+        return
+    try:
+        cached = len(os.listdir(folder))
+    except OSError:
+        cached = 0
+    entries = renderer.report.entries
+    if len(entries) - cached < DRAW_AHEAD_FROM:  # a quick bound first: most builds find every card cached
+        return
+    to_draw = cards_to_draw(renderer, [e for e in entries if output_cache is None or not output_cache.has(e.slug)])
+    if len(to_draw) < DRAW_AHEAD_FROM:
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    cards.drawn_ahead(set(map_anywhere(cards.draw_into_cache, [(str(folder), card) for card in to_draw], cpus)))
 
 
 def pages_written(later_pages: Iterable[LaterPage], entries: Iterable[IncidentFacts]) -> list[str]:

@@ -6,6 +6,11 @@ system call (``renameat2`` with ``RENAME_EXCHANGE``); elsewhere two renames a
 moment apart. A build that is killed leaves its staging folder behind; the
 next build removes every such folder whose build process is gone, and never
 one of a build still running.
+
+The swapped-out site's entry folders are kept beside it (``keep_previous``) for
+the next build, which claims them (``claim_previous``) and takes over those of
+unchanged entries in one rename (generator/publication/kept.py): no folder, no
+link and no `rm -rf` per unchanged entry.
 """
 
 from __future__ import annotations
@@ -20,7 +25,14 @@ from pathlib import Path
 
 STAGING = ".site-build-"
 PREVIOUS = ".site-previous-"
-_LEFTOVER = re.compile(rf"^(?:{re.escape(STAGING)}|{re.escape(PREVIOUS)})(\d+)$")
+#: The last swapped-out site's entry folders, for the next build to claim: ``<KEPT><site folder's name>``.
+#: Named within PREVIOUS so that every project's .gitignore (``/.site-previous-*/``) already leaves it out.
+KEPT = f"{PREVIOUS}kept-"
+#: Kept entry folders a build has claimed: ``<PREVIOUS><pid><CLAIMED>``, removed as a leftover once that build is gone.
+CLAIMED = "-claimed"
+_LEFTOVER = re.compile(rf"^(?:{re.escape(STAGING)}|{re.escape(PREVIOUS)})(\d+)(?:{re.escape(CLAIMED)})?$")
+#: The folders of a site that hold its entries' folders: the default language's and each other language's.
+ENTRIES = "incidents"
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
@@ -86,20 +98,69 @@ def _exchange(first: Path, second: Path) -> bool:
     raise OSError(code, os.strerror(code), str(second))
 
 
-def swap_into_place(staging: Path, final: Path) -> None:
-    """Put the complete site at ``staging`` in the place of ``final``; the old one is deleted after."""
+def swap_into_place(staging: Path, final: Path, keep: bool = False) -> None:
+    """Put the complete site at ``staging`` in the place of ``final``; the old one is deleted
+    after, but for its entry folders if ``keep`` (``keep_previous``)."""
     if final.is_dir() and not final.is_symlink():
         if _exchange(staging, final):
-            remove_in_background(staging)  # now the old site
-            return
-        previous = final.parent / f"{PREVIOUS}{os.getpid()}"
-        final.rename(previous)
-        staging.rename(final)
-        remove_in_background(previous)
+            previous = staging  # now the old site
+        else:
+            previous = final.parent / f"{PREVIOUS}{os.getpid()}"
+            final.rename(previous)
+            staging.rename(final)
+        if not (keep and keep_previous(previous, final)):
+            remove_in_background(previous)
         return
     if final.is_symlink() or final.exists():
         final.unlink()  # a file or a link where the site goes: replaced, as mkdocs would
     staging.rename(final)
+
+
+def keep_previous(previous: Path, final: Path) -> bool:
+    """Keep the entry folders of ``previous`` (the site just swapped out of ``final``) as
+    ``final``'s kept folders; the rest of it is deleted in the background. False, and
+    nothing kept, when another build has left kept folders there already."""
+    kept = final.parent / f"{KEPT}{final.name}"
+    try:
+        os.rename(previous, kept)  # fails on a non-empty folder of that name: the other build's stay
+    except OSError:
+        return False
+    rest = final.parent / f"{PREVIOUS}{os.getpid()}"
+    try:
+        os.mkdir(rest)
+        _move_all_but_entries(kept, rest, depth=0)
+    except OSError:
+        pass  # what could not be moved stays until the kept folders are claimed, and goes then
+    remove_in_background(rest)
+    return True
+
+
+def _move_all_but_entries(folder: Path, rest: Path, depth: int) -> None:
+    """Move everything below ``folder`` into ``rest`` but its ``incidents/`` and, one level
+    down, other languages' ``<lang>/incidents/`` (a folder with ``incidents/`` in it)."""
+    for name in os.listdir(folder):
+        path = folder / name
+        if name == ENTRIES and path.is_dir() and not path.is_symlink():
+            continue
+        if depth == 0 and path.is_dir() and not path.is_symlink() and (path / ENTRIES).is_dir():
+            (rest / name).mkdir()
+            _move_all_but_entries(path, rest / name, depth=1)
+            continue
+        os.rename(path, rest / name)
+
+
+def claim_previous(final: Path) -> Path | None:
+    """Take the kept entry folders of ``final`` for this build (one rename: two builds at
+    once never both get them); None if there are none. The caller removes them when done."""
+    kept, claimed = final.parent / f"{KEPT}{final.name}", final.parent / f"{PREVIOUS}{os.getpid()}{CLAIMED}"
+    try:
+        os.rename(kept, claimed)
+    except OSError:
+        return None
+    if claimed.is_symlink() or not claimed.is_dir():  # not ours: only ever a folder we renamed there
+        claimed.unlink()
+        return None
+    return claimed
 
 
 def folder_size(folder: Path) -> int:
