@@ -10,6 +10,7 @@ counts, the search entries) comes back as small results and files.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import os
@@ -195,15 +196,18 @@ class EntryPublisher:
         self.writer = writer
         self.jobs = jobs or (usable_cpus() if len(report.entries) >= AUTO_PARALLEL_FROM else 1)
 
-    def publish(self, output: Output) -> str:
-        """Write ``output``; returns its site path."""
+    def publish(self, output: Output, digests: dict[str, str] | None = None) -> str:
+        """Write ``output``; returns its site path. ``digests``: where to note the SHA-256 of
+        the bytes written (for the output cache's manifest; not of a cached card linked)."""
         if isinstance(output, GeneratedPage):
-            html = self.shells.render(output)
-            path = output.url + "index.html"
-            self.writer.write(path, html.encode("utf-8", errors="xmlcharrefreplace"))
-            return path
-        self.writer.write_file(output)
-        return output.path
+            path, data = output.url + "index.html", self.shells.render(output).encode("utf-8", errors="xmlcharrefreplace")
+            self.writer.write(path, data)
+        else:
+            path, data = output.path, output.content if output.source is None else None
+            self.writer.write_file(output)
+        if digests is not None and data is not None:
+            digests[path] = hashlib.sha256(data).hexdigest()
+        return path
 
     def run(self, later_pages: Sequence[LaterPage], workdir: Path) -> Published:
         """Publish everything; the search lines are read from files in ``workdir``
@@ -245,10 +249,11 @@ class EntryPublisher:
                         self.record[item.slug] = ([path for path, *_ in cached.files], cached.search)
                     reused += 1
                     continue
-                written, card_keys, search = self.publish_entry(item)
+                digests: dict[str, str] | None = {} if self.cache is not None else None
+                written, card_keys, search = self.publish_entry(item, digests)
                 lines.write(search + "\n")
                 if self.cache is not None:
-                    stored += self.cache.store(item.slug, self.writer.site_dir, written, search, card_keys)
+                    stored += self.cache.store(item.slug, self.writer.site_dir, written, search, card_keys, digests)
         markup.flush_cache()
         recorded = {} if self.record is None else {i.slug: self.record[i.slug] for i in items if not isinstance(i, LaterPage)}
         return (cards.stats.since(cards_before), self.shells.full_renders - full_before, reused, stored,
@@ -260,16 +265,17 @@ class EntryPublisher:
         cached = self.cache.lookup_key(key) if self.cache is not None else None
         if cached is not None and self._reuse(cached):
             return
-        path = self.publish(page.make())
+        digests: dict[str, str] = {}
+        path = self.publish(page.make(), digests)
         if self.cache is not None:
-            self.cache.store_key(key, self.writer.site_dir, [path])
+            self.cache.store_key(key, self.writer.site_dir, [path], digests=digests)
 
-    def publish_entry(self, facts: IncidentFacts) -> tuple[list[str], list[str], str]:
+    def publish_entry(self, facts: IncidentFacts, digests: dict[str, str] | None = None) -> tuple[list[str], list[str], str]:
         """Render and write one entry's outputs: (the site paths written, the keys of the
         cached card images among them, its search entries as one line)."""
         written, card_keys = [], []
         for output in self.render_entry(facts):
-            written.append(self.publish(output))
+            written.append(self.publish(output, digests))
             if not isinstance(output, GeneratedPage) and output.source is not None:
                 card_keys.append(Path(output.source).stem)  # a cached card image (cards.card_output)
         search = serialized(entry_search_entries(self.report, facts))
