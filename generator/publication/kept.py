@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 from pathlib import Path
 from typing import Iterable
 
@@ -39,10 +40,10 @@ class KeptFolders:
             return
         source = kept_site / ENTRIES
         try:
-            status = os.lstat(source)
-            if not os.path.isdir(source) or os.path.islink(source):
+            if not stat.S_ISDIR(os.lstat(kept_site).st_mode):  # a language's part that is a link: never followed
                 return
-            if os.stat(cache_dir).st_dev != status.st_dev:
+            status = os.lstat(source)
+            if not stat.S_ISDIR(status.st_mode) or os.stat(cache_dir).st_dev != status.st_dev:
                 return
             self.names = frozenset(os.listdir(source))
         except OSError:

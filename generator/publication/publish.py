@@ -70,14 +70,22 @@ class OutputWriter:
     def _target(self, path: str) -> str:
         folder = path.rpartition("/")[0]
         if folder not in self.made:
-            if self.taken_out_to is not None and folder.startswith(_ENTRIES):
-                _make_folder_again(os.path.join(self._root, folder), self.taken_out_to)
-            else:
-                _make_folder(os.path.join(self._root, folder))
-            self.made.add(folder)
+            self._make(folder)
         if path in self.written_by_mkdocs:
             self.warn(f"{path} from docs/ is replaced by the file Frankly generates at that address")
         return os.path.join(self._root, path)
+
+    def _make(self, folder: str) -> None:
+        if self.taken_out_to is not None and folder.startswith(_ENTRIES):
+            # In the taken-over incidents/, an entry's folder not adopted as it is holds the previous
+            # site's files: it is taken out and made anew (with it, anything below it).
+            entry_folder = _ENTRIES + folder[len(_ENTRIES):].partition("/")[0]
+            if entry_folder not in self.made:
+                _make_folder_again(os.path.join(self._root, entry_folder), self.taken_out_to)
+                self.made.add(entry_folder)
+        if folder not in self.made:
+            _make_folder(os.path.join(self._root, folder))
+        self.made.add(folder)
 
     def write(self, path: str, content: bytes) -> None:
         target = self._target(path)
@@ -175,7 +183,7 @@ class Published:
     processes: int
     reused: int  # entries whose files came from the output cache
     stored: int  # entries rendered and kept in it
-    kept: int  # folders of the previous site found holding a reused entry's files (kept.py)
+    kept: int  # reused entries found in the previous site's folders, wholly or in part (kept.py)
     pages: list[str]  # source URIs of every page written, for the sitemap
     search_lines: Iterator[str]  # the entries' search entries, one line each, in entry order
 
@@ -304,7 +312,6 @@ class EntryPublisher:
         cards.stats.used_keys.update(cached.cards)  # still shown: the card cache keeps them
         cards.stats.reused += len(cached.cards)
         return True
-
 
     def _adopted(self, cached: CachedEntry) -> set[str]:
         """The paths of ``cached`` already in the site, as its files: in folders of the
