@@ -15,15 +15,17 @@ HOME = ""
 HISTORY = "history/"
 COMPONENTS = "components/"
 ACCOUNTABILITY = "accountability/"
+#: Where every entry's own folder is (its page, JSON, feeds, card) and its former addresses' folders.
+ENTRIES = "incidents/"
 
 
 def incident(slug: str) -> str:
-    return f"incidents/{slug}/"
+    return f"{ENTRIES}{slug}/"
 
 
 def incident_card(slug: str) -> str:
     """The link-preview image of one incident (Open Graph / X card)."""
-    return f"incidents/{slug}/card.png"
+    return f"{ENTRIES}{slug}/card.png"
 
 
 #: The link-preview image of the site as a whole (home page).
@@ -62,7 +64,7 @@ def component_feed(component_id: str, fmt: str) -> str:
 
 
 def incident_feed(slug: str, fmt: str) -> str:
-    return f"incidents/{slug}/feed.{fmt}"
+    return f"{ENTRIES}{slug}/feed.{fmt}"
 
 
 #: Every maintenance as an iCalendar file, for calendar apps to subscribe to.

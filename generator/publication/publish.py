@@ -39,8 +39,6 @@ AUTO_PARALLEL_FROM = 500
 WARM_UP_ENTRIES = 50
 #: Card images to draw before it is worth drawing them ahead in processes of their own.
 DRAW_AHEAD_FROM = 60
-#: Where the entries' own folders are: ``incidents/<slug>``.
-_ENTRIES = "incidents/"
 
 
 class OutputWriter:
@@ -76,10 +74,10 @@ class OutputWriter:
         return os.path.join(self._root, path)
 
     def _make(self, folder: str) -> None:
-        if self.taken_out_to is not None and folder.startswith(_ENTRIES):
+        entry_folder = _entry_folder(folder) if self.taken_out_to is not None else None
+        if entry_folder is not None:
             # In the taken-over incidents/, an entry's folder not adopted as it is holds the previous
             # site's files: it is taken out and made anew (with it, anything below it).
-            entry_folder = _ENTRIES + folder[len(_ENTRIES):].partition("/")[0]
             if entry_folder not in self.made:
                 _make_folder_again(os.path.join(self._root, entry_folder), self.taken_out_to)
                 self.made.add(entry_folder)
@@ -106,7 +104,7 @@ class OutputWriter:
     def adopt(self, folder: str, inodes: dict[str, int]) -> bool:
         """Keep ``folder`` of the taken-over incidents/ as it is if it holds exactly the files
         named in ``inodes`` as those inodes (kept.same_files); its files count as links."""
-        if self.taken_out_to is None or folder in self.made or not folder.startswith(_ENTRIES) or "/" in folder[len(_ENTRIES):]:
+        if self.taken_out_to is None or folder in self.made or _entry_folder(folder) != folder:
             return False
         if not same_files(os.path.join(self._root, folder), inodes):
             return False
@@ -127,6 +125,13 @@ class OutputWriter:
         # Cached card images: a hard link costs no copy (the cache replaces
         # files, never rewrites them); a copy where links are not possible.
         _link(output.source, target)
+
+
+def _entry_folder(folder: str) -> str | None:
+    """The entry's own folder (``incidents/<name>``) that ``folder`` is or lies in; None outside them."""
+    if not folder.startswith(urls.ENTRIES) or folder == urls.ENTRIES:
+        return None
+    return urls.ENTRIES + folder[len(urls.ENTRIES):].partition("/")[0]
 
 
 def _make_folder(folder: str) -> None:

@@ -23,6 +23,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from generator.outputs import urls
+
 STAGING = ".site-build-"
 PREVIOUS = ".site-previous-"
 #: The last swapped-out site's entry folders, for the next build to claim: ``<KEPT><site folder's name>``.
@@ -31,8 +33,8 @@ KEPT = f"{PREVIOUS}kept-"
 #: Kept entry folders a build has claimed: ``<PREVIOUS><pid><CLAIMED>``, removed as a leftover once that build is gone.
 CLAIMED = "-claimed"
 _LEFTOVER = re.compile(rf"^(?:{re.escape(STAGING)}|{re.escape(PREVIOUS)})(\d+)(?:{re.escape(CLAIMED)})?$")
-#: The folders of a site that hold its entries' folders: the default language's and each other language's.
-ENTRIES = "incidents"
+#: The folder of a site (and of each other language's part) that holds its entries' folders.
+ENTRIES = urls.ENTRIES.rstrip("/")
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
