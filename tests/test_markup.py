@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.outputs import markup
 
@@ -47,3 +50,22 @@ def test_an_unusable_cache_file_only_means_rendering(tmp_path):
         assert str(markup.render_markdown("Still *works*.")) == "<p>Still <em>works</em>.</p>"
     finally:
         markup.use_cache_file(None)
+
+
+# Texts an editor pastes in one paragraph: Markdown's punctuation, raw HTML, fences left open, and
+# the blanks a YAML block scalar leaves at the end (``|`` keeps one newline, ``|+`` all of them).
+_PIECES = ["word", "*em*", "**strong**", "`code `", "[link](https://example.com/a)", "<b>bold</b>", "<div>",
+           "<!--", "```", "~~~", "# ", "- ", "1. ", "> ", "\\", "  ", "\t", "\n", "=", "---", "|a|b|", "&amp;", "é"]
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=12), st.sampled_from(["", "\n", "\n\n", "  \n", " \t", "\n\n\n"]))
+@settings(max_examples=600, deadline=None)
+def test_one_paragraph_reads_the_same_as_its_trimmed_block(pieces, ending):
+    """paragraphs() renders a one-paragraph text whole (its page's rendering, from the cache) in
+    place of its trimmed block: the plain text is the same either way."""
+    text = "".join(pieces).lstrip() + ending
+    blocks = re.split(r"\n\s*\n", text.strip())
+    if len(blocks) != 1:
+        return
+    expected = [t for t in (markup.plain_text(blocks[0]),) if t]
+    assert markup.paragraphs(text) == expected

