@@ -48,8 +48,12 @@ def format_moment(moment: datetime, zone: ZoneInfo, language: str) -> str:
     and babel's full pattern cost ~60 us each (test_timefmt checks the two agree).
     """
     local = moment.astimezone(zone)
-    offset = local.strftime("%z")  # '+0100'; babel's 'xxx' is '+01:00'
-    return f"{format_day(local.date(), language)}, {local:%H:%M} UTC{offset[:3]}:{offset[3:5]}"
+    # Digits by arithmetic: strftime's '%z' and '%H:%M' were ~3 of this function's ~4.6 us.
+    # An offset with seconds (a zone's local mean time before 1900) is cut to its minutes, as '%z' is.
+    seconds = int(local.utcoffset().total_seconds())  # type: ignore[union-attr]
+    hours, minutes = divmod(abs(seconds) // 60, 60)
+    sign = "-" if seconds < 0 else "+"
+    return f"{format_day(local.date(), language)}, {local.hour:02d}:{local.minute:02d} UTC{sign}{hours:02d}:{minutes:02d}"
 
 
 @lru_cache(maxsize=16384)
