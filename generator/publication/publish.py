@@ -63,7 +63,6 @@ class OutputWriter:
         #: Set when the site's incidents/ is the previous site's, taken over (kept.py): where a
         #: folder in it that is not adopted as it is goes before it is made again.
         self.taken_out_to = taken_out_to
-        self.kept = 0  # entries with files in folders adopted as they are (EntryPublisher._adopted)
 
     def _target(self, path: str) -> str:
         folder = path.rpartition("/")[0]
@@ -208,6 +207,7 @@ class EntryPublisher:
         self.shells = shells
         self.writer = writer
         self.jobs = jobs or (usable_cpus() if len(report.entries) >= AUTO_PARALLEL_FROM else 1)
+        self.kept = 0  # reused entries whose files this process found in the previous site's folders
 
     def publish(self, output: Output, digests: dict[str, str] | None = None) -> str:
         """Write ``output``; returns its site path. ``digests``: where to note the SHA-256 of
@@ -246,7 +246,7 @@ class EntryPublisher:
         """Writes these entries' files (or archive pages), and their search entries
         to a file of their own, one line per item (empty for archive pages);
         returns what the other processes must know."""
-        cards_before, full_before, kept_before = cards.stats.copy(), self.shells.full_renders, self.writer.kept
+        cards_before, full_before, kept_before = cards.stats.copy(), self.shells.full_renders, self.kept
         reused = stored = 0
         handle, part = tempfile.mkstemp(dir=workdir, suffix=".jsonl")
         with os.fdopen(handle, "w", encoding="utf-8") as lines:
@@ -270,7 +270,7 @@ class EntryPublisher:
         markup.flush_cache()
         recorded = {} if self.record is None else {i.slug: self.record[i.slug] for i in items if not isinstance(i, LaterPage)}
         return (cards.stats.since(cards_before), self.shells.full_renders - full_before, reused, stored,
-                self.writer.kept - kept_before, part, recorded)
+                self.kept - kept_before, part, recorded)
 
     def _publish_page(self, page: LaterPage) -> None:
         """An archive page, from the output cache when what it shows has not changed (OutputCache.page_key)."""
@@ -329,7 +329,7 @@ class EntryPublisher:
             by_folder.setdefault(folder, {})[name] = inode
         there = {f"{folder}/{name}" for folder, inodes in by_folder.items() if self.writer.adopt(folder, inodes)
                  for name in inodes}
-        self.writer.kept += bool(there)
+        self.kept += bool(there)
         return there
 
 
