@@ -282,6 +282,29 @@ def test_cards_are_deterministic_png_without_metadata():
     assert set(png_chunks(first)) == {"IHDR", "IDAT", "IEND"}  # no tIME, no text chunks
 
 
+def test_card_png_holds_exactly_the_pixels_drawn(monkeypatch):
+    """The PNG is written by pypng, not Pillow: Pillow must read back every pixel as drawn,
+    for a card and for an image of every byte value (the unfiltered rows are lossless)."""
+    import random
+
+    drawn = {}
+    real_encode = cards.encode_png
+
+    def keep(image):
+        drawn["image"] = image.copy()
+        return real_encode(image)
+
+    monkeypatch.setattr(cards, "encode_png", keep)
+    data, _ = cards.draw(long_card())
+    with Image.open(io.BytesIO(data)) as back:
+        assert (back.mode, back.size) == ("RGB", (cards.WIDTH, cards.HEIGHT))
+        assert back.tobytes() == drawn["image"].tobytes()
+    assert len(drawn["image"].getcolors(1 << 20)) > 256  # antialiased text: no palette would hold it
+    noise = Image.frombytes("RGB", (257, 3), bytes(random.Random(20).randrange(256) for _ in range(257 * 3 * 3)))
+    with Image.open(io.BytesIO(cards.encode_png(noise))) as back:
+        assert back.tobytes() == noise.tobytes()
+
+
 def test_fixture_cards_show_what_the_page_says(project):
     report = report_of(project)
     site = report.site

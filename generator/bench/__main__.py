@@ -114,11 +114,21 @@ SCENARIOS = [
 ]
 
 
+def _trash(root: Path) -> Path:
+    return root.parent / f"trash-{root.name}"
+
+
 def _prepare(root: Path, scenario: str, turn: int) -> None:
     cache = root / ".cache" / "frankly"
     if scenario == "cold":  # as on a fresh CI runner
+        # Moved aside, deleted once the size is done: on ext4 without a journal, creating files
+        # within a minute of deleting thousands makes the allocator skip every recently freed
+        # inode (ialloc.c, recently_deleted), which a fresh runner never sees (ARCHITECTURE.md).
+        aside = _trash(root) / str(turn)
+        aside.mkdir(parents=True)
         for folder in (root / "site", cache, *root.glob(f"{KEPT}*")):
-            shutil.rmtree(folder, ignore_errors=True)
+            if folder.exists():
+                folder.rename(aside / folder.name)
     elif scenario == "warm_full":
         for outputs in cache.glob("outputs*"):  # each language's (outputs-<lang>/ beside the default's)
             shutil.rmtree(outputs, ignore_errors=True)
@@ -155,6 +165,7 @@ def run(sizes: list[int], repeat: int, workdir: Path, scenarios: list[str], lang
         rows.append(row)
         print(_row(row, scenarios), flush=True)
         shutil.rmtree(root, ignore_errors=True)
+        shutil.rmtree(_trash(root), ignore_errors=True)
     return rows
 
 

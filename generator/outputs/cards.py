@@ -13,7 +13,8 @@ Rules the drawing keeps:
 - Characters the font lacks degrade sanely: emoji and other pictographs are
   left out, anything else missing shows as U+FFFD.
 - Same card → same bytes: basic (non-raqm) layout, which is in every Pillow
-  build, and a PNG without time or text chunks.
+  build, and a PNG without time or text chunks (written by pypng, see
+  :func:`encode_png`).
 - A card is drawn only when what it shows changed: PNGs are cached on disk
   under a hash of their content (see :func:`use_cache_dir`).
 """
@@ -33,6 +34,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import PIL
+import png
 from PIL import Image, ImageDraw, ImageFont
 
 log = logging.getLogger("mkdocs.plugins.frankly")
@@ -41,15 +43,15 @@ WIDTH, HEIGHT = 1200, 630
 MARGIN = 64
 #: Part of the cache key: raise it whenever the drawing below changes, so
 #: cached cards from an older layout are not reused.
-LAYOUT_VERSION = 2  # 2: zlib level 3 (PNG_COMPRESS_LEVEL)
+LAYOUT_VERSION = 3  # 2: zlib level 3 (PNG_COMPRESS_LEVEL); 3: unfiltered rows (encode_png)
 
 FONT_DIR = Path(__file__).parent / "assets" / "fonts"
 REGULAR = FONT_DIR / "DejaVuSans.ttf"
 BOLD = FONT_DIR / "DejaVuSans-Bold.ttf"
 ELLIPSIS = "…"
 
-#: zlib's level for the PNG: encoding was ~31 of a card's ~38 ms at level 6; level 3
-#: takes ~20 ms for ~20% more bytes (40.7 -> 48.8 KiB), the same pixels
+#: zlib's level for the PNG. With unfiltered rows (:func:`encode_png`) a card takes
+#: ~3.6 ms at level 3 and ~52 KB; level 6 doubles the time for 16 % fewer bytes
 #: (ARCHITECTURE.md, Performance). A palette is not lossless: antialiased text
 #: gives a card 650-900 colours.
 PNG_COMPRESS_LEVEL = 3
@@ -179,11 +181,11 @@ def card_output(card: Card) -> Path | bytes:
         else:
             stats.reused += 1
         return cached
-    png, _ = draw(card)
+    drawn, _ = draw(card)
     stats.drawn += 1
     if cached is None:
-        return png
-    _write_atomically(cached, png)
+        return drawn
+    _write_atomically(cached, drawn)
     return cached
 
 
@@ -383,7 +385,21 @@ def draw(card: Card) -> tuple[bytes, list[DrawnText]]:
     for line in wrap(drawable(card.footer), footer_font, width, 1):
         text((left, footer_top + 6), line, footer_font, MUTED)
 
+    return encode_png(image), placed
+
+
+def encode_png(image: Image.Image) -> bytes:
+    """``image`` (RGB) as a PNG whose rows are all unfiltered (PNG filter type 0).
+
+    Pillow's encoder picks a filter for every row by trying four of them: on a card,
+    that search was 5 of its 8 ms of encoding, and the filtered rows compressed worse
+    than the plain ones (a white page, flat colours, antialiased text: 62 KB instead
+    of 53 KB at level 3). pypng writes the rows as given. Only the IHDR, IDAT and IEND
+    chunks: no time, no text, so the bytes depend on the pixels only."""
+    width, height = image.size
+    pixels = memoryview(image.tobytes())
+    stride = width * 3
+    rows = (pixels[top:top + stride] for top in range(0, height * stride, stride))
     out = io.BytesIO()
-    # No pnginfo, no time chunk: the bytes depend on the pixels only.
-    image.save(out, format="PNG", optimize=False, compress_level=PNG_COMPRESS_LEVEL)
-    return out.getvalue(), placed
+    png.Writer(width, height, greyscale=False, bitdepth=8, compression=PNG_COMPRESS_LEVEL).write_packed(out, rows)
+    return out.getvalue()
