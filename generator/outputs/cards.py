@@ -13,7 +13,7 @@ Rules the drawing keeps:
 - Characters the font lacks degrade sanely: emoji and other pictographs are
   left out, anything else missing shows as U+FFFD.
 - Same card → same bytes: basic (non-raqm) layout, which is in every Pillow
-  build, and a PNG without time or text chunks (see :func:`encode_png`).
+  build, and a PNG without time or text chunks (:mod:`generator.outputs.pngfile`).
 - A card is drawn only when what it shows changed: PNGs are cached on disk
   under a hash of their content (see :func:`use_cache_dir`).
 """
@@ -25,18 +25,16 @@ import json
 import logging
 import os
 import re
-import struct
 import tempfile
 import unicodedata
-import zlib
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
 
 import PIL
-import zlib_ng.zlib_ng
 from PIL import Image, ImageDraw, ImageFont
+
+from generator.outputs.pngfile import encode_png, encoder_version
 
 log = logging.getLogger("mkdocs.plugins.frankly")
 
@@ -57,11 +55,6 @@ REGULAR = FONT_DIR / "DejaVuSans.ttf"
 BOLD = FONT_DIR / "DejaVuSans-Bold.ttf"
 ELLIPSIS = "…"
 
-#: zlib-ng's level for the PNG's rows (:func:`encode_png`), measured on a card: level 1
-#: 0.6 ms and 70 KB, level 2 0.85 ms and 50 KB, level 3 1.1 ms and 49 KB, level 6 2.3 ms
-#: and 44 KB (ARCHITECTURE.md, Performance). A palette is not lossless: antialiased
-#: text gives a card 650-900 colours.
-PNG_COMPRESS_LEVEL = 2
 
 BACKGROUND = "#ffffff"
 INK = "#1f2328"
@@ -214,7 +207,7 @@ def _readable_cached(cached: Path) -> bool:
 
 def cache_key(card: Card) -> str:
     material = json.dumps(
-        {"card": asdict(card), "layout": LAYOUT_VERSION, "pillow": PIL.__version__, "zlib-ng": zlib_ng.__version__,
+        {"card": asdict(card), "layout": LAYOUT_VERSION, "pillow": PIL.__version__, "png": encoder_version(),
          "fonts": _font_digest()},
         sort_keys=True, ensure_ascii=False,
     )
@@ -397,45 +390,3 @@ def draw(card: Card) -> tuple[bytes, list[DrawnText]]:
 
     return encode_png(image), placed
 
-
-def encode_png(image: Image.Image) -> bytes:
-    """``image`` (RGB) as a PNG whose rows are all unfiltered (PNG filter type 0),
-    deflated by zlib-ng.
-
-    Pillow's encoder picks a filter for every row by trying four of them: on a card,
-    that search was 6 of its 8 ms of encoding, and the filtered rows compressed worse
-    than the plain ones (a white page, flat colours, antialiased text: 62 KB against
-    50 KB). No PNG library lets both the filter and the deflate be chosen (pypng writes
-    plain rows with the standard zlib, 3.6 ms), so the three chunks are framed here
-    (PNG spec, sections 5.3 and 11.2): IHDR, one IDAT, IEND. No time, no text chunk:
-    the bytes depend on the pixels and on zlib-ng's version (in the cache key)."""
-    if image.mode != "RGB":
-        raise ValueError(f"a card is drawn in RGB, not {image.mode}")
-    width, height = image.size
-    deflate = zlib_ng.zlib_ng.compressobj(PNG_COMPRESS_LEVEL)
-    data = [deflate.compress(rows) for rows in _unfiltered_rows(image)]
-    data.append(deflate.flush())
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8 bits, truecolour, deflate, no filter method choice, no interlace
-    return b"".join((PNG_SIGNATURE, _chunk(b"IHDR", header), _chunk(b"IDAT", b"".join(data)), _chunk(b"IEND", b"")))
-
-
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-def _chunk(kind: bytes, data: bytes) -> bytes:
-    """A PNG chunk: length, type, data, and the CRC-32 of type and data."""
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(data, zlib.crc32(kind)))
-
-
-#: Rows read out of the image at a time: a band's bytes (~115 KB) stay below glibc's mmap
-#: threshold, where the whole image's (2.3 MB) were mapped and faulted in anew for every card.
-_BAND = 32
-
-
-def _unfiltered_rows(image: Image.Image) -> Iterator[bytes]:
-    """The image's rows a band at a time, each row behind its filter-type byte, 0 (None)."""
-    width, height = image.size
-    stride = width * 3
-    for top in range(0, height, _BAND):
-        band = memoryview(image.crop((0, top, width, min(top + _BAND, height))).tobytes())
-        yield b"".join(b"\0" + band[start:start + stride] for start in range(0, len(band), stride))
