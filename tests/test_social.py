@@ -305,6 +305,25 @@ def test_card_png_holds_exactly_the_pixels_drawn(monkeypatch):
         assert back.tobytes() == noise.tobytes()
 
 
+@pytest.mark.parametrize("size, bold", [(30, True), (28, False), (26, False), (58, True)])
+def test_a_stamped_line_has_the_pixels_of_the_line_drawn(size, bold):
+    """Lines many cards share are rendered once and pasted through their mask (cards._stamp):
+    on a coloured ground and on white, the pixels must be those of drawing the text."""
+    from PIL import ImageDraw
+
+    font = cards._font(cards.BOLD if bold else cards.REGULAR, size)
+    for line in ("Acme Cloud · Incident", "Résolu", "Affected (at worst): API (Major outage)",
+                 "Zürich, Kraków, e\u0301te\u0301 \ufffd", "jgpqy ÅÉ", "i"):
+        for ground, ink in (("#ffffff", "#1f2328"), ("#cf222e", "#ffffff")):
+            drawn = Image.new("RGB", (1200, 120), ground)
+            ImageDraw.Draw(drawn).text((37, 21), line, font=font, fill=ink)
+            pasted = Image.new("RGB", (1200, 120), ground)
+            mask, (x0, y0, x1, y1) = cards._stamp(line, font)
+            ImageDraw.Draw(pasted).bitmap((37 + x0, 21 + y0), mask, fill=ink)
+            assert pasted.tobytes() == drawn.tobytes(), line
+            assert (37 + x0, 21 + y0, 37 + x1, 21 + y1) == ImageDraw.Draw(drawn).textbbox((37, 21), line, font=font)
+
+
 def test_fixture_cards_show_what_the_page_says(project):
     report = report_of(project)
     site = report.site

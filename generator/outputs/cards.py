@@ -328,6 +328,23 @@ def _longest_prefix(word: str, fits) -> str:
     return best or word[:1]
 
 
+@lru_cache(maxsize=1024)
+def _lines(text: str, font: ImageFont.FreeTypeFont, width: int, max_lines: int) -> tuple[str, ...]:
+    """:func:`wrap` of :func:`drawable` text, once per process for the texts many cards share."""
+    return tuple(wrap(drawable(text), font, width, max_lines))
+
+
+@lru_cache(maxsize=512)
+def _stamp(line: str, font: ImageFont.FreeTypeFont) -> tuple[Image.Image, tuple[int, int, int, int]]:
+    """``line`` rendered once as a mask, and its box from where it is drawn: pasted
+    through the mask in a colour, the same pixels as drawing it (tests/test_social.py).
+    The glyphs' rendering was a third of a card's drawing, for lines most cards repeat."""
+    x0, y0, x1, y1 = (int(v) for v in font.getbbox(line))
+    mask = Image.new("L", (max(x1 - x0, 1), max(y1 - y0, 1)), 0)
+    ImageDraw.Draw(mask).text((-x0, -y0), line, font=font, fill=255)
+    return mask, (x0, y0, x1, y1)
+
+
 def draw(card: Card) -> tuple[bytes, list[DrawnText]]:
     """Lay out and draw ``card``; returns the PNG and where each text landed."""
     image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
@@ -340,12 +357,18 @@ def draw(card: Card) -> tuple[bytes, list[DrawnText]]:
         pen.text(at, line, font=font, fill=fill)
         placed.append(DrawnText(line, tuple(int(v) for v in pen.textbbox(at, line, font=font))))
 
+    def stamped(at: tuple[int, int], line: str, font, fill: str) -> None:
+        """A line many cards share (the site's name, a pill, an affected component)."""
+        mask, (x0, y0, x1, y1) = _stamp(line, font)
+        pen.bitmap((at[0] + x0, at[1] + y0), mask, fill=fill)
+        placed.append(DrawnText(line, (at[0] + x0, at[1] + y0, at[0] + x1, at[1] + y1)))
+
     pen.rectangle((0, 0, 20, HEIGHT), fill=card.accent)
 
     y = MARGIN - 8
     eyebrow_font = _font(BOLD, 30)
-    for line in wrap(drawable(card.eyebrow), eyebrow_font, width, 1):
-        text((left, y), line, eyebrow_font, MUTED)
+    for line in _lines(card.eyebrow, eyebrow_font, width, 1):
+        stamped((left, y), line, eyebrow_font, MUTED)
         y += 44
 
     y += 12
@@ -363,12 +386,12 @@ def draw(card: Card) -> tuple[bytes, list[DrawnText]]:
     pill_font = _font(BOLD, 30)
     x = left
     for pill in card.pills:
-        label = wrap(drawable(pill.text), pill_font, width - 2 * 22, 1)[0]
+        label = _lines(pill.text, pill_font, width - 2 * 22, 1)[0]
         size = int(pill_font.getlength(label)) + 2 * 22
         if x > left and x + size > right:  # no room beside the previous pill: leave it out
             break
         pen.rounded_rectangle((x, y, x + size, y + 50), radius=25, fill=pill.colour)
-        text((x + 22, y + 9), label, pill_font, "#ffffff")
+        stamped((x + 22, y + 9), label, pill_font, "#ffffff")
         x += size + 16
     y += 50 + 26
 
@@ -378,15 +401,15 @@ def draw(card: Card) -> tuple[bytes, list[DrawnText]]:
         room = (footer_top - 12 - y) // 38
         if room <= 0:
             break
-        for line in wrap(drawable(detail), detail_font, width, min(2, room)):
-            text((left, y), line, detail_font, INK)
+        for line in _lines(detail, detail_font, width, min(2, room)):
+            stamped((left, y), line, detail_font, INK)
             y += 38
         y += 6
 
     pen.line((left, footer_top - 6, right, footer_top - 6), fill=RULE, width=2)
     footer_font = _font(REGULAR, 26)
-    for line in wrap(drawable(card.footer), footer_font, width, 1):
-        text((left, footer_top + 6), line, footer_font, MUTED)
+    for line in _lines(card.footer, footer_font, width, 1):
+        stamped((left, footer_top + 6), line, footer_font, MUTED)
 
     return encode_png(image), placed
 
