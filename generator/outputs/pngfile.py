@@ -62,4 +62,5 @@ def _unfiltered_rows(image: Image.Image) -> Iterator[bytes]:
     stride = width * 3
     for top in range(0, height, _BAND):
         band = memoryview(image.crop((0, top, width, min(top + _BAND, height))).tobytes())
-        yield b"".join(b"\0" + band[start:start + stride] for start in range(0, len(band), stride))
+        # b"\0" between an empty first piece and each row: every row behind its 0, in one copy
+        yield b"\0".join([b"", *(band[start:start + stride] for start in range(0, len(band), stride))])
