@@ -55,7 +55,6 @@ REGULAR = FONT_DIR / "DejaVuSans.ttf"
 BOLD = FONT_DIR / "DejaVuSans-Bold.ttf"
 ELLIPSIS = "…"
 
-
 BACKGROUND = "#ffffff"
 INK = "#1f2328"
 MUTED = "#57606a"
@@ -414,4 +413,3 @@ def draw(card: Card) -> tuple[bytes, list[DrawnText]]:
         stamped((left, footer_top + 6), line, footer_font, MUTED)
 
     return encode_png(image), placed
-
