@@ -324,6 +324,25 @@ def test_a_stamped_line_has_the_pixels_of_the_line_drawn(size, bold):
             assert (37 + x0, 21 + y0, 37 + x1, 21 + y1) == ImageDraw.Draw(drawn).textbbox((37, 21), line, font=font)
 
 
+def test_a_card_drawn_by_another_encoder_or_pillow_is_not_reused(monkeypatch):
+    """The card cache is keyed by what the bytes depend on besides the card: the layout,
+    Pillow, the fonts, and zlib-ng's version and level (which may deflate differently)."""
+    import PIL
+    import zlib_ng
+
+    from generator.outputs import pngfile
+
+    card = long_card()
+    keys = {cards.cache_key(card)}
+    for module, name, value in ((zlib_ng, "__version__", "0.0.1"), (pngfile, "PNG_COMPRESS_LEVEL", 9),
+                                (PIL, "__version__", "0.0.1"), (cards, "LAYOUT_VERSION", 0)):
+        with monkeypatch.context() as patched:
+            patched.setattr(module, name, value)
+            keys.add(cards.cache_key(card))
+    assert len(keys) == 5
+    assert cards.cache_key(card) == cards.cache_key(long_card())
+
+
 def test_fixture_cards_show_what_the_page_says(project):
     report = report_of(project)
     site = report.site
