@@ -175,3 +175,51 @@ def test_a_docs_page_at_an_entry_address_is_replaced_with_a_warning(tmp_path):
     article = BeautifulSoup(files["incidents/2026-03-02-api-errors/index.html"], "html.parser").select_one("article")
     assert article.h1.get_text(strip=True) == "Elevated API error rates"
     assert "Not the incident" not in article.get_text()
+
+
+@pytest.mark.parametrize("end", ["finish", "cancel"])
+def test_cards_drawn_ahead_are_whole_and_each_drawn_once(tmp_path, end):
+    """The drawer forked at on_files stops when told (finish or a failed build's cancel);
+    finish then draws what it left, so every missing card is in the cache, whole, once."""
+    import io
+    import os
+
+    from PIL import Image
+
+    from generator.facts.derive import derive
+    from generator.input.load import ProjectPaths, load_all
+    from generator.outputs import cards
+    from generator.outputs.site import cards_to_draw
+    from generator.outputs.templating import Renderer
+    from generator.publication.cards_ahead import DRAW_AHEAD_FROM, CardsAhead
+    from generator.workers import can_fork
+
+    root = write_project(tmp_path / "project", DRAW_AHEAD_FROM + 20)
+    renderer = Renderer(derive(load_all(ProjectPaths.at(root))))
+    folder = tmp_path / "cards"
+    cards.use_cache_dir(folder)
+    try:
+        cards.begin_build()
+        wanted = {cards.cache_key(card) for card in cards_to_draw(renderer, renderer.report.entries)}
+        ahead = CardsAhead(renderer, None)
+        drawer = ahead._pid
+        assert (drawer is not None) == can_fork()  # under pytest-xdist's threads: drawn by finish() alone
+        if end == "cancel":
+            ahead.cancel()
+            assert not any(name.endswith(".tmp") for name in os.listdir(folder))  # stopped between two cards
+            assert {path.stem for path in folder.glob("*.png")} <= wanted
+        ahead.finish()
+        assert {path.stem for path in folder.glob("*.png")} == wanted and len(wanted) >= DRAW_AHEAD_FROM
+        assert sorted(os.listdir(folder)) == sorted(f"{key}.png" for key in wanted)
+        for path in folder.glob("*.png"):
+            with Image.open(io.BytesIO(path.read_bytes())) as image:
+                image.load()
+                assert image.size == (cards.WIDTH, cards.HEIGHT)
+        mtimes = {path.name: path.stat().st_mtime_ns for path in folder.iterdir()}
+        ahead.finish()  # nothing left to draw, nothing drawn again
+        assert {path.name: path.stat().st_mtime_ns for path in folder.iterdir()} == mtimes
+        if drawer is not None:
+            with pytest.raises(ChildProcessError):
+                os.waitpid(drawer, os.WNOHANG)  # the drawer was waited for
+    finally:
+        cards.use_cache_dir(None)

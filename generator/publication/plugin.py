@@ -37,7 +37,8 @@ from generator.publication import editions
 from generator.publication.output_cache import OutputCache, site_fingerprint
 from generator.publication.folders import FoldersAhead
 from generator.publication.kept import KeptFolders
-from generator.publication.publish import EntryPublisher, OutputWriter, draw_missing_cards, write_search_index
+from generator.publication.cards_ahead import CardsAhead
+from generator.publication.publish import EntryPublisher, OutputWriter, write_search_index
 from generator.publication.theme_shell import ShellRenderer, compact_chrome
 from generator.publication import republish
 from generator.publication.serving import reported_while_serving, serve_saves
@@ -104,6 +105,8 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         self.other_builds: list[FranklyPlugin] = []  # the other languages' builds, kept while serving
         self._watcher = None  # serve: the observer of the incident files (serving.watch_natively)
         self.folders: FoldersAhead | None = None  # the entries' folders, being made from on_files on
+        self.cards_ahead: CardsAhead | None = None  # the missing cards, being drawn from on_files on
+        self.outputs_cache: OutputCache | None = None  # this build's output cache (on_files on)
         #: The previous site's entry folders claimed for this build (`frankly build`: staging.claim_previous).
         self.kept_site: Path | None = None
         self.kept: KeptFolders | None = None
@@ -223,6 +226,8 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         # those the previous site has are taken over instead (kept.py).
         self.kept = KeptFolders(self.kept_site, self._outputs_folder())
         self.folders = FoldersAhead(*self.kept.folders_ahead(Path(config.site_dir), self.report.entries))
+        self.outputs_cache = self._output_cache(config)
+        self.cards_ahead = CardsAhead(self.renderer, self.outputs_cache)  # on the other core meanwhile, too
         self.pages_by_src, self.later_pages = {}, []
         self.site_outputs = [] if self.command == "serve" else None
         for output in render_site_outputs(self.renderer):
@@ -327,7 +332,7 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Write every entry's files and the archive pages (publish.py), then add
         them to the search index and the sitemap."""
-        assert self.report is not None and self.renderer is not None and self.files is not None
+        assert self.report is not None and self.renderer is not None and self.files is not None and self.cards_ahead is not None
         shells = ShellRenderer(
             config, self.env, self.files, self.nav, pages_by_src=self.pages_by_src,
             fill_content=self._content, head=self._head, bare=self._without_head, enabled=self.config.page_shells,
@@ -336,12 +341,12 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         made, taken_out_to = self.kept.take_over(Path(config.site_dir), self.report.entries, made) if self.kept else (made, None)
         writer = OutputWriter(Path(config.site_dir), {file.dest_uri for file in self.files}, log.warning, made=made,
                               taken_out_to=taken_out_to)
-        output_cache = self._output_cache(config)
+        output_cache = self.outputs_cache
         record = {} if self.site_outputs is not None and self.stale is None else None
         searched = republish.search_index(config)  # Material has written it (priority above)
         indexed = len(searched.entries) if searched is not None else 0
         publisher = EntryPublisher(self.report, entry_renderer(self.renderer), shells, writer, self.config.jobs, output_cache, record)
-        draw_missing_cards(self.renderer, output_cache)
+        self.cards_ahead.finish()
         workdir = Path(tempfile.mkdtemp(prefix="frankly-publish-"))
         try:
             published = publisher.run(self.later_pages, workdir)  # a worker's failure is raised as is (workers.py)
@@ -407,6 +412,8 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
     def on_build_error(self, *, error: Exception) -> None:
         if self.folders is not None:
             self.folders.cancel()
+        if self.cards_ahead is not None:
+            self.cards_ahead.cancel()
 
     def on_shutdown(self) -> None:
         if self._watcher is not None:

@@ -24,21 +24,17 @@ from generator.facts.derive import IncidentFacts, StatusReport
 from generator.outputs import cards, markup, urls
 from generator.outputs.files import GeneratedFile, GeneratedPage, LaterPage, Output
 from generator.outputs.search import entry_search_entries, serialized
-from generator.outputs.site import cards_to_draw
 from generator.publication.kept import same_files, take_out
 from generator.publication.output_cache import CachedEntry, OutputCache
-from generator.workers import map_anywhere, map_chunks, usable_cpus
+from generator.workers import map_chunks, usable_cpus
 
 if TYPE_CHECKING:  # the shell renderer is mkdocs' side; this module needs only its render()
-    from generator.outputs.templating import Renderer
     from generator.publication.theme_shell import ShellRenderer
 
 #: Below this many entries, starting processes costs more than it saves.
 AUTO_PARALLEL_FROM = 500
 #: Entries rendered here before forking, so the children inherit the page shells they find.
 WARM_UP_ENTRIES = 50
-#: Card images to draw before it is worth drawing them ahead in processes of their own.
-DRAW_AHEAD_FROM = 60
 
 
 class OutputWriter:
@@ -331,26 +327,6 @@ class EntryPublisher:
                  for name in inodes}
         self.kept += bool(there)
         return there
-
-
-def draw_missing_cards(renderer: "Renderer", output_cache: OutputCache | None) -> None:
-    """Draw the card images the build lacks on every core (~25 ms each), in forked
-    processes or, while serving, spawned ones; the entries then find them cached."""
-    folder, cpus = cards.cache_dir(), usable_cpus()
-    if folder is None or cpus < 2:
-        return
-    try:
-        cached = len(os.listdir(folder))
-    except OSError:
-        cached = 0
-    entries = renderer.report.entries
-    if len(entries) - cached < DRAW_AHEAD_FROM:  # a quick bound first: most builds find every card cached
-        return
-    to_draw = cards_to_draw(renderer, [e for e in entries if output_cache is None or not output_cache.has(e.slug)])
-    if len(to_draw) < DRAW_AHEAD_FROM:
-        return
-    folder.mkdir(parents=True, exist_ok=True)
-    cards.drawn_ahead(set(map_anywhere(cards.draw_into_cache, [(str(folder), card) for card in to_draw], cpus)))
 
 
 def pages_written(later_pages: Iterable[LaterPage], entries: Iterable[IncidentFacts]) -> list[str]:
