@@ -62,12 +62,9 @@ class CardsAhead:
         self._stop_drawer()
         if not self._to_draw:
             return
-        assert self._folder is not None
-        keys = [cards.cache_key(card) for card in self._to_draw]
-        drawn = {key for key in keys if (self._folder / f"{key}.png").is_file()}
-        jobs = [(str(self._folder), card) for card, key in zip(self._to_draw, keys) if key not in drawn]
-        drawn.update(map_anywhere(cards.draw_into_cache, jobs, usable_cpus()))
-        cards.drawn_ahead(drawn)
+        jobs = [(str(self._folder), card) for card in cards.missing(self._to_draw)]
+        map_anywhere(cards.draw_into_cache, jobs, usable_cpus())  # raises if a card could not be drawn
+        cards.drawn_ahead({cards.cache_key(card) for card in self._to_draw})  # all missing when the build began
         self._to_draw = []
 
     def cancel(self) -> None:
