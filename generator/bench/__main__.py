@@ -118,6 +118,15 @@ def _trash(root: Path) -> Path:
     return root.parent / f"trash-{root.name}"
 
 
+def _move_aside(root: Path, name: str, folders) -> None:
+    """``folders`` (those that exist) into a new folder ``name`` of the size's trash."""
+    aside = _trash(root) / name
+    aside.mkdir(parents=True)
+    for folder in folders:
+        if folder.exists():
+            folder.rename(aside / folder.name)
+
+
 def _prepare(root: Path, scenario: str, turn: int) -> None:
     cache = root / ".cache" / "frankly"
     if scenario == "cold":  # as on a fresh CI runner
@@ -125,16 +134,9 @@ def _prepare(root: Path, scenario: str, turn: int) -> None:
         # within a minute of deleting thousands makes the allocator skip every recently freed
         # inode (ialloc.c, recently_deleted), which a fresh runner never sees: 0.3-0.4 s of a
         # warm full build of 1,000 entries here (ARCHITECTURE.md). The same for warm_full.
-        aside = _trash(root) / str(turn)
-        aside.mkdir(parents=True)
-        for folder in (root / "site", cache, *root.glob(f"{KEPT}*")):
-            if folder.exists():
-                folder.rename(aside / folder.name)
-    elif scenario == "warm_full":
-        aside = _trash(root) / f"outputs-{turn}"
-        aside.mkdir(parents=True)
-        for outputs in cache.glob("outputs*"):  # each language's (outputs-<lang>/ beside the default's)
-            outputs.rename(aside / outputs.name)
+        _move_aside(root, str(turn), (root / "site", cache, *root.glob(f"{KEPT}*")))
+    elif scenario == "warm_full":  # each language's output cache (outputs-<lang>/ beside the default's)
+        _move_aside(root, f"outputs-{turn}", list(cache.glob("outputs*")))
     elif scenario == "one_edit":
         _edit_one(root, turn)
 
