@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Iterable
 
 from generator.bench import FRANKLY
 from generator.bench.serve import save_to_visible
@@ -118,7 +119,7 @@ def _trash(root: Path) -> Path:
     return root.parent / f"trash-{root.name}"
 
 
-def _move_aside(root: Path, name: str, folders) -> None:
+def _move_aside(root: Path, name: str, folders: Iterable[Path]) -> None:
     """``folders`` (those that exist) into a new folder ``name`` of the size's trash."""
     aside = _trash(root) / name
     aside.mkdir(parents=True)
