@@ -9,11 +9,13 @@ import os
 import re
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
 
 from conftest import FIXTURE_SITE, FRANKLY, REPO, copy_project, tree_bytes
+from generator.publication.output_cache import PRUNED
 
 pytestmark = pytest.mark.slow
 
@@ -201,12 +203,20 @@ def test_output_cache_off_and_pruned(tmp_path: Path):
     outputs = root / ".cache" / "frankly" / "outputs"
 
     def kept() -> tuple[int, int]:
-        """(entries, archive pages) in the cache: an archive page's key starts with 'p' (OutputCache.page_key)."""
+        """(entries, archive pages) in the cache: an archive page's key starts with 'p' (OutputCache.page_key).
+        What a prune removed is moved into a folder a detached `rm` deletes: it is gone soon after."""
+        deadline = time.monotonic() + 60
+        while any(p.name.startswith(PRUNED) for p in outputs.iterdir()) and time.monotonic() < deadline:
+            time.sleep(0.05)
         names = [p.name for p in outputs.iterdir()]
+        assert not any(n.startswith(".") for n in names), names
         return sum(not n.startswith("p") for n in names), sum(n.startswith("p") for n in names)
 
     assert kept() == (5, 5)  # the fixture's 5 entries; history 2025 and 2026, 3 component pages
     (root / "incidents" / f"{ALIASED}.yaml").unlink()
+    leftover = outputs / f"{PRUNED}1-0" / "0123abcd"  # a prune whose `rm` was killed
+    leftover.mkdir(parents=True)
+    (leftover / "manifest.json").write_text("{}")
     build(root)
     assert kept() == (4, 5)  # the pages that listed the entry are stored anew, the old ones pruned
     edit(root / "mkdocs.yml", "  - frankly", "  - frankly:\n      output_cache: false")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURE_SITE, copy_project, write_incident
+from conftest import FIXTURE_SITE, REPO, copy_project, write_incident
 from generator.input import load, parse_cache
 from generator.input.load import ProjectPaths, load_all
 from generator.input.problems import InvalidInput
@@ -111,3 +111,46 @@ def test_spread_load_reports_the_problems_one_process_reports_in_its_order(proje
     assert len(processes(loaders)) == 2
     # Files with a problem are never kept: they are parsed again and reported at their place every time.
     assert problems(spread=True) == serial
+
+
+def _models(value):
+    """Every model object in ``value``, depth first."""
+    from generator.input.strict import StrictModel
+    if isinstance(value, StrictModel):
+        yield value
+        for field in value.__dict__.values():
+            yield from _models(field)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _models(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _models(item)
+
+
+@pytest.mark.parametrize("site", ["fixture", "demo"])
+def test_entries_sent_back_by_a_loader_are_the_entries_it_validated(site: str, tmp_path: Path):
+    """What a forked loader pickles (StrictModel.__reduce_ex__) reads back as the very objects:
+    every field, the cached anchors, the set of given fields, still frozen, and in the
+    compact form (not pydantic's four-part state, which was twice as slow)."""
+    import pickle
+
+    from pydantic import ValidationError
+
+    root = copy_project(FIXTURE_SITE if site == "fixture" else REPO, tmp_path / "project", ("incidents", "site_config"))
+    entries = fresh_load(root, spread=False, cache=False).incidents
+    anchors = [[update.anchor for update in entry.updates] for entry in entries]
+    sent = pickle.dumps(entries)
+    assert b"__pydantic_fields_set__" not in sent
+    back = pickle.loads(sent)
+    assert back == entries and [[u.anchor for u in e.updates] for e in back] == anchors
+    pairs = list(zip(_models(entries), _models(back), strict=True))
+    assert len(pairs) > 3 * len(entries)  # updates, posted links, apologies...
+    for before, after in pairs:
+        assert type(after) is type(before) and after.__dict__ == before.__dict__
+        assert after.model_fields_set == before.model_fields_set
+        assert after.model_dump() == before.model_dump()
+    with pytest.raises(ValidationError):
+        back[0].title = "changed"
+    parse_cache.use_parse_cache(None)
+    load._FILE_CACHE.clear()

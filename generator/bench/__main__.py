@@ -1,8 +1,8 @@
 """`make bench`: build synthetic sites of several sizes and report time and memory.
 
 Each build runs `frankly build` in its own process. Per size, each scenario
-(SCENARIOS: cold, warm full rebuild, one-entry edit, no change, and a real
-`frankly serve` from save to visible) runs `--repeat` times and its median
+(SCENARIOS: cold, warm full rebuild, one-entry edit, no change, a one-entry
+edit as CI builds it, and a real `frankly serve` from save to visible) runs `--repeat` times and its median
 wall time is reported, because on shared machines single timings are noise.
 Memory is reported twice: the largest single process's peak RSS (os.wait4),
 and the peak proportional set size of the build's whole process tree
@@ -12,6 +12,7 @@ workers share with their parent once."""
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import shutil
@@ -23,9 +24,11 @@ import time
 from pathlib import Path
 from typing import Iterable
 
+import generator
 from generator.bench import FRANKLY
 from generator.bench.serve import save_to_visible
 from generator.bench.synthetic import write_project
+from generator.publication.output_cache import PRUNED
 from generator.publication.staging import KEPT, PREVIOUS, STAGING
 
 
@@ -52,12 +55,14 @@ def _tree_pss_kib(pid: int) -> int:
 
 
 def _wait_for_cleanup(root: Path, limit: float = 300.0) -> None:
-    """`frankly build` deletes the previous site in the background (generator.publication.staging);
+    """`frankly build` deletes the previous site and what its output cache no longer needs in the
+    background (generator.publication.staging, output_cache.prune);
     let that finish, untimed, so each build is measured alone, not competing with the
     previous one's clean-up (back to back, at 10,000 entries, that cost up to 20 s)."""
     deadline = time.monotonic() + limit
     def busy() -> bool:  # the kept entry folders stay for the next build (generator/publication/kept.py)
-        return any(not path.name.startswith(KEPT) for path in (*root.glob(f"{PREVIOUS}*"), *root.glob(f"{STAGING}*")))
+        return any(not path.name.startswith(KEPT) for path in (*root.glob(f"{PREVIOUS}*"), *root.glob(f"{STAGING}*"))) \
+            or any(root.glob(f".cache/frankly/outputs*/{PRUNED}*"))  # what the output cache's prune removes (output_cache.py)
 
     while busy() and time.monotonic() < deadline:
         time.sleep(0.2)
@@ -111,6 +116,7 @@ SCENARIOS = [
     ("warm_full", "warm full s", "cards and texts cached, the output cache emptied: every entry rendered"),
     ("one_edit", "one edit s", "every cache present, one entry's title changed"),
     ("no_change", "no change s", "every cache present, nothing changed"),
+    ("ci_edit", "CI edit s", "a fresh clone on a CI runner: .cache/frankly restored, no site/, one entry's title changed"),
     ("serve", "serve save s", "a real frankly serve: one entry's file saved until the served page shows it"),
 ]
 
@@ -140,6 +146,9 @@ def _prepare(root: Path, scenario: str, turn: int) -> None:
         _move_aside(root, f"outputs-{turn}", list(cache.glob("outputs*")))
     elif scenario == "one_edit":
         _edit_one(root, turn)
+    elif scenario == "ci_edit":  # CI keeps .cache/frankly between runs, never the site or the folders kept beside it
+        _move_aside(root, f"site-{turn}", (root / "site", *root.glob(f"{KEPT}*")))
+        _edit_one(root, 100 + turn)
 
 
 def run(sizes: list[int], repeat: int, workdir: Path, scenarios: list[str], languages: int = 1) -> list[dict]:
@@ -202,6 +211,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--languages", type=int, default=1, choices=(1, 2),
                         help="2: the site also in French, every entry translated (the cost of a second language)")
     args = parser.parse_args(argv)
+    # As an installed Frankly runs: its modules' bytecode written once (pip compiles it on
+    # install), not compiled again in every build, as PYTHONDONTWRITEBYTECODE=1 would have it.
+    compileall.compile_dir(Path(generator.__file__).parent, quiet=1)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     scenarios = [s.strip() for s in args.scenarios.split(",") if s.strip()]
     print(f"median wall s of {args.repeat} builds per scenario; peak PSS MiB of all the build's processes")

@@ -49,9 +49,12 @@ from typing import Iterable
 
 import generator
 from generator.outputs.files import LaterPage
+from generator.publication.staging import remove_in_background
 
 #: Raise when what is stored or how it is keyed changes.
 FORMAT = 3
+#: The start of the folder a prune moves what it removes into, deleted in the background.
+PRUNED = ".pruned-"
 _PACKAGE = Path(generator.__file__).parent
 _SKIPPED_DIRS = {"__pycache__", ".git", ".cache", ".venv", "node_modules"}
 
@@ -237,18 +240,35 @@ class OutputCache:
 
     def prune(self, slugs: Iterable[str], pages: Iterable[LaterPage] = ()) -> int:
         """Remove every cached entry except those of ``slugs`` (this build's entries) and
-        ``pages`` (its archive pages), and leftovers of interrupted stores; returns how many were removed."""
+        ``pages`` (its archive pages), and leftovers of interrupted stores; returns how many were removed.
+
+        They are moved into one folder (a rename each), which a detached `rm -rf` deletes
+        (staging.remove_in_background): after a change that renders every entry again (a new
+        Frankly, site.yaml), the previous generation was removed here one folder at a time,
+        ~5 s at 10,000 entries (60,000 files) after the build proper. A folder of an earlier
+        prune whose `rm` was cut short is not a key: it goes with the rest."""
         keep = {self.key(slug) for slug in slugs} | {self.page_key(page) for page in pages}
-        removed = 0
         try:
-            names = os.listdir(self.folder)
+            names = [name for name in os.listdir(self.folder) if name not in keep]
         except OSError:
             return 0
+        if not names:
+            return 0
+        pruned = self.folder / f"{PRUNED}{os.getpid()}-{next(_STORES)}"
+        try:
+            pruned.mkdir()
+        except OSError:
+            pruned = None
         for name in names:
-            if name not in keep:
+            try:
+                if pruned is None:
+                    raise OSError
+                os.rename(self.folder / name, pruned / name)
+            except OSError:
                 shutil.rmtree(self.folder / name, ignore_errors=True)
-                removed += 1
-        return removed
+        if pruned is not None:
+            remove_in_background(pruned)
+        return len(names)
 
 
 #: Numbers the temporary folders of one process's stores.
