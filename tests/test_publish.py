@@ -223,3 +223,23 @@ def test_cards_drawn_ahead_are_whole_and_each_drawn_once(tmp_path, end):
                 os.waitpid(drawer, os.WNOHANG)  # the drawer was waited for
     finally:
         cards.use_cache_dir(None)
+
+
+@pytest.mark.parametrize("count, jobs, run", [(0, 2, 64), (1, 2, 64), (63, 2, 64), (200, 2, 64), (1000, 3, 7), (17, 4, 1)])
+def test_search_lines_come_back_in_entry_order_from_runs_dealt_to_processes(tmp_path, count, jobs, run):
+    """EntryPublisher.run deals runs of items to the processes in turn (map_chunks); each process
+    writes one line per item (empty for an archive page); _in_entry_order reads them back in order."""
+    from generator.publication.publish import _in_entry_order
+
+    items = [f"line {n}" if n % 5 else "" for n in range(count)]  # every fifth: an archive page's empty line
+    runs = [items[start:start + run] for start in range(0, len(items), run)]
+    dealt = max(1, min(jobs, len(runs)))
+    parts = []
+    for process in range(dealt):
+        part = tmp_path / f"part-{process}.jsonl"
+        part.write_text("".join(line + "\n" for chunk in runs[process::dealt] for line in chunk), encoding="utf-8")
+        parts.append(str(part))
+    first = tmp_path / "first.jsonl"
+    first.write_text("warm 1\n\nwarm 2\n", encoding="utf-8")
+    assert list(_in_entry_order(str(first), parts, [len(chunk) for chunk in runs])) == \
+        ["warm 1", "warm 2", *(line for line in items if line)]

@@ -35,6 +35,10 @@ if TYPE_CHECKING:  # the shell renderer is mkdocs' side; this module needs only 
 AUTO_PARALLEL_FROM = 500
 #: Entries rendered here before forking, so the children inherit the page shells they find.
 WARM_UP_ENTRIES = 50
+#: The rest are dealt to the processes in runs of this many, not one by one: a forked child
+#: copies every memory page it writes to (reading an object updates its reference count),
+#: and consecutive entries share pages, so one by one each process touched every entry's.
+DEALT_IN_RUNS_OF = 64
 
 
 class OutputWriter:
@@ -227,7 +231,9 @@ class EntryPublisher:
         first = self._publish_items(items[:warm], workdir)
         markup.flush_cache()  # children start from a store that has this process's texts
         rest = items[warm:]
-        results = map_chunks(lambda chunk: self._publish_items(chunk, workdir), rest, self.jobs) if rest else []
+        runs = [rest[start:start + DEALT_IN_RUNS_OF] for start in range(0, len(rest), DEALT_IN_RUNS_OF)]
+        results = map_chunks(lambda dealt: self._publish_items([item for run in dealt for item in run], workdir),
+                             runs, self.jobs) if runs else []
         for drawn_cards, full_renders, *_, recorded in results[1:]:  # results[0] is this process's own, already counted
             cards.stats.add(drawn_cards)
             self.shells.full_renders += full_renders
@@ -235,7 +241,8 @@ class EntryPublisher:
                 self.record.update(recorded)  # what the other processes wrote
         reused, stored, kept = (sum(result[n] for result in [first, *results]) for n in (2, 3, 4))
         pages = pages_written(later_pages, entries)
-        return Published(max(1, len(results)), reused, stored, kept, pages, _in_entry_order(first[5], [r[5] for r in results]))
+        search_lines = _in_entry_order(first[5], [r[5] for r in results], [len(run) for run in runs])
+        return Published(max(1, len(results)), reused, stored, kept, pages, search_lines)
 
     def _publish_items(self, items: Sequence[IncidentFacts | LaterPage],
                        workdir: Path) -> tuple[cards.CardStats, int, int, int, int, str, dict]:
@@ -335,19 +342,20 @@ def pages_written(later_pages: Iterable[LaterPage], entries: Iterable[IncidentFa
     return [page.src_uri for page in later_pages] + [urls.source_of(urls.incident(f.slug)) for f in entries]
 
 
-def _in_entry_order(first: str, slices: list[str]) -> Iterator[str]:
-    """The non-empty lines of ``first``, then of ``slices`` read in turn: they were
-    dealt round-robin (workers.map_chunks), so this gives the items' order back."""
+def _in_entry_order(first: str, slices: list[str], runs: list[int]) -> Iterator[str]:
+    """The non-empty lines of ``first``, then of ``slices``: the runs of items (``runs``,
+    their lengths) were dealt to them in turn (workers.map_chunks), so reading each run's
+    lines from the next file in turn gives the items' order back."""
     with open(first, encoding="utf-8") as lines:
         yield from (line.rstrip("\n") for line in lines if line.strip())
     files = [open(part, encoding="utf-8") for part in slices]
     try:
-        for turn in itertools.count():
-            line = files[turn % len(files)].readline() if files else ""
-            if not line:
-                return
-            if line.strip():
-                yield line.rstrip("\n")
+        for number, length in enumerate(runs):
+            lines = files[number % len(files)]
+            for _ in range(length):
+                line = lines.readline()
+                if line.strip():
+                    yield line.rstrip("\n")
     finally:
         for handle in files:
             handle.close()
