@@ -260,12 +260,13 @@ class OutputCache:
         except OSError:
             pruned = None
         for name in names:
-            try:
-                if pruned is None:
-                    raise OSError
-                os.rename(self.folder / name, pruned / name)
-            except OSError:
-                shutil.rmtree(self.folder / name, ignore_errors=True)
+            if pruned is not None:
+                try:
+                    os.rename(self.folder / name, pruned / name)
+                    continue
+                except OSError:
+                    pass  # removed meanwhile, or the rename refused: removed here
+            shutil.rmtree(self.folder / name, ignore_errors=True)
         if pruned is not None:
             remove_in_background(pruned)
         return len(names)
