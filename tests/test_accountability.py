@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -543,3 +544,52 @@ def test_no_month_row_after_the_figures_end():
     assert [m.key for m in acc.months] == ["2026-03", "2025-12"]  # no row of dashes for April
     later = account(report, datetime(2026, 4, 2, tzinfo=timezone.utc))
     assert [m.key for m in later.months] == ["2026-04", "2026-03", "2025-12"]  # once its month has come
+
+
+class _Months:
+    """A MonthStore in memory, naming each month by its entries (as the output cache does with their digests)."""
+
+    def __init__(self):
+        self.kept: dict[str, dict] = {}
+        self.used: dict[str, dict] = {}
+        self.read: list[str] = []
+
+    def month_name(self, month, slugs):
+        return f"{month}:{','.join(slugs)}"
+
+    def month(self, name):
+        self.read.append(name)
+        return self.kept.get(name)
+
+    def keep_month(self, name, counted):
+        self.used[name] = counted
+
+
+@pytest.mark.parametrize("site", ["accountability", "demo"])
+def test_months_counted_in_an_earlier_build_give_the_same_figures(site, monkeypatch):
+    """A fresh build reads settled months' counts from the output cache (MonthStore) instead of
+    counting every entry again: the figures are the same as counted, and a count that does not
+    read back whole (tampered with, other code) is counted again."""
+    from generator.facts import accountability
+
+    def fresh(store):
+        monkeypatch.setattr(accountability, "_MONTHS", {})  # a new process: nothing kept in memory
+        accountability.use_month_store(store)
+        try:
+            report = derive(load_all(ProjectPaths.at(ACCOUNTABILITY_SITE if site == "accountability" else REPO)))
+            return account(report, accountability._report_now(report))
+        finally:
+            accountability.use_month_store(None)
+
+    counted = fresh(None)
+    first = _Months()
+    assert fresh(first) == counted and first.used and not first.kept
+    second = _Months()
+    second.kept = json.loads(json.dumps(first.used))  # as written to and read from the file
+    assert fresh(second) == counted and second.used == first.used
+    assert set(second.read) == set(first.used)
+    for name, wrong in zip(second.kept, ({"slugs": 3}, [], {**first.used[next(iter(first.used))], "incidents": -1})):
+        second.kept[name] = wrong
+    third = _Months()
+    third.kept = second.kept
+    assert fresh(third) == counted and third.used == first.used

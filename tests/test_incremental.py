@@ -5,6 +5,7 @@ in Frankly itself (a template, its version) or the site is ever served stale."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURE_SITE, FRANKLY, REPO, copy_project, tree_bytes
-from generator.publication.output_cache import PRUNED
+from generator.publication.output_cache import MONTHS, PRUNED
 
 pytestmark = pytest.mark.slow
 
@@ -324,3 +325,25 @@ def test_a_file_mkdocs_writes_into_an_entry_folder_never_reaches_the_cache(tmp_p
         assert not any(b"not the entry" in content.lower() for content in cached)
         assert reused(build(root)) == 5
     assert sites[1] == sites[2]
+
+
+def test_settled_months_counted_before_are_read_back_and_counted_again_when_an_entry_changes(tmp_path: Path):
+    """The accountability counts of months whose entries are all closed are kept beside the
+    output cache (<outputs>.months.json), named by the site's fingerprint and each entry's text:
+    a build reads them back, and a month whose entry changed or a site whose configuration changed
+    is counted again (the fixture's one settled month is December 2025's); every byte as a clean build's."""
+    root = copy_project(FIXTURE_SITE, tmp_path / "project")
+    build(root)
+    months = root / ".cache" / "frankly" / f"outputs{MONTHS}"
+    kept = json.loads(months.read_text(encoding="utf-8"))
+    assert kept and all("slugs" in counted for counted in kept.values())
+    build(root)
+    assert json.loads(months.read_text(encoding="utf-8")) == kept
+    edit(root / "incidents" / "2025-12-31-new-year-notice.yaml", "title: Support hours", "title: Support hours (changed)")
+    edit(root / "incidents" / "2026-03-02-api-errors.yaml", "  at: 2026-03-03T12:00:00-05:00", "  at: 2026-03-09T12:00:00-05:00")
+    build(root)
+    assert set(json.loads(months.read_text(encoding="utf-8"))).isdisjoint(kept)  # the settled month, renamed
+    assert_same(tree_bytes(root / "site"), clean_build(root, tmp_path / "clean"))
+    edit(root / "site_config" / "site.yaml", "name:", "# commitments or not, a changed site.yaml renames every month\nname:")
+    build(root)
+    assert_same(tree_bytes(root / "site"), clean_build(root, tmp_path / "clean"))

@@ -2,12 +2,14 @@
 
 Each build runs `frankly build` in its own process. Per size, each scenario
 (SCENARIOS: cold, warm full rebuild, one-entry edit, no change, a one-entry
-edit as CI builds it, and a real `frankly serve` from save to visible) runs `--repeat` times and its median
-wall time is reported, because on shared machines single timings are noise.
+edit as CI builds it, and a real `frankly serve` from save to visible) runs
+`--repeat` times and its median wall time is reported, because on shared
+machines single timings are noise.
 Memory is reported twice: the largest single process's peak RSS (os.wait4),
 and the peak proportional set size of the build's whole process tree
-(/proc/*/smaps_rollup, sampled every 50 ms), which counts pages that forked
-workers share with their parent once."""
+(/proc/*/smaps_rollup, sampled at most a thirtieth of the time: a sample walks
+the build's page tables), which counts pages that forked workers share with
+their parent once."""
 
 from __future__ import annotations
 

@@ -31,6 +31,10 @@ manifest: a missing file, another size, or another modification time and
 other bytes (a tool rewrote a site file in place, and so the cached file
 through the link) discards the entry, which is rendered again; a file with
 its bytes but another time (copied, or restored by CI's cache) is reused. Entries this build did not use are removed at its end.
+
+Beside the folder, ``outputs.months.json`` keeps the accountability counts of
+settled months (facts/accountability.py, MonthStore), named by the same site
+fingerprint and the digests of each month's entries.
 """
 
 from __future__ import annotations
@@ -45,7 +49,7 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Sequence
 
 import generator
 from generator.outputs.files import LaterPage
@@ -55,6 +59,8 @@ from generator.publication.staging import remove_in_background
 FORMAT = 3
 #: The start of the folder a prune moves what it removes into, deleted in the background.
 PRUNED = ".pruned-"
+#: After the folder's name: the file of the settled months' accountability counts, beside it.
+MONTHS = ".months.json"
 _PACKAGE = Path(generator.__file__).parent
 _SKIPPED_DIRS = {"__pycache__", ".git", ".cache", ".venv", "node_modules"}
 
@@ -135,6 +141,10 @@ class OutputCache:
     digests: dict[str, str]  # slug -> digest of its YAML text
     judged_at: str = ""  # the moment open entries are judged at ("" for none)
     open_slugs: frozenset[str] = frozenset()  # the entries judged at it: those open
+    #: Settled months' accountability counts (facts/accountability.py, MonthStore): those kept
+    #: in <folder>.months.json, read when first asked, and those this build used.
+    _months: dict | None = field(default=None, repr=False)
+    _months_used: dict = field(default_factory=dict, repr=False)
 
     def key(self, slug: str) -> str | None:
         digest = self.digests.get(slug)
@@ -151,6 +161,46 @@ class OutputCache:
             return None
         text = f"{self.fingerprint}\0page\0{page.url}\0{page.shows!r}\0" + " ".join(keys)  # type: ignore[arg-type]
         return "p" + hashlib.sha256(text.encode()).hexdigest()[:39]
+
+    # -- a MonthStore (facts/accountability.py): the count of a month whose entries are all closed
+
+    def month_name(self, month: str, slugs: Sequence[str]) -> str | None:
+        """The name of a settled month's count: the site's fingerprint (code, configuration, ...)
+        and each of its entries with the digest of its text; None for an entry of unknown text."""
+        digests = [self.digests.get(slug) for slug in slugs]
+        if None in digests:
+            return None
+        text = f"{self.fingerprint}\0month\0{month}\0" + " ".join(f"{slug}:{digest}" for slug, digest in zip(slugs, digests))
+        return hashlib.sha256(text.encode()).hexdigest()[:40]
+
+    def month(self, name: str) -> dict | None:
+        if self._months is None:
+            try:
+                kept = json.loads(self._months_file().read_bytes())
+            except (OSError, ValueError, RecursionError):
+                kept = None
+            self._months = kept if isinstance(kept, dict) else {}
+        found = self._months.get(name)
+        return found if isinstance(found, dict) else None
+
+    def keep_month(self, name: str, counted: dict) -> None:
+        self._months_used[name] = counted
+
+    def _months_file(self) -> Path:
+        return self.folder.parent / f"{self.folder.name}{MONTHS}"
+
+    def _write_months(self) -> None:
+        """Keep the months this build used, and no other (written whole, then renamed into place)."""
+        if self._months_used == (self._months or {}) or not self.folder.parent.is_dir():
+            return
+        target = self._months_file()
+        try:
+            handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".months-")
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                out.write(json.dumps(self._months_used, ensure_ascii=False, sort_keys=True))
+            os.replace(temporary, target)
+        except OSError:
+            pass  # a cache that cannot be written is no cache
 
     def has(self, slug: str) -> bool:
         """Whether ``slug`` is probably cached (a quick look, for planning; lookup() decides)."""
@@ -240,13 +290,15 @@ class OutputCache:
 
     def prune(self, slugs: Iterable[str], pages: Iterable[LaterPage] = ()) -> int:
         """Remove every cached entry except those of ``slugs`` (this build's entries) and
-        ``pages`` (its archive pages), and leftovers of interrupted stores; returns how many were removed.
+        ``pages`` (its archive pages), and leftovers of interrupted stores; returns how many were
+        removed. The months' counts kept are those this build used.
 
         They are moved into one folder (a rename each), which a detached `rm -rf` deletes
         (staging.remove_in_background): after a change that renders every entry again (a new
         Frankly, site.yaml), the previous generation was removed here one folder at a time,
         ~5 s at 10,000 entries (60,000 files) after the build proper. A folder of an earlier
         prune whose `rm` was cut short is not a key: it goes with the rest."""
+        self._write_months()
         keep = {self.key(slug) for slug in slugs} | {self.page_key(page) for page in pages}
         try:
             names = [name for name in os.listdir(self.folder) if name not in keep]

@@ -24,6 +24,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 
+from generator.facts.accountability import use_month_store
 from generator.facts.derive import StatusReport, derive
 from generator.input.load import ProjectPaths, load_all
 from generator.input.problems import InvalidInput, Problems, counted
@@ -97,8 +98,7 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         self.edition: Edition | None = None
         #: Set by the default edition's build on the plugin of each other language's build it runs.
         self.parent: editions.ParentBuild | None = None
-        # serve only: what the last build published, to republish a save in place (republish.py)
-        self.served: republish.Served | None = None
+        self.served: republish.Served | None = None  # serve: what the last build published, to republish a save
         self.mkdocs_config: MkDocsConfig | None = None
         self.shells: ShellRenderer | None = None
         self.site_outputs: list | None = None
@@ -107,8 +107,7 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         self.folders: FoldersAhead | None = None  # the entries' folders, being made from on_files on
         self.cards_ahead: CardsAhead | None = None  # the missing cards, being drawn from on_files on
         self.outputs_cache: OutputCache | None = None  # this build's output cache (on_files on)
-        #: The previous site's entry folders claimed for this build (`frankly build`: staging.claim_previous).
-        self.kept_site: Path | None = None
+        self.kept_site: Path | None = None  # the previous site's entry folders claimed for this build (claim_previous)
         self.kept: KeptFolders | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -227,6 +226,7 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         self.kept = KeptFolders(self.kept_site, self._outputs_folder())
         self.folders = FoldersAhead(*self.kept.folders_ahead(Path(config.site_dir), self.report.entries))
         self.outputs_cache = self._output_cache(config)
+        use_month_store(self.outputs_cache if self.command != "serve" else None)  # months counted before
         self.cards_ahead = CardsAhead(self.renderer, self.outputs_cache)  # on the other core meanwhile, too
         self.pages_by_src, self.later_pages = {}, []
         self.site_outputs = [] if self.command == "serve" else None
