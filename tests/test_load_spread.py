@@ -128,8 +128,15 @@ def _models(value):
             yield from _models(item)
 
 
+@pytest.fixture
+def no_cache_after():
+    yield
+    parse_cache.use_parse_cache(None)
+    load._FILE_CACHE.clear()
+
+
 @pytest.mark.parametrize("site", ["fixture", "demo"])
-def test_entries_sent_back_by_a_loader_are_the_entries_it_validated(site: str, tmp_path: Path):
+def test_entries_sent_back_by_a_loader_are_the_entries_it_validated(site: str, tmp_path: Path, no_cache_after):
     """What a forked loader pickles (StrictModel.__reduce_ex__) reads back as the very objects:
     every field, the cached anchors, the set of given fields, still frozen, and in the
     compact form (not pydantic's four-part state, which was twice as slow)."""
@@ -152,5 +159,3 @@ def test_entries_sent_back_by_a_loader_are_the_entries_it_validated(site: str, t
         assert after.model_dump() == before.model_dump()
     with pytest.raises(ValidationError):
         back[0].title = "changed"
-    parse_cache.use_parse_cache(None)
-    load._FILE_CACHE.clear()
