@@ -190,12 +190,13 @@ class OutputCache:
         return self.folder.parent / f"{self.folder.name}{MONTHS}"
 
     def _write_months(self) -> None:
-        """Keep the months this build used, and no other (written whole, then renamed into place)."""
-        if self._months_used == (self._months or {}) or not self.folder.parent.is_dir():
+        """Keep the months this build used, and no other: written whole in the folder (where a
+        killed build's leftover is pruned: its name is no key), then renamed into place."""
+        if self._months_used == (self._months or {}) or not self.folder.is_dir():
             return
         target = self._months_file()
         try:
-            handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".months-")
+            handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".months-")
             with os.fdopen(handle, "w", encoding="utf-8") as out:
                 out.write(json.dumps(self._months_used, ensure_ascii=False, sort_keys=True))
             os.replace(temporary, target)
