@@ -262,8 +262,10 @@ def _month_of(site, key: str, block: tuple[IncidentFacts, ...], now: datetime) -
     kept = _MONTHS.get(key) if settled else None
     if kept is not None and kept[0] is site and len(kept[1]) == len(block) and all(a is b for a, b in zip(kept[1], block)):
         return kept[2]
-    name = _STORE.month_name(key, [f.slug for f in block]) if settled and _STORE is not None else None
-    month = _month_read(_STORE.month(name), site.commitments, key) if _STORE is not None and name else None
+    store = _STORE if settled else None
+    name = store.month_name(key, [f.slug for f in block]) if store is not None else None
+    kept_data = store.month(name) if store is not None and name else None
+    month = _month_read(kept_data, site.commitments, key)
     if month is None:
         tally = PeriodTally(site.commitments)
         worst: list[Silence] = []  # the longest silences so far, cut back now and then
@@ -274,8 +276,9 @@ def _month_of(site, key: str, block: tuple[IncidentFacts, ...], now: datetime) -
             if len(worst) > 8 * WORST_SILENCES_SHOWN:
                 worst = _longest(worst)
         month = _Month(tally, tally.figures(key), _longest(worst))
-    if _STORE is not None and name:
-        _STORE.keep_month(name, _month_data(month))
+        kept_data = None
+    if store is not None and name:
+        store.keep_month(name, kept_data if kept_data is not None else _month_data(month))
     if settled:
         _MONTHS[key] = (site, block, month)
     return month
