@@ -112,10 +112,84 @@ def test_entries_rendered_in_two_processes_give_the_same_site(tmp_path):
     in_two, log = _build(root, jobs=2)
     assert re.search(r"150 entries and \d+ archive pages in 2 processes", log)
     assert "Cards: 151 drawn, 0 reused" in log  # the children's cards are counted (and kept in the cache)
+    ahead = int(re.search(r"(\d+) site-wide files rendered by another process meanwhile", log).group(1))
+    assert ahead > 40  # the JSON, feeds, calendars, badges and embed (site_files.py)
     in_one, log = _build(root, jobs=1)
     assert re.search(r"150 entries and \d+ archive pages in 1 process;", log)
     assert "Cards: 0 drawn, 151 reused" in log
+    assert "rendered by another process" not in log
     assert in_two == in_one
+    assert not any(path.startswith("frankly-site-files-") for path in in_two)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_docs_file_at_a_site_wide_files_address_is_replaced_with_a_warning(tmp_path, jobs):
+    """Rendered here or by another process (site_files.py), Frankly's file replaces docs/'s."""
+    import json
+
+    root = copy_project(FIXTURE_SITE, tmp_path / "project")
+    for path in ("api/v2/summary.json", "feeds/incidents.rss"):
+        squatter = root / "docs" / path
+        squatter.parent.mkdir(parents=True, exist_ok=True)
+        squatter.write_text("not Frankly's\n")
+    files, log = _build(root, jobs=jobs)
+    assert ("rendered by another process" in log) == (jobs == 2)
+    for path in ("api/v2/summary.json", "feeds/incidents.rss"):
+        assert f"docs/{path} is replaced by the file Frankly generates at that address" in log
+        assert b"not Frankly's" not in files[path]
+    assert json.loads(files["api/v2/summary.json"])["page"]["name"]
+    assert files["feeds/incidents.rss"].startswith(b"<?xml")
+
+
+def test_a_site_wide_files_process_that_fails_fails_the_build_and_leaves_no_folder(tmp_path):
+    import subprocess
+    import sys
+
+    root = copy_project(FIXTURE_SITE, tmp_path / "project")
+    good, _ = _build(root, jobs=2)  # the options written, and a good site
+    script = (
+        "from generator.publication import site_files\n"
+        "def broken(renderer):\n"
+        "    yield from ()\n"
+        "    raise ValueError('the calendars could not be made')\n"
+        "site_files.render_site_files = broken\n"
+        "import sys\n"
+        "from generator.cli import run\n"
+        "sys.argv = ['frankly', 'build']\n"
+        "run()\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1, result.stderr
+    assert "the calendars could not be made" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert tree_bytes(root / "site") == good  # the last good site, untouched
+    assert not [path for path in root.rglob("frankly-site-files-*")]
+
+
+def test_work_forked_comes_back_or_fails_as_itself():
+    import errno
+    import time
+
+    from generator.workers import Forked, WorkerFailed
+
+    assert Forked(lambda: {"paths": ["a", "b"] * 100_000}).result() == {"paths": ["a", "b"] * 100_000}
+
+    def fails():
+        raise ValueError("no calendar")
+
+    with pytest.raises(WorkerFailed, match="ValueError: no calendar"):
+        Forked(fails).result()
+
+    def full():
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with pytest.raises(OSError, match="No space left") as raised:
+        Forked(full).result()
+    assert raised.value.errno == errno.ENOSPC
+    started = time.monotonic()
+    sleeping = Forked(lambda: time.sleep(60))
+    sleeping.cancel()  # killed, and waited for
+    assert time.monotonic() - started < 30
 
 
 def test_a_failing_worker_fails_the_build_with_its_error(tmp_path):
