@@ -41,6 +41,35 @@ def test_a_failed_build_stops_the_making(tmp_path):
     assert len(list((tmp_path / "incidents").iterdir())) < len(many)
 
 
+def test_folders_made_before_mkdocs_cleans_survive_it_and_are_revealed(tmp_path):
+    from mkdocs.utils import clean_directory
+
+    ahead = FoldersAhead(tmp_path, NAMES, hidden=True)
+    clean_directory(str(tmp_path))  # as mkdocs does after on_config: names with a leading dot stay
+    hidden = [p.name for p in tmp_path.iterdir()]
+    assert len(hidden) == 1 and hidden[0].startswith(folders.HIDDEN)
+    ahead.reveal()
+    assert ahead.wait() == frozenset(NAMES)
+    assert [p.name for p in tmp_path.iterdir()] == ["incidents"]
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in (tmp_path / "incidents").iterdir()) == NAMES
+
+
+def test_folders_made_hidden_count_as_not_made_when_incidents_is_there_already(tmp_path):
+    ahead = FoldersAhead(tmp_path, NAMES, hidden=True)
+    (tmp_path / "incidents" / "from-docs").mkdir(parents=True)  # written meanwhile by someone else
+    ahead.reveal()
+    assert ahead.wait() == frozenset()
+    assert [p.name for p in tmp_path.iterdir()] == ["incidents"]
+    assert [p.name for p in (tmp_path / "incidents").iterdir()] == ["from-docs"]
+
+
+def test_a_failed_build_removes_the_hidden_folder(tmp_path):
+    ahead = FoldersAhead(tmp_path, NAMES, hidden=True)
+    ahead.cancel()
+    assert list(tmp_path.iterdir()) == []
+    assert ahead.wait() == frozenset()
+
+
 @pytest.fixture
 def made_ahead(monkeypatch):
     """Every build made with its folders ahead; what each wait() gave."""

@@ -124,6 +124,7 @@ def build(config_file: str, site_dir: str | None, verbose: bool, now) -> None:
     config.site_dir = str(staging)
     # The last swapped-out site's entry folders: unchanged entries' are taken over (publication/kept.py).
     kept = config.plugins["frankly"].kept_site = claim_previous(final)
+    config.plugins["frankly"].preloaded = catalog  # loaded once: the build publishes what was checked
     try:
         with i18n.use(i18n.SOURCE_LANGUAGE):  # the build publishes in the site's languages; what we say after, in English
             mkdocs_build.build(config)

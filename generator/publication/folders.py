@@ -12,6 +12,16 @@ when publishing starts.
 Only a folder known to be made is skipped by the writer: if ``mkdir`` fails for
 any (one exists already, the disk is full), none counts as made and each is
 made, or fails with its own error, as before.
+
+In a Frankly staging folder (`frankly build`), they are started in on_config,
+while this process derives the report: a CI build, which has no previous
+site's folders to take over, spent ~0.3 s of the other core making them in
+on_files, where it is needed for the site-wide files (site_files.py). mkdocs
+cleans site_dir after on_config, but leaves names that begin with a dot: the
+folders are made in ``.frankly-entries-<pid>/`` and that folder is renamed to
+``incidents/`` in on_files (:meth:`FoldersAhead.reveal`); ``mkdir`` runs in it
+by its inode, so the rename does not disturb it. A build that fails takes its
+staging folder with it.
 """
 
 from __future__ import annotations
@@ -24,33 +34,60 @@ import tempfile
 from pathlib import Path
 from typing import Sequence
 
+from generator.publication.staging import ENTRIES
+
 #: Below this many folders, making them here costs less than starting a process.
 AHEAD_FROM = 500
+#: The folder the entries' folders are made in before mkdocs has cleaned site_dir (see above).
+HIDDEN = ".frankly-entries-"
 
 
 class FoldersAhead:
-    """Site-relative folders (``incidents/<slug>``) being made in ``site_dir``."""
+    """Site-relative folders (``incidents/<slug>``) being made in ``site_dir``; with ``hidden``,
+    in a folder of its own until :meth:`reveal` moves it to ``incidents/``."""
 
-    def __init__(self, site_dir: Path, folders: Sequence[str]):
+    def __init__(self, site_dir: Path, folders: Sequence[str], hidden: bool = False):
         self.folders = frozenset(folders)
         self._process: subprocess.Popen | None = None
+        self._hidden: Path | None = None
+        self._site_dir = site_dir
         xargs, mkdir = shutil.which("xargs"), shutil.which("mkdir")
         if len(self.folders) < AHEAD_FROM or xargs is None or mkdir is None or os.name != "posix":
             return
-        for parent in sorted({folder.rpartition("/")[0] for folder in self.folders} - {""}):
-            os.makedirs(site_dir / parent, exist_ok=True)
+        parents = {folder.rpartition("/")[0] for folder in self.folders} - {""}
+        if hidden and parents == {ENTRIES}:
+            self._hidden = where = site_dir / f"{HIDDEN}{os.getpid()}"
+            shutil.rmtree(where, ignore_errors=True)
+            os.makedirs(where)
+            names = sorted(folder.partition("/")[2] for folder in self.folders)
+        else:
+            where, names = site_dir, sorted(self.folders)
+            for parent in sorted(parents):
+                os.makedirs(site_dir / parent, exist_ok=True)
         # The names go through a file, not a pipe: xargs reads its input only between
         # its mkdir runs, so writing ~400 KB to a pipe would keep this process waiting.
-        with tempfile.TemporaryFile() as names:
-            names.write(b"\0".join(os.fsencode(folder) for folder in sorted(self.folders)))
-            names.seek(0)
+        with tempfile.TemporaryFile() as listing:
+            listing.write(b"\0".join(os.fsencode(name) for name in names))
+            listing.seek(0)
             self._process = subprocess.Popen(
-                [xargs, "-0", mkdir, "--"], cwd=site_dir, stdin=names,
+                [xargs, "-0", mkdir, "--"], cwd=where, stdin=listing,
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
             )
 
+    def reveal(self) -> None:
+        """mkdocs has cleaned site_dir: the hidden folder becomes ``incidents/`` (else none counts as made)."""
+        hidden, self._hidden = self._hidden, None
+        if hidden is None:
+            return
+        try:
+            os.rename(hidden, self._site_dir / ENTRIES)
+        except OSError:  # an incidents/ there already: the writer makes each folder
+            self.cancel()
+            shutil.rmtree(hidden, ignore_errors=True)
+
     def wait(self) -> frozenset[str]:
         """The folders now made; empty if they were not all made (or not made ahead)."""
+        assert self._hidden is None, "reveal() comes first"
         process, self._process = self._process, None
         if process is None:
             return frozenset()
@@ -63,4 +100,8 @@ class FoldersAhead:
                 os.killpg(self._process.pid, signal.SIGKILL)  # xargs and the mkdir it runs
             except ProcessLookupError:
                 pass
-            self.wait()
+            self._process.wait()
+            self._process = None
+        if self._hidden is not None:
+            shutil.rmtree(self._hidden, ignore_errors=True)
+            self._hidden = None

@@ -56,10 +56,10 @@ class KeptFolders:
         assert self.kept_site is not None
         return os.path.join(self.kept_site, ".taken-out")
 
-    def folders_ahead(self, site_dir: Path, entries: Iterable[IncidentFacts]) -> tuple[Path, list[str]]:
+    def folders_ahead(self, site_dir: Path, slugs: Iterable[str]) -> tuple[Path, list[str]]:
         """Where the entries' folders are to be made ahead (folders.py), and which: in the
         kept site, those it lacks, as they will be taken over with it; else all, in the site."""
-        folders = [urls.incident(facts.slug)[:-1] for facts in entries]
+        folders = [urls.incident(slug)[:-1] for slug in slugs]
         if self.source is None:
             return site_dir, folders
         assert self.kept_site is not None

@@ -7,7 +7,7 @@ Registered as the ``frankly`` entry point, so a plain ``mkdocs build`` or
 from __future__ import annotations
 
 import contextlib
-from datetime import datetime, timezone
+from datetime import datetime
 import logging
 import os
 import shutil
@@ -33,6 +33,7 @@ from generator.outputs.files import GeneratedPage, LaterPage
 from generator.outputs.site import entry_renderer, render_head, render_site_outputs
 from generator.outputs.templating import SCRIPT_FILE, STYLESHEET_FILE, TEMPLATES, Renderer
 from generator.publication.jinja_cache import keep_compiled
+from generator.publication.moments import judging_moment
 from generator.outputs.editions import Edition, edition_of, localized
 from generator.publication import editions
 from generator.publication.output_cache import OutputCache, site_fingerprint
@@ -44,6 +45,7 @@ from generator.publication.site_files import SiteFilesAhead, give_way_to_placed,
 from generator.publication.theme_shell import ShellRenderer, compact_chrome
 from generator.publication import republish
 from generator.publication.serving import reported_while_serving, serve_saves
+from generator.publication.staging import STAGING
 from generator.publication.sitemap import add_to_sitemap
 from generator.workers import can_fork, relax_gc
 
@@ -110,6 +112,7 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         self.site_files: SiteFilesAhead | None = None  # the site-wide files, being rendered from on_files on
         self.outputs_cache: OutputCache | None = None  # this build's output cache (on_files on)
         self.kept_site: Path | None = None  # the previous site's entry folders claimed for this build (claim_previous)
+        self.preloaded = None  # the input as `frankly build` loaded it just before (cli/site.py), for this build alone
         self.kept: KeptFolders | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -133,8 +136,10 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         """
         paths = self.paths(config)
         self.served, self.other_builds = None, []  # this build replaces what the last one published
+        self.folders = self.kept = None
+        preloaded, self.preloaded = self.preloaded, None
         try:
-            catalog = self.parent.catalog if self.parent is not None else load_all(paths)
+            catalog = self.parent.catalog if self.parent is not None else preloaded if preloaded is not None else load_all(paths)
         except InvalidInput as exc:
             if self.command != "serve" or self.report is None:
                 raise PluginError("The status site was not rebuilt:\n" + exc.problems.report()) from None
@@ -148,12 +153,13 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
             if self.parent is not None:  # the date the default language's build pinned is the data's, not a caller's
                 self._epoch_is_ours = self.parent.epoch_is_ours
             self.edition = edition_of(catalog.site, self.parent.language if self.parent is not None else None)
+            self.cache_root = cache = paths.root / ".cache" / "frankly"
+            if Path(config.site_dir).name.startswith(STAGING):  # the other core makes them while this derives
+                self._make_folders(config, [incident.slug for incident in catalog.incidents], hidden=True)
             self.adopt(catalog, self.parent.moment if self.parent is not None else self._judging_moment())
             # Card images are redrawn only when what they show changed (generator/outputs/cards.py),
             # texts re-rendered only when they changed (generator/outputs/markup.py).
-            cache = paths.root / ".cache" / "frankly"
             cards.use_cache_dir(cache / editions.cache_folder("cards", self.edition))
-            self.cache_root = cache
             keep_compiled(TEMPLATES, cache / "jinja", "frankly")
             markup.use_cache_file(cache / "rendered.sqlite")
         site = self.report.site
@@ -182,25 +188,7 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         self.renderer = Renderer(self.report, self.edition, following=self.renderer if following else None)
 
     def _judging_moment(self) -> datetime | None:
-        """The moment open entries are judged at: FRANKLY_NOW (`frankly build --now`,
-        as the shipped workflow's scheduled builds give it), a SOURCE_DATE_EPOCH of
-        the caller's, or the clock while serving. None: each entry at its own latest
-        change, so the same input gives the same bytes."""
-        text = os.environ.get("FRANKLY_NOW", "").strip()
-        if text:
-            try:
-                moment = datetime.fromisoformat(text)
-            except ValueError:
-                moment = None
-            if moment is None or moment.utcoffset() is None:
-                raise PluginError(f"FRANKLY_NOW: '{text}' is not a time with its UTC offset, e.g. 2026-11-23T15:00:00+01:00")
-            return moment
-        if "SOURCE_DATE_EPOCH" in os.environ and not self._epoch_is_ours:
-            try:
-                return datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), timezone.utc)
-            except (ValueError, OverflowError, OSError):
-                raise PluginError(f"SOURCE_DATE_EPOCH: '{os.environ['SOURCE_DATE_EPOCH']}' is not a number of seconds") from None
-        return datetime.now(timezone.utc).replace(microsecond=0) if self.command == "serve" else None
+        return judging_moment(self.command == "serve", self._epoch_is_ours)  # moments.py
 
     def _pin_build_date(self) -> None:
         """Make mkdocs' own dates (sitemap) follow the data, so same input gives same bytes.
@@ -225,8 +213,9 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         assert self.renderer is not None and self.report is not None
         # Made on the other core while the site-wide outputs are rendered (mkdocs has cleaned site_dir);
         # those the previous site has are taken over instead (kept.py).
-        self.kept = KeptFolders(self.kept_site, self._outputs_folder())
-        self.folders = FoldersAhead(*self.kept.folders_ahead(Path(config.site_dir), self.report.entries))
+        if self.folders is None:
+            self._make_folders(config, [facts.slug for facts in self.report.entries])
+        self.folders.reveal()  # made in on_config: where mkdocs' cleaning of site_dir left them
         self.outputs_cache = self._output_cache(config)
         use_month_store(self.outputs_cache if self.command != "serve" else None)  # months counted before
         self.cards_ahead = CardsAhead(self.renderer, self.outputs_cache)  # on the other core meanwhile, too
@@ -366,6 +355,11 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         if self.edition.several and self.edition.is_default:
             del shells, writer, publisher, published  # the other languages' builds need the memory
             self.other_builds = editions.build_other_editions(config, FranklyPlugin, self)
+
+    def _make_folders(self, config: MkDocsConfig, slugs: list[str], hidden: bool = False) -> None:
+        self.kept = KeptFolders(self.kept_site, self._outputs_folder())
+        where, folders = self.kept.folders_ahead(Path(config.site_dir), slugs)
+        self.folders = FoldersAhead(where, folders, hidden=hidden and where == Path(config.site_dir))
 
     def _outputs_folder(self) -> Path | None:
         """The output cache's folder, if this build uses one: not while showing problems."""
