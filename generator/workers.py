@@ -65,19 +65,13 @@ def map_chunks(work: Callable[[Sequence[Item]], Result], items: Sequence[Item], 
         return [work(items)]
     chunks = [items[index::jobs] for index in range(jobs)]  # interleaved: old and new entries differ in size
     gc.freeze()  # objects made before the fork stay out of the children's collections: fewer pages copied
-    children: list[tuple[int, int]] = []
+    children: list[Forked[Result]] = []
     try:
         for chunk in chunks[1:]:
-            read_end, write_end = os.pipe()
-            pid = os.fork()
-            if pid == 0:  # the child: do the work, report, and leave without running the parent's cleanup
-                os.close(read_end)
-                _report(lambda chunk=chunk: work(chunk), write_end)
-            os.close(write_end)
-            children.append((pid, read_end))
+            children.append(Forked(lambda chunk=chunk: work(chunk)))
         results = [work(chunks[0])]
-    finally:
-        outcomes = [_outcome(pid, read_end) for pid, read_end in children]
+    finally:  # every child waited for, even when this process's own part failed
+        outcomes = [child.ended() for child in children]
         gc.unfreeze()
     return results + [_result(outcome) for outcome in outcomes]
 
@@ -150,9 +144,13 @@ class Forked(Generic[Result]):
 
     def result(self) -> Result:
         """Wait for the child; its result, or its failure raised here (WorkerFailed, or its OSError)."""
-        assert self._child is not None, "result() was already asked for"
+        return _result(self.ended())  # type: ignore[no-any-return]
+
+    def ended(self) -> tuple[bool, object]:
+        """Wait for the child; what it sent, not yet raised (see :func:`_result`)."""
+        assert self._child is not None, "the child's end was already waited for"
         child, self._child = self._child, None
-        return _result(_outcome(*child))  # type: ignore[return-value]
+        return _outcome(*child)
 
     def cancel(self) -> None:
         """Stop the child, if it is still running, and wait for its end."""

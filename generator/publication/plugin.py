@@ -211,8 +211,8 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         render each through the full theme and hold all of them in memory.
         """
         assert self.renderer is not None and self.report is not None
-        # Made on the other core while the site-wide outputs are rendered (mkdocs has cleaned site_dir);
-        # those the previous site has are taken over instead (kept.py).
+        # Started in on_config where site_dir is a staging folder (hidden from mkdocs' cleaning), else
+        # here, once mkdocs has cleaned site_dir; those the previous site has are taken over (kept.py).
         if self.folders is None:
             self._make_folders(config, [facts.slug for facts in self.report.entries])
         self.folders.reveal()  # made in on_config: where mkdocs' cleaning of site_dir left them
