@@ -19,6 +19,7 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 import pickle
 import signal
+import tempfile
 import threading
 import traceback
 from typing import Callable, Generic, Sequence, TypeVar
@@ -76,7 +77,7 @@ def map_chunks(work: Callable[[Sequence[Item]], Result], items: Sequence[Item], 
     return results + [_result(outcome) for outcome in outcomes]
 
 
-def _report(work: Callable[[], object], write_end: int) -> None:
+def _report(work: Callable[[], object], write_end: int, failure_fd: int) -> None:
     """In a forked child: run ``work``, send its result (or its failure) down the pipe, and
     leave without running the parent's cleanup."""
     try:
@@ -91,36 +92,12 @@ def _report(work: Callable[[], object], write_end: int) -> None:
             # result (~18 MB at 10,000 entries) was pickled whole first, 0.2 s the parent waited.
             try:
                 pickle.dump(outcome, pipe, protocol=pickle.HIGHEST_PROTOCOL)
-            except Exception:  # the parent finds the stream cut short and fails; the cause is here
-                traceback.print_exc()
+            except BaseException:
+                # What is in the pipe is cut short; the cause goes to the file the parent reads
+                # then (never to the editor's terminal as a raw traceback).
+                os.write(failure_fd, traceback.format_exc().encode("utf-8", "replace"))
     finally:
         os._exit(0)
-
-
-def _outcome(pid: int, read_end: int) -> tuple[bool, object]:
-    """What the child ``pid`` sent down ``read_end``, once it has ended."""
-    # Read before waiting (a full pipe would block the child forever), and as a stream:
-    # a load's result is ~20 MB at 10,000 entries, never held twice.
-    with os.fdopen(read_end, "rb") as pipe:
-        try:
-            outcome = pickle.load(pipe)
-        except EOFError:
-            outcome = (False, (None, "the worker process ended without a result"))
-        except Exception as exc:  # cut short: the child was killed while writing
-            outcome = (False, (None, f"the worker process's result could not be read: {exc!r}"))
-    os.waitpid(pid, 0)
-    return outcome
-
-
-def _result(outcome: tuple[bool, object]):
-    """A child's result, or its failure raised here."""
-    ok, value = outcome
-    if not ok:
-        same, child_traceback = value  # type: ignore[misc]
-        if same is not None:
-            raise same from WorkerFailed(child_traceback)
-        raise WorkerFailed(child_traceback)
-    return value
 
 
 class Forked(Generic[Result]):
@@ -133,12 +110,21 @@ class Forked(Generic[Result]):
     """
 
     def __init__(self, work: Callable[[], Result]):
+        # Where the child writes why its result could not be sent, read only then: an unnamed
+        # file both processes hold, gone with them.
+        self._failure = tempfile.TemporaryFile()
         read_end, write_end = os.pipe()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except BaseException:
+            os.close(read_end)
+            os.close(write_end)
+            self._failure.close()
+            raise
         if pid == 0:
             os.close(read_end)
             gc.freeze()  # the child's collections never visit (and copy) the pages of what it was given
-            _report(work, write_end)
+            _report(work, write_end, self._failure.fileno())
         os.close(write_end)
         self._child: tuple[int, int] | None = (pid, read_end)
 
@@ -149,8 +135,32 @@ class Forked(Generic[Result]):
     def ended(self) -> tuple[bool, object]:
         """Wait for the child; what it sent, not yet raised (see :func:`_result`)."""
         assert self._child is not None, "the child's end was already waited for"
-        child, self._child = self._child, None
-        return _outcome(*child)
+        (pid, read_end), self._child = self._child, None
+        try:
+            # Read before waiting (a full pipe would block the child forever), and as a stream:
+            # a load's result is ~20 MB at 10,000 entries, never held twice.
+            with os.fdopen(read_end, "rb") as pipe:
+                try:
+                    outcome, problem = pickle.load(pipe), None
+                except Exception as exc:  # EOFError, UnpicklingError...: cut short or never sent
+                    outcome, problem = None, exc
+            status = os.waitpid(pid, 0)[1]
+            return outcome if problem is None else (False, (None, self._why_no_result(status, problem)))
+        finally:
+            self._failure.close()
+
+    def _why_no_result(self, status: int, problem: Exception) -> str:
+        self._failure.seek(0)
+        cause = self._failure.read().decode("utf-8", "replace")
+        if cause:
+            return f"the worker process could not send its result:\n{cause}"
+        if os.WIFSIGNALED(status):
+            number = os.WTERMSIG(status)
+            why = " (the system may have run out of memory)" if number == signal.SIGKILL else ""
+            return f"the worker process was killed by {signal.Signals(number).name}{why} before it sent its result"
+        if isinstance(problem, EOFError):
+            return "the worker process ended without a result"
+        return f"the worker process's result could not be read: {problem!r}"
 
     def cancel(self) -> None:
         """Stop the child, if it is still running, and wait for its end."""
@@ -163,6 +173,18 @@ class Forked(Generic[Result]):
             pass
         os.close(read_end)
         os.waitpid(pid, 0)
+        self._failure.close()
+
+
+def _result(outcome: tuple[bool, object]):
+    """A child's result, or its failure raised here."""
+    ok, value = outcome
+    if not ok:
+        same, child_traceback = value  # type: ignore[misc]
+        if same is not None:
+            raise same from WorkerFailed(child_traceback)
+        raise WorkerFailed(child_traceback)
+    return value
 
 
 def map_anywhere(work: Callable[[Item], Result], items: Sequence[Item], jobs: int) -> list[Result]:

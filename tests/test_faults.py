@@ -247,3 +247,24 @@ def test_an_unexpected_error_while_serving_is_one_logged_line(monkeypatch, tmp_p
     plugin.on_startup(command="build", dirty=False)
     with pytest.raises(RuntimeError):  # a build raises it as is: `frankly build` reports it in one line
         plugin.on_config(config)
+
+
+def test_a_worker_process_failure_says_where_it_failed_in_that_process(monkeypatch):
+    """The one line names the frame of Frankly's code in the child, not the pipe that carried it."""
+    from generator.publication import moments
+    from generator.publication.reports import one_line
+    from generator.workers import WorkerFailed, map_chunks
+
+    monkeypatch.delenv("FRANKLY_NOW", raising=False)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+
+    def work(chunk):
+        if 2 in chunk:  # the second slice, in the forked child
+            os.environ["FRANKLY_NOW"] = "not a time"
+        return [moments.judging_moment(False, False) for _ in chunk]
+
+    with pytest.raises(WorkerFailed) as caught:
+        map_chunks(work, [1, 2], 2)
+    line = one_line("build", caught.value, Path("report.log"))
+    assert "FRANKLY_NOW: 'not a time' is not a time with its UTC offset" in line
+    assert "(at generator/publication/moments.py:" in line

@@ -91,6 +91,9 @@ def _build(tmp_path: Path, name: str, monkeypatch) -> dict[str, bytes]:
         monkeypatch.delenv(variable, raising=False)
     result = invoke(root, "build", "--now", "2026-03-12T09:00:00-04:00")
     assert result.exit_code == 0, result.output
+    # No folder of a build's own is left in the site, empty ones and dot names included.
+    leftovers = [p for p in (root / "site").rglob("*") if p.name.startswith((folders.HIDDEN, ".frankly", "frankly-"))]
+    assert leftovers == []
     return tree_bytes(root / "site")
 
 

@@ -112,19 +112,15 @@ def test_entries_rendered_in_two_processes_give_the_same_site(tmp_path):
     in_two, log = _build(root, jobs=2)
     assert re.search(r"150 entries and \d+ archive pages in 2 processes", log)
     assert "Cards: 151 drawn, 0 reused" in log  # the children's cards are counted (and kept in the cache)
-    ahead = int(re.search(r"(\d+) site-wide files rendered by another process meanwhile", log).group(1))
-    assert ahead > 40  # the JSON, feeds, calendars, badges and embed (site_files.py)
     in_one, log = _build(root, jobs=1)
     assert re.search(r"150 entries and \d+ archive pages in 1 process;", log)
     assert "Cards: 0 drawn, 151 reused" in log
-    assert "rendered by another process" not in log
     assert in_two == in_one
-    assert not any(path.startswith("frankly-site-files-") for path in in_two)
 
 
-@pytest.mark.parametrize("jobs", [1, 2])
-def test_a_docs_file_at_a_site_wide_files_address_is_replaced_with_a_warning(tmp_path, jobs):
-    """Rendered here or by another process (site_files.py), Frankly's file replaces docs/'s."""
+def test_a_docs_file_at_a_site_wide_files_address_is_replaced_with_a_warning(tmp_path):
+    """docs/'s file at the address of Frankly's gives way, whether docs/ names it by the
+    same path (the JSON, a feed) or publishes a page there (embed.md → embed/index.html)."""
     import json
 
     root = copy_project(FIXTURE_SITE, tmp_path / "project")
@@ -132,38 +128,36 @@ def test_a_docs_file_at_a_site_wide_files_address_is_replaced_with_a_warning(tmp
         squatter = root / "docs" / path
         squatter.parent.mkdir(parents=True, exist_ok=True)
         squatter.write_text("not Frankly's\n")
-    files, log = _build(root, jobs=jobs)
-    assert ("rendered by another process" in log) == (jobs == 2)
-    for path in ("api/v2/summary.json", "feeds/incidents.rss"):
+    (root / "docs" / "embed.md").write_text("# How to embed our status\n\nSquatting the widget's address.\n")
+    files, log = _build(root)
+    for path in ("api/v2/summary.json", "feeds/incidents.rss", "embed.md"):
         assert f"docs/{path} is replaced by the file Frankly generates at that address" in log
+    for path in ("api/v2/summary.json", "feeds/incidents.rss"):
         assert b"not Frankly's" not in files[path]
     assert json.loads(files["api/v2/summary.json"])["page"]["name"]
     assert files["feeds/incidents.rss"].startswith(b"<?xml")
+    widget = files["embed/index.html"].decode()
+    assert "How to embed our status" not in widget and '<meta name="robots" content="noindex">' in widget
+    # Neither listed nor searched as a page: the page served there is Frankly's widget.
+    assert b"embed/" not in files["sitemap.xml"]
+    index = json.loads(files["search/search_index.json"])
+    assert not [doc for doc in index["docs"] if doc["location"].startswith("embed/")]
+    assert b"How to embed our status" not in files["about/index.html"]  # nor in the navigation
 
 
-def test_a_site_wide_files_process_that_fails_fails_the_build_and_leaves_no_folder(tmp_path):
-    import subprocess
-    import sys
-
+def test_links_from_docs_pages_to_site_wide_files_resolve_in_strict_mode(tmp_path):
+    """A hand-written page links to the feed and the JSON as to any file of the site."""
     root = copy_project(FIXTURE_SITE, tmp_path / "project")
-    good, _ = _build(root, jobs=2)  # the options written, and a good site
-    script = (
-        "from generator.publication import site_files\n"
-        "def broken(renderer):\n"
-        "    yield from ()\n"
-        "    raise ValueError('the calendars could not be made')\n"
-        "site_files.render_site_files = broken\n"
-        "import sys\n"
-        "from generator.cli import run\n"
-        "sys.argv = ['frankly', 'build']\n"
-        "run()\n"
-    )
-    result = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 1, result.stderr
-    assert "the calendars could not be made" in result.stderr
-    assert "Traceback" not in result.stderr
-    assert tree_bytes(root / "site") == good  # the last good site, untouched
-    assert not [path for path in root.rglob("frankly-site-files-*")]
+    about = root / "docs" / "about.md"
+    about.write_text(about.read_text() + "\n[The feed](feeds/incidents.rss), [the JSON](api/v2/summary.json).\n")
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text() + "strict: true\n")
+    for jobs in (1, 2):
+        files, log = _build(root, jobs=jobs)
+        page = BeautifulSoup(files["about/index.html"], "html.parser")
+        assert page.find("a", string="The feed")["href"] == "../feeds/incidents.rss"
+        assert page.find("a", string="the JSON")["href"] == "../api/v2/summary.json"
+        assert "not found among documentation files" not in log
 
 
 def test_work_forked_comes_back_or_fails_as_itself():
@@ -190,6 +184,24 @@ def test_work_forked_comes_back_or_fails_as_itself():
     sleeping = Forked(lambda: time.sleep(60))
     sleeping.cancel()  # killed, and waited for
     assert time.monotonic() - started < 30
+
+
+def test_work_forked_whose_result_cannot_be_sent_says_why_and_prints_nothing(capfd):
+    import os
+    import signal
+    import threading
+
+    from generator.workers import Forked, WorkerFailed
+
+    # Unpicklable, after enough to fill the pipe: part of the result is sent before pickling fails.
+    with pytest.raises(WorkerFailed, match="cannot pickle '_thread.lock' object") as raised:
+        Forked(lambda: ["x" * 1000] * 1000 + [threading.Lock()]).result()
+    assert "could not send its result" in raised.value.child_traceback
+    assert "Traceback" in raised.value.child_traceback  # kept for the report file
+    with pytest.raises(WorkerFailed, match="killed by SIGKILL"):
+        Forked(lambda: os.kill(os.getpid(), signal.SIGKILL)).result()
+    printed = capfd.readouterr()
+    assert printed.err == "" and printed.out == ""
 
 
 def test_a_failing_worker_fails_the_build_with_its_error(tmp_path):

@@ -143,6 +143,7 @@ def build(config_file: str, site_dir: str | None, verbose: bool, now) -> None:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     finally:
+        config.plugins["frankly"].preloaded = None  # for this build alone, even one that failed before using it
         if kept is not None:
             remove_in_background(kept)  # what this build did not take over
     click.echo(f"Built {len(catalog.incidents)} {'entry' if len(catalog.incidents) == 1 else 'entries'} into {final}/")

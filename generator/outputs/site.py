@@ -19,7 +19,7 @@ from generator.outputs import calendar, cards, feeds, social
 from generator.outputs.api import entry_api_files, render_api
 from generator.outputs.badges import render_badges
 from generator.outputs.embed import render_embed
-from generator.outputs.files import GeneratedFile, LaterPage, Output
+from generator.outputs.files import LaterPage, Output
 from generator.outputs.scriptwords import script_words
 from generator.outputs.pages import (
     render_accountability_page,
@@ -79,28 +79,11 @@ HEAD_PARTS: list[Callable[[Renderer, str, IncidentFacts | None], Markup]] = [
 ROOT_ONLY = (render_api, entry_api_files)
 
 
-#: Producers of site-wide files alone (no page), which change nothing a build keeps
-#: (as the card cache's list of the cards in use): the publication may render them in
-#: another process while this one renders the pages (publication/site_files_ahead.py).
-FILES_ONLY = (render_api, render_badges, render_embed, feeds.render_feeds, calendar.render_calendars)
-
-
-def render_site_outputs(r: Renderer, files_elsewhere: bool = False) -> Iterable[Output]:
-    """The site-wide outputs (see PRODUCERS), deterministic in content and order;
-    ``files_elsewhere``: without those of FILES_ONLY (see render_site_files)."""
+def render_site_outputs(r: Renderer) -> Iterable[Output]:
+    """The site-wide outputs (see PRODUCERS), deterministic in content and order."""
     for produce in PRODUCERS:
-        if (r.edition.is_default or produce not in ROOT_ONLY) and not (files_elsewhere and produce in FILES_ONLY):
+        if r.edition.is_default or produce not in ROOT_ONLY:
             yield from produce(r)
-
-
-def render_site_files(r: Renderer) -> Iterable[GeneratedFile]:
-    """The outputs of FILES_ONLY, which render_site_outputs(r, files_elsewhere=True) leaves out."""
-    for produce in PRODUCERS:
-        if produce in FILES_ONLY and (r.edition.is_default or produce not in ROOT_ONLY):
-            for output in produce(r):
-                if not isinstance(output, GeneratedFile):
-                    raise TypeError(f"{produce.__name__} is in FILES_ONLY but made {output!r}, not a file")
-                yield output
 
 
 def entry_renderer(r: Renderer) -> Callable[[IncidentFacts], list[Output]]:

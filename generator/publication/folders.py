@@ -15,8 +15,9 @@ made, or fails with its own error, as before.
 
 In a Frankly staging folder (`frankly build`), they are started in on_config,
 while this process derives the report: a CI build, which has no previous
-site's folders to take over, spent ~0.3 s of the other core making them in
-on_files, where it is needed for the site-wide files (site_files.py). mkdocs
+site's folders to take over, made them in on_files (~0.3 s of the other core
+at 10,000), in the way of this process rendering the site-wide outputs on the
+same two cores, and left the other core idle while the report was derived. mkdocs
 cleans site_dir after on_config, but leaves names that begin with a dot: the
 folders are made in ``.frankly-entries-<pid>/`` and that folder is renamed to
 ``incidents/`` in on_files (:meth:`FoldersAhead.reveal`); ``mkdir`` runs in it

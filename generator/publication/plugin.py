@@ -40,14 +40,14 @@ from generator.publication.output_cache import OutputCache, site_fingerprint
 from generator.publication.folders import FoldersAhead
 from generator.publication.kept import KeptFolders
 from generator.publication.cards_ahead import CardsAhead
-from generator.publication.publish import EntryPublisher, OutputWriter, processes, write_search_index
-from generator.publication.site_files import SiteFilesAhead, give_way_to_placed, hand_to_mkdocs
+from generator.publication.publish import EntryPublisher, OutputWriter, write_search_index
+from generator.publication.handover import HandOver
 from generator.publication.theme_shell import ShellRenderer, compact_chrome
 from generator.publication import republish
 from generator.publication.serving import reported_while_serving, serve_saves
 from generator.publication.staging import STAGING
 from generator.publication.sitemap import add_to_sitemap
-from generator.workers import can_fork, relax_gc
+from generator.workers import relax_gc
 
 log = logging.getLogger("mkdocs.plugins.frankly")
 
@@ -109,7 +109,6 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         self._watcher = None  # serve: the observer of the incident files (serving.watch_natively)
         self.folders: FoldersAhead | None = None  # the entries' folders, being made from on_files on
         self.cards_ahead: CardsAhead | None = None  # the missing cards, being drawn from on_files on
-        self.site_files: SiteFilesAhead | None = None  # the site-wide files, being rendered from on_files on
         self.outputs_cache: OutputCache | None = None  # this build's output cache (on_files on)
         self.kept_site: Path | None = None  # the previous site's entry folders claimed for this build (claim_previous)
         self.preloaded = None  # the input as `frankly build` loaded it just before (cli/site.py), for this build alone
@@ -221,10 +220,8 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         self.cards_ahead = CardsAhead(self.renderer, self.outputs_cache)  # on the other core meanwhile, too
         self.pages_by_src, self.later_pages = {}, []
         self.site_outputs = [] if self.command == "serve" else None
-        # The JSON, feeds and calendars rendered by another process meanwhile (site_files.py)
-        ahead = self.command != "serve" and processes(self.config.jobs, len(self.report.entries)) > 1 and can_fork()
-        self.site_files = SiteFilesAhead(self.renderer, Path(config.site_dir)) if ahead else None
-        for output in render_site_outputs(self.renderer, files_elsewhere=ahead):
+        handover = HandOver(files, config)
+        for output in render_site_outputs(self.renderer):
             if self.site_outputs is not None:
                 self.site_outputs.append(output)
             if isinstance(output, LaterPage):
@@ -232,7 +229,7 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
                 continue
             if isinstance(output, GeneratedPage):
                 self.pages_by_src[output.src_uri] = output
-            hand_to_mkdocs(files, config, output)
+            handover.add(output)
         files.append(File.generated(config, STYLESHEET, abs_src_path=str(STYLESHEET_FILE)))
         files.append(File.generated(config, SCRIPT, abs_src_path=str(SCRIPT_FILE)))
         self.files = files
@@ -315,13 +312,10 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
             config, self.env, self.files, self.nav, pages_by_src=self.pages_by_src,
             fill_content=self._content, head=self._head, bare=self._without_head, enabled=self.config.page_shells,
         )
-        site_files, self.site_files = self.site_files, None
-        placed = site_files.place(Path(config.site_dir)) if site_files is not None else []
-        give_way_to_placed(self.files, placed)
         made = self.folders.wait() if self.folders is not None else frozenset()
         made, taken_out_to = self.kept.take_over(Path(config.site_dir), self.report.entries, made) if self.kept else (made, None)
-        writer = OutputWriter(Path(config.site_dir), {file.dest_uri for file in self.files}.union(placed), log.warning,
-                              made=made, taken_out_to=taken_out_to)
+        writer = OutputWriter(Path(config.site_dir), {file.dest_uri for file in self.files}, log.warning, made=made,
+                              taken_out_to=taken_out_to)
         output_cache = self.outputs_cache
         record = {} if self.site_outputs is not None and self.stale is None else None
         searched = republish.search_index(config)  # Material has written it (priority above)
@@ -396,9 +390,6 @@ class FranklyPlugin(BasePlugin[FranklyConfig]):
         return server
 
     def on_build_error(self, *, error: Exception) -> None:
-        if self.site_files is not None:
-            self.site_files.cancel()
-            self.site_files = None
         if self.folders is not None:
             self.folders.cancel()
         if self.cards_ahead is not None:

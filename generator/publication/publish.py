@@ -180,11 +180,6 @@ def _unlink(target: str) -> None:
         pass
 
 
-def processes(jobs: int, entries: int) -> int:
-    """The processes that publish a site of ``entries`` entries, for the plugin's `jobs` option."""
-    return jobs or (usable_cpus() if entries >= AUTO_PARALLEL_FROM else 1)
-
-
 @dataclass(frozen=True)
 class Published:
     """What the entries' publishing leaves for the site-wide files."""
@@ -211,7 +206,7 @@ class EntryPublisher:
         self.render_entry = render_entry
         self.shells = shells
         self.writer = writer
-        self.jobs = processes(jobs, len(report.entries))
+        self.jobs = jobs or (usable_cpus() if len(report.entries) >= AUTO_PARALLEL_FROM else 1)
         self.kept = 0  # reused entries whose files this process found in the previous site's folders
 
     def publish(self, output: Output, digests: dict[str, str] | None = None) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import platform
+import re
 import sys
 import tempfile
 import traceback
@@ -45,14 +46,22 @@ def _version() -> str:
 
 
 def _where(exc: BaseException) -> str:
-    """The innermost frame of Frankly's own code, as 'generator/x.py:12', else the innermost one."""
-    frames = traceback.extract_tb(exc.__traceback__)
-    ours = [f for f in frames if f"{os.sep}generator{os.sep}" in f.filename] or frames
+    """The innermost frame of Frankly's own code, as 'generator/x.py:12', else the innermost one;
+    for a worker process's failure, in that process's traceback."""
+    frames = [(f.filename, f.lineno) for f in traceback.extract_tb(exc.__traceback__)]
+    failed = next((e for e in (exc, exc.__cause__) if isinstance(e, WorkerFailed)), None)
+    if failed is not None:
+        frames = [(name, int(line)) for name, line in _FRAME.findall(failed.child_traceback)] or frames
+    ours = [f for f in frames if f"{os.sep}generator{os.sep}" in f[0]] or frames
     if not ours:
         return "unknown place"
-    frame = ours[-1]
-    shown = frame.filename.split(f"{os.sep}generator{os.sep}", 1)
-    return (f"generator/{shown[1]}" if len(shown) == 2 else frame.filename) + f":{frame.lineno}"
+    filename, lineno = ours[-1]
+    shown = filename.split(f"{os.sep}generator{os.sep}", 1)
+    return (f"generator/{shown[1]}" if len(shown) == 2 else filename) + f":{lineno}"
+
+
+#: A frame's line of a formatted traceback (traceback.format_exc).
+_FRAME = re.compile(r'^  File "(.+)", line (\d+)', re.MULTILINE)
 
 
 def one_line(command: str, exc: BaseException, report: Path) -> str:
