@@ -101,12 +101,12 @@ def _report(work: Callable[[], object], write_end: int, failure_fd: int) -> None
 
 
 class Forked(Generic[Result]):
-    """``work()`` run by a forked child from now on, while this process goes on.
+    """``work()`` run by a forked child from now on, while this process goes on
+    (each of :func:`map_chunks`' children).
 
-    For work whose inputs this process already holds (the derived report) and whose
-    result is small: the child starts with a copy of everything, at no cost, and sends
-    back only what it returns. Only where :func:`can_fork`; the caller runs the work
-    itself otherwise.
+    The child starts with a copy of everything this process holds (the derived
+    report), at no cost, and sends back only what ``work`` returns. Only where
+    :func:`can_fork`.
     """
 
     def __init__(self, work: Callable[[], Result]):
@@ -161,19 +161,6 @@ class Forked(Generic[Result]):
         if isinstance(problem, EOFError):
             return "the worker process ended without a result"
         return f"the worker process's result could not be read: {problem!r}"
-
-    def cancel(self) -> None:
-        """Stop the child, if it is still running, and wait for its end."""
-        if self._child is None:
-            return
-        (pid, read_end), self._child = self._child, None
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        os.close(read_end)
-        os.waitpid(pid, 0)
-        self._failure.close()
 
 
 def _result(outcome: tuple[bool, object]):
