@@ -128,10 +128,6 @@ class Forked(Generic[Result]):
         os.close(write_end)
         self._child: tuple[int, int] | None = (pid, read_end)
 
-    def result(self) -> Result:
-        """Wait for the child; its result, or its failure raised here (WorkerFailed, or its OSError)."""
-        return _result(self.ended())  # type: ignore[no-any-return]
-
     def ended(self) -> tuple[bool, object]:
         """Wait for the child; what it sent, not yet raised (see :func:`_result`)."""
         assert self._child is not None, "the child's end was already waited for"

@@ -160,24 +160,31 @@ def test_links_from_docs_pages_to_site_wide_files_resolve_in_strict_mode(tmp_pat
         assert "not found among documentation files" not in log
 
 
+def _in_child(work):
+    """``work()`` as the forked child of map_chunks runs it (the second slice); its result."""
+    from generator.workers import map_chunks
+
+    return map_chunks(lambda chunk: work() if chunk == [1] else None, [0, 1], 2)[1]
+
+
 def test_work_forked_comes_back_or_fails_as_itself():
     import errno
 
-    from generator.workers import Forked, WorkerFailed
+    from generator.workers import WorkerFailed
 
-    assert Forked(lambda: {"paths": ["a", "b"] * 100_000}).result() == {"paths": ["a", "b"] * 100_000}
+    assert _in_child(lambda: {"paths": ["a", "b"] * 100_000}) == {"paths": ["a", "b"] * 100_000}
 
     def fails():
         raise ValueError("no calendar")
 
     with pytest.raises(WorkerFailed, match="ValueError: no calendar"):
-        Forked(fails).result()
+        _in_child(fails)
 
     def full():
         raise OSError(errno.ENOSPC, "No space left on device")
 
     with pytest.raises(OSError, match="No space left") as raised:
-        Forked(full).result()
+        _in_child(full)
     assert raised.value.errno == errno.ENOSPC
 
 
@@ -186,15 +193,15 @@ def test_work_forked_whose_result_cannot_be_sent_says_why_and_prints_nothing(cap
     import signal
     import threading
 
-    from generator.workers import Forked, WorkerFailed
+    from generator.workers import WorkerFailed
 
     # Unpicklable, after enough to fill the pipe: part of the result is sent before pickling fails.
     with pytest.raises(WorkerFailed, match="cannot pickle '_thread.lock' object") as raised:
-        Forked(lambda: ["x" * 1000] * 1000 + [threading.Lock()]).result()
+        _in_child(lambda: ["x" * 1000] * 1000 + [threading.Lock()])
     assert "could not send its result" in raised.value.child_traceback
     assert "Traceback" in raised.value.child_traceback  # kept for the report file
     with pytest.raises(WorkerFailed, match="killed by SIGKILL"):
-        Forked(lambda: os.kill(os.getpid(), signal.SIGKILL)).result()
+        _in_child(lambda: os.kill(os.getpid(), signal.SIGKILL))
     printed = capfd.readouterr()
     assert printed.err == "" and printed.out == ""
 

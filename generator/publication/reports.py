@@ -27,9 +27,9 @@ def write_report(exc: BaseException, argv: list[str]) -> Path:
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     handle, name = tempfile.mkstemp(prefix=f"frankly-error-{stamp}-", suffix=".log")
     text = "".join(traceback.format_exception(exc))
-    for failed in (exc, exc.__cause__):
-        if isinstance(failed, WorkerFailed):
-            text += "\nIn the worker process:\n" + failed.child_traceback
+    failed = _worker_failure(exc)
+    if failed is not None:
+        text += "\nIn the worker process:\n" + failed.child_traceback
     with os.fdopen(handle, "w", encoding="utf-8") as report:
         report.write(f"command: {' '.join(argv)}\ncwd: {os.getcwd()}\npython: {sys.version.split()[0]} on {platform.platform()}\n")
         report.write(f"frankly: {_version()}\n\n{text}")
@@ -49,7 +49,7 @@ def _where(exc: BaseException) -> str:
     """The innermost frame of Frankly's own code, as 'generator/x.py:12', else the innermost one;
     for a worker process's failure, in that process's traceback."""
     frames = [(f.filename, f.lineno) for f in traceback.extract_tb(exc.__traceback__)]
-    failed = next((e for e in (exc, exc.__cause__) if isinstance(e, WorkerFailed)), None)
+    failed = _worker_failure(exc)
     if failed is not None:
         frames = [(name, int(line)) for name, line in _FRAME.findall(failed.child_traceback)] or frames
     ours = [f for f in frames if f"{os.sep}generator{os.sep}" in f[0]] or frames
@@ -58,6 +58,11 @@ def _where(exc: BaseException) -> str:
     filename, lineno = ours[-1]
     shown = filename.split(f"{os.sep}generator{os.sep}", 1)
     return (f"generator/{shown[1]}" if len(shown) == 2 else filename) + f":{lineno}"
+
+
+def _worker_failure(exc: BaseException) -> WorkerFailed | None:
+    """The worker process's failure ``exc`` is, or was raised from (an OSError raised as itself)."""
+    return next((e for e in (exc, exc.__cause__) if isinstance(e, WorkerFailed)), None)
 
 
 #: A frame's line of a formatted traceback (traceback.format_exc).
